@@ -1,0 +1,66 @@
+/**
+ * Byte helpers shared by the codec: text in and out of `Uint8Array` without Node's
+ * `Buffer`, so the core runs in browsers, Deno and Bun as well.
+ *
+ * @module
+ * @internal
+ */
+
+const utf8 = new TextEncoder();
+
+/** The bytes of `input`: a `Uint8Array` as it is, a string as UTF-8. */
+export function toBytes(input: Uint8Array | string): Uint8Array {
+  if (typeof input !== 'string') return input;
+  const bytes = new Uint8Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i);
+    if (code > 0x7f) return utf8.encode(input);
+    bytes[i] = code;
+  }
+  return bytes;
+}
+
+/** `bytes[start..end)` as a string, one character per byte (Latin-1). */
+export function byteString(bytes: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  return text;
+}
+
+/** Writes the ASCII string `text` into `target` at `offset`; returns the offset after it. */
+export function writeAscii(target: Uint8Array, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[offset++] = text.charCodeAt(i);
+  return offset;
+}
+
+const HEX_DIGITS = '0123456789ABCDEF';
+
+/** `value` (0..0xFFFF) as four uppercase hex digits. */
+export function hex4(value: number): string {
+  return (
+    HEX_DIGITS[(value >>> 12) & 0xf]! +
+    HEX_DIGITS[(value >>> 8) & 0xf]! +
+    HEX_DIGITS[(value >>> 4) & 0xf]! +
+    HEX_DIGITS[value & 0xf]!
+  );
+}
+
+/** A byte shown for a human: `'A'` for printable ASCII, `0x0A` otherwise. */
+export function describeByte(byte: number | undefined): string {
+  if (byte === undefined) return 'the end of the frame';
+  if (byte >= 0x20 && byte < 0x7f) return `'${String.fromCharCode(byte)}'`;
+  return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** Whether `bytes[start..end)` spells the ASCII string `text`. */
+export function spells(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The position of the first `byte` in `bytes[start..end)`, or -1. */
+export function indexOfByte(bytes: Uint8Array, byte: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (bytes[i] === byte) return i;
+  return -1;
+}

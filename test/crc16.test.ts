@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { crc16, crcCatalogue, isProtocolError, type CrcName, type CrcParams } from 'powerbank-codec';
+import { bitwiseCrc16 } from './support/reference.js';
+
+const names = Object.keys(crcCatalogue) as CrcName[];
+const ascii = (text: string) => new TextEncoder().encode(text);
+
+describe('crc16', () => {
+  it('defaults to CRC-16/MODBUS', () => {
+    expect(crc16('123456789')).toBe(0x4b37);
+    expect(crc16(ascii('860123456789014,CH,'))).toBe(0x3fce);
+  });
+
+  it('has at least the six algorithms seen in station firmware', () => {
+    for (const name of ['CRC-16/MODBUS', 'CRC-16/IBM-3740', 'CRC-16/XMODEM', 'CRC-16/ARC', 'CRC-16/KERMIT', 'CRC-16/IBM-SDLC']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it.each(names)('%s gives its published check value for "123456789"', (name) => {
+    expect(crc16('123456789', name)).toBe(crcCatalogue[name].check);
+    expect(crc16(ascii('123456789'), name)).toBe(crcCatalogue[name].check);
+  });
+
+  it.each([
+    ['CRC-16/MODBUS', 0x4b37],
+    ['CRC-16/IBM-3740', 0x29b1],
+    ['CRC-16/XMODEM', 0x31c3],
+    ['CRC-16/ARC', 0xbb3d],
+    ['CRC-16/KERMIT', 0x2189],
+    ['CRC-16/IBM-SDLC', 0x906e],
+  ] as const)('%s check value is %i (from the published catalogue, not from our table)', (name, check) => {
+    expect(crc16('123456789', name)).toBe(check);
+  });
+
+  it('gives the initial register, transformed, for no bytes', () => {
+    expect(crc16('')).toBe(0xffff);
+    expect(crc16('', 'CRC-16/XMODEM')).toBe(0);
+    expect(crc16('', 'CRC-16/IBM-SDLC')).toBe(0);
+  });
+
+  it('accepts custom parameters, including mixed reflection', () => {
+    const params: CrcParams = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 };
+    expect(crc16('123456789', params)).toBe(0x4b37);
+    const refinOnly: CrcParams = { width: 16, poly: 0x1021, init: 0x1234, refin: true, refout: false, xorout: 0x00ff };
+    const refoutOnly: CrcParams = { width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: true, xorout: 0x00ff };
+    expect(crc16('123456789', refinOnly)).toBe(bitwiseCrc16(ascii('123456789'), refinOnly));
+    expect(crc16('123456789', refoutOnly)).toBe(bitwiseCrc16(ascii('123456789'), refoutOnly));
+  });
+
+  it('agrees with a bit-by-bit reference for any parameters and any bytes', () => {
+    const params = fc.record({
+      width: fc.constant(16 as const),
+      poly: fc.integer({ min: 0, max: 0xffff }),
+      init: fc.integer({ min: 0, max: 0xffff }),
+      refin: fc.boolean(),
+      refout: fc.boolean(),
+      xorout: fc.integer({ min: 0, max: 0xffff }),
+    });
+    fc.assert(
+      fc.property(params, fc.uint8Array({ maxLength: 64 }), (p, bytes) => crc16(bytes, p) === bitwiseCrc16(bytes, p)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('agrees with the reference for every catalogue algorithm', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.uint8Array({ maxLength: 200 }), (name, bytes) =>
+        crc16(bytes, name) === bitwiseCrc16(bytes, crcCatalogue[name]),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes a string as UTF-8', () => {
+    expect(crc16('é')).toBe(crc16(new Uint8Array([0xc3, 0xa9])));
+  });
+
+  it('throws OPTIONS for an unknown name or invalid parameters', () => {
+    const attempts: unknown[] = [
+      'CRC-16/NOPE',
+      'toString',
+      { width: 8, poly: 7, init: 0, refin: false, refout: false, xorout: 0 },
+      { width: 16, poly: 0x10000, init: 0, refin: false, refout: false, xorout: 0 },
+      { width: 16, poly: 0x1021, init: -1, refin: false, refout: false, xorout: 0 },
+      { width: 16, poly: 0x1021, init: 0, refin: 'yes', refout: false, xorout: 0 },
+      null,
+    ];
+    for (const algorithm of attempts) {
+      let caught: unknown;
+      try {
+        crc16('x', algorithm as CrcName);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isProtocolError(caught), String(algorithm)).toBe(true);
+      expect((caught as { code: string }).code).toBe('OPTIONS');
+    }
+  });
+
+  it('names the catalogue in the unknown-name error', () => {
+    expect(() => crc16('x', 'CRC-16/NOPE' as CrcName)).toThrow(/unknown CRC algorithm "CRC-16\/NOPE"; expected one of CRC-16\/MODBUS, /);
+  });
+
+  it('keeps working after more custom algorithms than it caches', () => {
+    for (let poly = 1; poly < 100; poly++) {
+      const params: CrcParams = { width: 16, poly, init: 0, refin: poly % 2 === 0, refout: poly % 2 === 0, xorout: 0 };
+      expect(crc16('123456789', params)).toBe(bitwiseCrc16(ascii('123456789'), params));
+    }
+  });
+});
