@@ -1,0 +1,44 @@
+/**
+ * The device number: a GPRS/4G module's 15-digit IMEI.
+ *
+ * ```
+ * imei = 15DIGIT        ; e.g. 860123456789014, the last digit a Luhn check digit
+ * ```
+ *
+ * @module
+ * @internal
+ */
+
+/** Whether `bytes[start..end)` is exactly 15 ASCII digits. */
+export function isImeiDigits(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 15) return false;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x30 || byte > 0x39) return false;
+  }
+  return true;
+}
+
+/** Whether the 15 digits of `imei` end with a correct Luhn check digit. */
+export function hasValidLuhnDigit(imei: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < 15; i++) {
+    let digit = imei.charCodeAt(i) - 0x30;
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** Whether `value` is a string of exactly 15 ASCII digits. */
+export function isImeiString(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length !== 15) return false;
+  for (let i = 0; i < 15; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}

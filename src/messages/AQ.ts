@@ -1,0 +1,276 @@
+/**
+ * AQ — status answer. Device → server, answering CQ: one record per occupied slot.
+ *
+ * ```
+ * {"860123456789014,AQ,1.FU.1234567890;2.NF.123456789012;3.ER;,74B8"}\r\n
+ *                   └┘ │ │  └── id ──┘ │
+ *                   cmd │ status        └ ';' closes every record
+ *                       slot
+ *
+ * record = S "." STATUS [ "." ID ] ";"
+ * STATUS = FU full / NF not full (charging) / EM no charge left / ER fault
+ * ```
+ *
+ * The id is required after FU, NF and EM and optional after ER; an empty slot is not
+ * listed. Lenient decoding also accepts a missing `;` after the last record and an
+ * unknown two-letter status (kept as `status: 'unknown'` with its `code`).
+ *
+ * @module
+ */
+
+import { byteString, indexOfByte } from '../bytes.js';
+import { ProtocolError } from '../errors.js';
+import { FieldFailure } from '../fields/failure.js';
+import { readPowerBankId } from '../fields/powerBankId.js';
+import { readSlot } from '../fields/slot.js';
+import type { CommandCodec, DataContext } from './codec.js';
+import { checkPowerBankIdField, checkSlotField } from './grammar.js';
+
+/**
+ * The state of the power bank in a slot: `full` (FU), `notFull` (NF, charging),
+ * `depleted` (EM, no charge left), `fault` (ER), or `unknown` for a status code the
+ * protocol does not define (lenient decoding only).
+ *
+ * @example
+ * ```ts
+ * import type { SlotState } from 'powerbank-codec';
+ *
+ * const lendable = (state: SlotState) => state === 'full' || state === 'notFull';
+ * ```
+ */
+export type SlotState = 'full' | 'notFull' | 'depleted' | 'fault' | 'unknown';
+
+/**
+ * One slot record of a {@link StatusAnswer}.
+ *
+ * @example
+ * ```ts
+ * import type { SlotStatus } from 'powerbank-codec';
+ *
+ * const record: SlotStatus = { slot: 1, status: 'full', code: 'FU', powerBankId: '1234567890' };
+ * ```
+ */
+export interface SlotStatus {
+  /** The slot number, from 1 to the dialect's slot count. */
+  readonly slot: number;
+  /** The state of the power bank in it. */
+  readonly status: SlotState;
+  /** The two letters on the wire: FU, NF, EM, ER, or an unknown code. */
+  readonly code: string;
+  /** The power bank's id; always present unless the status is `fault` or `unknown`. */
+  readonly powerBankId?: string;
+}
+
+/**
+ * A station's answer to a {@link StatusQuery}: one record per occupied slot, in the
+ * order the station listed them.
+ *
+ * @example
+ * ```ts
+ * import { encodeToString, type StatusAnswer } from 'powerbank-codec';
+ *
+ * const answer: StatusAnswer = {
+ *   type: 'StatusAnswer',
+ *   imei: '860123456789014',
+ *   slots: [
+ *     { slot: 1, status: 'full', code: 'FU', powerBankId: '1234567890' },
+ *     { slot: 2, status: 'notFull', code: 'NF', powerBankId: '123456789012' },
+ *     { slot: 3, status: 'fault', code: 'ER' },
+ *   ],
+ * };
+ * encodeToString(answer); // '{"860123456789014,AQ,1.FU.1234567890;2.NF.123456789012;3.ER;,74B8"}\r\n'
+ * ```
+ */
+export interface StatusAnswer {
+  readonly type: 'StatusAnswer';
+  /** The station's 15-digit IMEI. */
+  readonly imei: string;
+  /** The occupied slots. */
+  readonly slots: readonly SlotStatus[];
+}
+
+/**
+ * A slot record as `encode` accepts it: `code` may be left out (it follows from
+ * `status`), and when given must agree with it.
+ *
+ * @example
+ * ```ts
+ * import type { SlotStatusInit } from 'powerbank-codec';
+ *
+ * const record: SlotStatusInit = { slot: 3, status: 'fault' };
+ * ```
+ */
+export interface SlotStatusInit {
+  /** The slot number, from 1 to the dialect's slot count. */
+  readonly slot: number;
+  /** The state of the power bank; `unknown` cannot be encoded. */
+  readonly status: SlotState;
+  /** The two letters on the wire; optional, and must match `status` when given. */
+  readonly code?: string;
+  /** Required for `full`, `notFull` and `depleted`; optional for `fault`. */
+  readonly powerBankId?: string;
+}
+
+/**
+ * A {@link StatusAnswer} as `encode` accepts it, with {@link SlotStatusInit} records.
+ *
+ * @example
+ * ```ts
+ * import { encodeToString, type StatusAnswerInit } from 'powerbank-codec';
+ *
+ * const answer: StatusAnswerInit = { type: 'StatusAnswer', imei: '860123456789014', slots: [{ slot: 3, status: 'fault' }] };
+ * encodeToString(answer); // '{"860123456789014,AQ,3.ER;,960C"}\r\n'
+ * ```
+ */
+export interface StatusAnswerInit {
+  readonly type: 'StatusAnswer';
+  /** The station's 15-digit IMEI. */
+  readonly imei: string;
+  /** The occupied slots. */
+  readonly slots: readonly SlotStatusInit[];
+}
+
+/** The four status codes of the protocol, with whether a power-bank id must follow. */
+const STATUS_CODES: Readonly<Record<Exclude<SlotState, 'unknown'>, { readonly code: string; readonly needsId: boolean }>> = {
+  full: { code: 'FU', needsId: true },
+  notFull: { code: 'NF', needsId: true },
+  depleted: { code: 'EM', needsId: true },
+  fault: { code: 'ER', needsId: false },
+};
+
+const DOT = 0x2e;
+const SEMICOLON = 0x3b;
+
+function isUpperLetter(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x41 && byte <= 0x5a;
+}
+
+/** The state named by two status letters; `unknown` for any other two. */
+function stateOf(first: number, second: number): SlotState {
+  switch ((first << 8) | second) {
+    case 0x4655: return 'full'; // FU
+    case 0x4e46: return 'notFull'; // NF
+    case 0x454d: return 'depleted'; // EM
+    case 0x4552: return 'fault'; // ER
+    default: return 'unknown';
+  }
+}
+
+/** Decodes one record `bytes[start..end)` (without its `;`). */
+function decodeRecord(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  slots: readonly SlotStatus[],
+  context: DataContext,
+): SlotStatus | FieldFailure {
+  const dot = indexOfByte(bytes, DOT, start, end);
+  if (dot < 0) {
+    return new FieldFailure(start, `slot record "${byteString(bytes, start, end)}" at byte ${start} is not slot "." status`);
+  }
+  const slot = readSlot(bytes, start, dot, context.slotCount);
+  if (slot instanceof FieldFailure) return slot;
+  for (const earlier of slots) {
+    if (earlier.slot === slot) return new FieldFailure(start, `slot ${slot} at byte ${start} is listed twice`);
+  }
+  const statusStart = dot + 1;
+  let statusEnd = indexOfByte(bytes, DOT, statusStart, end);
+  if (statusEnd < 0) statusEnd = end;
+  if (statusEnd - statusStart !== 2 || !isUpperLetter(bytes[statusStart]) || !isUpperLetter(bytes[statusStart + 1])) {
+    return new FieldFailure(
+      statusStart,
+      `status "${byteString(bytes, statusStart, statusEnd)}" of slot ${slot} at byte ${statusStart} is not two uppercase letters (FU, NF, EM or ER)`,
+    );
+  }
+  const status = stateOf(bytes[statusStart]!, bytes[statusStart + 1]!);
+  const code = status === 'unknown' ? byteString(bytes, statusStart, statusEnd) : STATUS_CODES[status].code;
+  if (status === 'unknown') {
+    const failure = context.deviate(
+      'UNKNOWN_STATUS',
+      statusStart,
+      `status "${code}" of slot ${slot} at byte ${statusStart} is not one of FU, NF, EM, ER`,
+    );
+    if (failure) return failure;
+  }
+  if (statusEnd === end) {
+    if (status !== 'unknown' && STATUS_CODES[status].needsId) {
+      return new FieldFailure(end, `slot ${slot} with status ${code} needs a power-bank id after byte ${end - 1}`);
+    }
+    return { slot, status, code };
+  }
+  const powerBankId = readPowerBankId(bytes, statusEnd + 1, end);
+  if (powerBankId instanceof FieldFailure) return powerBankId;
+  return { slot, status, code, powerBankId };
+}
+
+function decodeStatusAnswer(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  imei: string,
+  context: DataContext,
+): StatusAnswer | FieldFailure {
+  const slots: SlotStatus[] = [];
+  let position = start;
+  while (position < end) {
+    let recordEnd = indexOfByte(bytes, SEMICOLON, position, end);
+    if (recordEnd < 0) {
+      const failure = context.deviate(
+        'MISSING_SEMICOLON',
+        end,
+        `the last slot record, at byte ${position}, is not closed by ';' (expected at byte ${end})`,
+      );
+      if (failure) return failure;
+      recordEnd = end;
+    }
+    const record = decodeRecord(bytes, position, recordEnd, slots, context);
+    if (record instanceof FieldFailure) return record;
+    slots.push(record);
+    position = recordEnd + 1;
+  }
+  return { type: 'StatusAnswer', imei, slots };
+}
+
+function encodeRecord(record: SlotStatusInit, index: number, slotCount: number, seen: Set<number>): string {
+  const field = `slots[${index}]`;
+  if (typeof record !== 'object' || record === null) {
+    throw new ProtocolError('SLOTS', field, `${field} must be a slot record object; got ${JSON.stringify(record)}`);
+  }
+  checkSlotField(record.slot, slotCount, `${field}.slot`);
+  if (seen.has(record.slot)) throw new ProtocolError('SLOT', `${field}.slot`, `slot ${record.slot} is listed twice`);
+  seen.add(record.slot);
+  if (!Object.hasOwn(STATUS_CODES, record.status)) {
+    throw new ProtocolError(
+      'STATUS',
+      `${field}.status`,
+      `${field}.status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got ${JSON.stringify(record.status)}`,
+    );
+  }
+  const { code, needsId } = STATUS_CODES[record.status as keyof typeof STATUS_CODES];
+  if (record.code !== undefined && record.code !== code) {
+    throw new ProtocolError('STATUS', `${field}.code`, `${field}.code ${JSON.stringify(record.code)} does not match status '${record.status}' (${code})`);
+  }
+  if (record.powerBankId === undefined) {
+    if (needsId) {
+      throw new ProtocolError('POWER_BANK_ID', `${field}.powerBankId`, `${field}.powerBankId is required for status '${record.status}'`);
+    }
+    return `${record.slot}.${code};`;
+  }
+  checkPowerBankIdField(record.powerBankId, `${field}.powerBankId`);
+  return `${record.slot}.${code}.${record.powerBankId};`;
+}
+
+/** @internal */
+export const AQ: CommandCodec<StatusAnswer> & { encode(message: StatusAnswerInit, slotCount: number): string } = {
+  command: 'AQ',
+  sender: 'device',
+  types: ['StatusAnswer'],
+  decode: decodeStatusAnswer,
+  encode: (message, slotCount) => {
+    if (!Array.isArray(message.slots)) {
+      throw new ProtocolError('SLOTS', 'slots', `slots must be an array of slot records; got ${JSON.stringify(message.slots)}`);
+    }
+    const seen = new Set<number>();
+    return message.slots.map((record, index) => encodeRecord(record, index, slotCount, seen)).join('');
+  },
+};

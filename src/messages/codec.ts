@@ -1,0 +1,47 @@
+/**
+ * What each command module implements: the grammar of its data field, both ways.
+ *
+ * @module
+ * @internal
+ */
+
+import type { DeviationCode } from '../errors.js';
+import type { FieldFailure } from '../fields/failure.js';
+
+/**
+ * The ten command words of the protocol (PROTOCOL.md section 3).
+ *
+ * @example
+ * ```ts
+ * import { messageTypes, type CommandWord } from 'powerbank-codec';
+ *
+ * const word: CommandWord = messageTypes.StatusAnswer.command; // 'AQ'
+ * ```
+ */
+export type CommandWord = 'CH' | 'CQ' | 'AQ' | 'CC' | 'MQ' | 'RQ' | 'MC' | 'AM' | 'MR' | 'AR';
+
+/** Which side sends a message. */
+export type Sender = 'device' | 'server';
+
+/** What a data decoder needs to know besides the bytes. */
+export interface DataContext {
+  readonly slotCount: number;
+  /**
+   * Reports a lenient-mode deviation inside the data field. Returns a failure in
+   * strict mode, `undefined` when the deviation was recorded and decoding goes on.
+   */
+  deviate(code: DeviationCode, offset: number, message: string): FieldFailure | undefined;
+}
+
+/** One command word's codec: decodes its data into a message and encodes it back. */
+export interface CommandCodec<M extends { readonly type: string; readonly imei: string }> {
+  readonly command: CommandWord;
+  /** Who sends each message type this command word carries. */
+  readonly sender: Sender;
+  /** The message types this command word carries. */
+  readonly types: readonly M['type'][];
+  /** Decodes `bytes[start..end)`, the data field, into a message for `imei`. */
+  decode(bytes: Uint8Array, start: number, end: number, imei: string, context: DataContext): M | FieldFailure;
+  /** The data field for `message`; throws a `ProtocolError` naming the invalid field. */
+  encode(message: M, slotCount: number): string;
+}

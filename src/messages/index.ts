@@ -1,0 +1,132 @@
+/**
+ * The message layer: every command word's codec in one lookup table, the `Message`
+ * union, and the table of message types with their command words and directions.
+ *
+ * @module
+ */
+
+import { AM, type LendSuccessAck, type ReturnSuccessAck } from './AM.js';
+import { AQ, type StatusAnswer, type StatusAnswerInit } from './AQ.js';
+import { AR, type LendFailureAck, type ReturnFailureAck } from './AR.js';
+import { CC, type LendRequest } from './CC.js';
+import { CH, type Heartbeat } from './CH.js';
+import type { CommandWord } from './codec.js';
+import { CQ, type StatusQuery } from './CQ.js';
+import { MC, type LendSuccess, type ReturnSuccess } from './MC.js';
+import { MQ, type OwnershipQuery } from './MQ.js';
+import { MR, type LendFailure, type ReturnFailure } from './MR.js';
+import { RQ, type OwnershipAnswer } from './RQ.js';
+
+/**
+ * Every message of the protocol, discriminated by `type`. Each has the station's
+ * `imei`; see the member types for the rest.
+ *
+ * @example
+ * ```ts
+ * import { decode, type Message } from 'powerbank-codec';
+ *
+ * function describe(message: Message): string {
+ *   switch (message.type) {
+ *     case 'Heartbeat': return `${message.imei} is alive`;
+ *     case 'StatusAnswer': return `${message.imei} holds ${message.slots.length} power banks`;
+ *     case 'LendSuccess': return `slot ${message.slot} lent ${message.powerBankId}`;
+ *     default: return message.type;
+ *   }
+ * }
+ * const result = decode('{"860123456789014,CH,,3FCE"}\r\n');
+ * if (result.ok) describe(result.message); // '860123456789014 is alive'
+ * ```
+ */
+export type Message =
+  | Heartbeat
+  | StatusQuery
+  | StatusAnswer
+  | LendRequest
+  | OwnershipQuery
+  | OwnershipAnswer
+  | LendSuccess
+  | ReturnSuccess
+  | LendSuccessAck
+  | ReturnSuccessAck
+  | LendFailure
+  | ReturnFailure
+  | LendFailureAck
+  | ReturnFailureAck;
+
+/**
+ * A message as `encode` accepts it: any {@link Message}, where a status answer's slot
+ * records may leave out `code` ({@link StatusAnswerInit}).
+ *
+ * @example
+ * ```ts
+ * import { encode, type MessageInit } from 'powerbank-codec';
+ *
+ * const init: MessageInit = { type: 'StatusAnswer', imei: '860123456789014', slots: [{ slot: 1, status: 'full', powerBankId: 'A1' }] };
+ * encode(init);
+ * ```
+ */
+export type MessageInit = Exclude<Message, StatusAnswer> | StatusAnswer | StatusAnswerInit;
+
+/**
+ * The name of a message type: `'Heartbeat'`, `'StatusQuery'`, … (14 in all).
+ *
+ * @example
+ * ```ts
+ * import type { MessageType } from 'powerbank-codec';
+ *
+ * const wanted: MessageType[] = ['LendSuccess', 'LendFailure'];
+ * ```
+ */
+export type MessageType = Message['type'];
+
+/**
+ * Which way a message travels.
+ *
+ * @example
+ * ```ts
+ * import { messageTypes, type Direction } from 'powerbank-codec';
+ *
+ * const direction: Direction = messageTypes.LendRequest.direction; // 'server → device'
+ * ```
+ */
+export type Direction = 'device → server' | 'server → device';
+
+/** Every command word's codec, in the order of PROTOCOL.md section 3. */
+const CODECS = [CH, CQ, AQ, CC, MQ, RQ, MC, AM, MR, AR] as const;
+
+/** @internal A codec for any of the protocol's message types. */
+export type AnyCommandCodec = (typeof CODECS)[number];
+
+/**
+ * Each message type's command word and direction (PROTOCOL.md section 3).
+ *
+ * @example
+ * ```ts
+ * import { messageTypes } from 'powerbank-codec';
+ *
+ * messageTypes.LendSuccess; // { command: 'MC', direction: 'device → server' }
+ * Object.keys(messageTypes).length; // 14
+ * ```
+ */
+export const messageTypes: { readonly [T in MessageType]: { readonly command: CommandWord; readonly direction: Direction } } =
+  Object.freeze(
+    Object.fromEntries(
+      CODECS.flatMap((codec) =>
+        codec.types.map((type) => [
+          type,
+          Object.freeze({ command: codec.command, direction: codec.sender === 'device' ? 'device → server' : 'server → device' }),
+        ]),
+      ),
+    ) as { [T in MessageType]: { command: CommandWord; direction: Direction } },
+  );
+
+/** @internal The codec of a command word, keyed by its two bytes (`(first << 8) | second`). */
+export const codecByWord: ReadonlyMap<number, AnyCommandCodec> = new Map(
+  CODECS.map((codec) => [(codec.command.charCodeAt(0) << 8) | codec.command.charCodeAt(1), codec]),
+);
+
+/** @internal The codec of a message type. */
+export const codecByType: ReadonlyMap<string, AnyCommandCodec> = new Map(
+  CODECS.flatMap((codec) => codec.types.map((type) => [type, codec] as const)),
+);
+
