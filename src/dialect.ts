@@ -1,0 +1,106 @@
+/**
+ * Dialects: the envelope and CRC variant a station's firmware uses. The canonical
+ * dialect is the one PROTOCOL.md fixes; the others exist in the field.
+ *
+ * @module
+ */
+
+import type { CrcName, CrcParams } from './crc/catalogue.js';
+import { crcEngine, type Crc16Engine } from './crc/crc16.js';
+import { ProtocolError } from './errors.js';
+
+/**
+ * Which bytes the CRC covers (PROTOCOL.md section 8):
+ * - `fields`: from after `{` and its quote (if any) up to, not including, the separator
+ *   before the CRC — the canonical choice;
+ * - `fieldsWithComma`: the same plus that separator byte, as received;
+ * - `frame`: from the `{` itself through that separator.
+ *
+ * @example
+ * ```ts
+ * import { encodeToString, type CrcCoverage } from 'powerbank-codec';
+ *
+ * const crcCoverage: CrcCoverage = 'frame';
+ * encodeToString({ type: 'Heartbeat', imei: '860123456789014' }, { dialect: { crcCoverage } });
+ * ```
+ */
+export type CrcCoverage = 'fields' | 'fieldsWithComma' | 'frame';
+
+/**
+ * A firmware variant: envelope, line ending, CRC algorithm and coverage, and the number
+ * of slots. `encode` and `decode` take a `Partial<Dialect>` merged over
+ * {@link canonicalDialect}.
+ *
+ * @example
+ * ```ts
+ * import { decode, type Dialect } from 'powerbank-codec';
+ *
+ * const legacy: Partial<Dialect> = { quotes: false, crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 12 };
+ * decode('{860123456789014,CH,,CFF5}\r\n', { dialect: legacy });
+ * ```
+ */
+export interface Dialect {
+  /** Whether the body sits in double quotes inside the braces: `{"…"}`. */
+  readonly quotes: boolean;
+  /** What follows the closing brace on the wire. */
+  readonly lineEnding: '\r\n' | '\n' | '';
+  /** The CRC algorithm, custom width-16 parameters, or `'none'` for frames without a CRC field. */
+  readonly crc: CrcName | CrcParams | 'none';
+  /** Which bytes the CRC covers. */
+  readonly crcCoverage: CrcCoverage;
+  /** How many slots the station has: slot numbers run from 1 to this (at most 999). */
+  readonly slotCount: number;
+}
+
+/**
+ * The canonical dialect of PROTOCOL.md: quotes, CRLF, CRC-16/MODBUS over the fields,
+ * three slots.
+ *
+ * @example
+ * ```ts
+ * import { canonicalDialect } from 'powerbank-codec';
+ *
+ * canonicalDialect.crc; // 'CRC-16/MODBUS'
+ * ```
+ */
+export const canonicalDialect: Dialect = Object.freeze({
+  quotes: true,
+  lineEnding: '\r\n',
+  crc: 'CRC-16/MODBUS',
+  crcCoverage: 'fields',
+  slotCount: 3,
+});
+
+/** The highest slot count a dialect may declare (slot numbers have at most three digits). */
+export const MAX_SLOT_COUNT = 999;
+
+/** A dialect checked and ready to use, with its CRC engine built. @internal */
+export interface ResolvedDialect extends Dialect {
+  /** `undefined` when the dialect has no CRC field. */
+  readonly engine: Crc16Engine | undefined;
+}
+
+function invalid(field: string, message: string): never {
+  throw new ProtocolError('OPTIONS', `dialect.${field}`, message);
+}
+
+/**
+ * Merges `partial` over the canonical dialect and checks every field. Throws a
+ * `ProtocolError` with code `OPTIONS` when a field is invalid.
+ * @internal
+ */
+export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedDialect {
+  const dialect = { ...canonicalDialect, ...partial };
+  if (typeof dialect.quotes !== 'boolean') invalid('quotes', `dialect.quotes must be a boolean`);
+  if (dialect.lineEnding !== '\r\n' && dialect.lineEnding !== '\n' && dialect.lineEnding !== '') {
+    invalid('lineEnding', `dialect.lineEnding must be '\\r\\n', '\\n' or ''; got ${JSON.stringify(dialect.lineEnding)}`);
+  }
+  if (dialect.crcCoverage !== 'fields' && dialect.crcCoverage !== 'fieldsWithComma' && dialect.crcCoverage !== 'frame') {
+    invalid('crcCoverage', `dialect.crcCoverage must be 'fields', 'fieldsWithComma' or 'frame'; got ${JSON.stringify(dialect.crcCoverage)}`);
+  }
+  if (!Number.isInteger(dialect.slotCount) || dialect.slotCount < 1 || dialect.slotCount > MAX_SLOT_COUNT) {
+    invalid('slotCount', `dialect.slotCount must be an integer from 1 to ${MAX_SLOT_COUNT}; got ${String(dialect.slotCount)}`);
+  }
+  const engine = dialect.crc === 'none' ? undefined : crcEngine(dialect.crc);
+  return Object.freeze({ ...dialect, engine });
+}

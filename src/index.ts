@@ -1,0 +1,46 @@
+/**
+ * powerbank-codec: typed, never-throwing encoder and decoder for the protocol spoken
+ * between shared power-bank rental stations and their back end.
+ *
+ * The pipeline, in `src/`: bytes → frame (`frame/`: envelope, CRC) → fields
+ * (`fields/`: IMEI, slot, power-bank id) → message (`messages/`: one file per command
+ * word). `decode` and `encode` are the two directions.
+ *
+ * @packageDocumentation
+ */
+
+export { decode, type DecodeOptions, type DecodeResult } from './decode.js';
+export { encode, encodeToString, type EncodeOptions } from './encode.js';
+
+export { messageTypes, type Direction, type Message, type MessageInit, type MessageType } from './messages/index.js';
+export type { CommandWord } from './messages/codec.js';
+export type { Heartbeat } from './messages/CH.js';
+export type { StatusQuery } from './messages/CQ.js';
+export type { SlotState, SlotStatus, SlotStatusInit, StatusAnswer, StatusAnswerInit } from './messages/AQ.js';
+export type { LendRequest } from './messages/CC.js';
+export type { OwnershipQuery } from './messages/MQ.js';
+export type { OwnershipAnswer } from './messages/RQ.js';
+export type { LendSuccess, ReturnSuccess } from './messages/MC.js';
+export type { LendSuccessAck, ReturnSuccessAck } from './messages/AM.js';
+export type { LendFailure, ReturnFailure } from './messages/MR.js';
+export type { LendFailureAck, ReturnFailureAck } from './messages/AR.js';
+
+export { canonicalDialect, type CrcCoverage, type Dialect } from './dialect.js';
+export { crc16 } from './crc/crc16.js';
+export { crcCatalogue, type CrcAlgorithm, type CrcName, type CrcParams } from './crc/catalogue.js';
+
+export {
+  isProtocolError,
+  ProtocolError,
+  type CommandError,
+  type CrcError,
+  type DataError,
+  type DecodeError,
+  type DecodeErrorCode,
+  type Deviation,
+  type DeviationCode,
+  type DirectionError,
+  type FrameError,
+  type ImeiError,
+  type ProtocolErrorCode,
+} from './errors.js';
