@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+
+const imei = '860123456789014';
+
+function thrownBy(action: () => unknown): { code: ProtocolErrorCode; field: string; message: string } {
+  try {
+    action();
+  } catch (error) {
+    if (isProtocolError(error)) return { code: error.code, field: error.field, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a ProtocolError, nothing was thrown');
+}
+
+describe('encode refuses what the protocol cannot express', () => {
+  const cases: Array<[string, unknown, ProtocolErrorCode, string, string, EncodeOptions?]> = [
+    ['a non-object', 'Heartbeat', 'TYPE', 'type', 'a message is an object with a type; got "Heartbeat"'],
+    ['null', null, 'TYPE', 'type', 'a message is an object with a type; got null'],
+    ['an unknown type', { type: 'Reboot', imei }, 'TYPE', 'type', 'unknown message type "Reboot"'],
+    ['an inherited type name', { type: 'toString', imei }, 'TYPE', 'type', 'unknown message type "toString"'],
+    ['a 14-digit IMEI', { type: 'Heartbeat', imei: '86012345678901' }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got "86012345678901"'],
+    ['a numeric IMEI', { type: 'Heartbeat', imei: 860123456789014 }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got 860123456789014'],
+    ['an IMEI with a letter', { type: 'Heartbeat', imei: '86012345678901X' }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got "86012345678901X"'],
+    ['a missing IMEI', { type: 'StatusQuery' }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got undefined'],
+    ['slot 0', { type: 'LendRequest', imei, slot: 0, powerBankId: 'A1' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 3; got 0'],
+    ['a slot above slotCount', { type: 'LendRequest', imei, slot: 4, powerBankId: 'A1' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 3; got 4'],
+    ['a fractional slot', { type: 'OwnershipQuery', imei, slot: 1.5, powerBankId: 'A1' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 3; got 1.5'],
+    ['a string slot', { type: 'LendSuccess', imei, slot: '1', powerBankId: 'A1' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 3; got "1"'],
+    ['an empty id', { type: 'LendSuccess', imei, slot: 1, powerBankId: '' }, 'POWER_BANK_ID', 'powerBankId', 'powerBankId must be 1 to 32 digits or uppercase letters; got ""'],
+    ['a lowercase id', { type: 'LendFailure', imei, slot: 1, powerBankId: 'ab' }, 'POWER_BANK_ID', 'powerBankId', 'powerBankId must be 1 to 32 digits or uppercase letters; got "ab"'],
+    ['an id with a separator', { type: 'LendFailureAck', imei, slot: 1, powerBankId: 'A.1' }, 'POWER_BANK_ID', 'powerBankId', 'powerBankId must be 1 to 32 digits or uppercase letters; got "A.1"'],
+    ['a 33-character id', { type: 'ReturnFailureAck', imei, slot: 1, powerBankId: 'A'.repeat(33) }, 'POWER_BANK_ID', 'powerBankId', `powerBankId must be 1 to 32 digits or uppercase letters; got "${'A'.repeat(33)}"`],
+    ['belongs that is not a boolean', { type: 'OwnershipAnswer', imei, belongs: 'T', slot: 1, powerBankId: 'A1' }, 'BELONGS', 'belongs', 'belongs must be true or false; got "T"'],
+    ['slots that are not an array', { type: 'StatusAnswer', imei, slots: {} }, 'SLOTS', 'slots', 'slots must be an array of slot records; got {}'],
+    ['a slot record that is not an object', { type: 'StatusAnswer', imei, slots: [1] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got 1'],
+    ['a record slot out of range', { type: 'StatusAnswer', imei, slots: [{ slot: 9, status: 'fault' }] }, 'SLOT', 'slots[0].slot', 'slots[0].slot must be an integer from 1 to 3; got 9'],
+    ['a duplicate slot', { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'fault' }, { slot: 1, status: 'fault' }] }, 'SLOT', 'slots[1].slot', 'slot 1 is listed twice'],
+    ['an unknown status', { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'unknown', code: 'XY' }] }, 'STATUS', 'slots[0].status', "slots[0].status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got \"unknown\""],
+    ['a code that contradicts the status', { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', code: 'NF', powerBankId: 'A' }] }, 'STATUS', 'slots[0].code', `slots[0].code "NF" does not match status 'full' (FU)`],
+    ['FU without an id', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full' }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', "slots[0].powerBankId is required for status 'full'"],
+    ['a bad id in a record', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'fault', powerBankId: 'x' }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', 'slots[0].powerBankId must be 1 to 32 digits or uppercase letters; got "x"'],
+    ['a slot valid only in a bigger station', { type: 'LendRequest', imei, slot: 13, powerBankId: 'A' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 12; got 13', { dialect: { slotCount: 12 } }],
+  ];
+
+  it.each(cases)('%s', (_, message, code, field, text, options) => {
+    expect(thrownBy(() => encode(message as MessageInit, options))).toEqual({ code, field, message: text });
+    expect(thrownBy(() => encodeToString(message as MessageInit, options))).toMatchObject({ code, field });
+  });
+
+  it('throws OPTIONS for an invalid dialect', () => {
+    expect(thrownBy(() => encode({ type: 'Heartbeat', imei }, { dialect: { slotCount: -1 } }))).toMatchObject({ code: 'OPTIONS', field: 'dialect.slotCount' });
+    expect(thrownBy(() => encode({ type: 'Heartbeat', imei }, { dialect: { crc: 'MODBUS' as 'none' } }))).toMatchObject({ code: 'OPTIONS', field: 'crc' });
+  });
+});
+
+describe('encode writes the dialect it is given', () => {
+  const heartbeat = { type: 'Heartbeat', imei } as const;
+
+  it.each<[Partial<import('powerbank-codec').Dialect>, string]>([
+    [{}, '{"860123456789014,CH,,3FCE"}\r\n'],
+    [{ quotes: false }, '{860123456789014,CH,,3FCE}\r\n'],
+    [{ lineEnding: '\n' }, '{"860123456789014,CH,,3FCE"}\n'],
+    [{ lineEnding: '' }, '{"860123456789014,CH,,3FCE"}'],
+    [{ crc: 'none' }, '{"860123456789014,CH,"}\r\n'],
+    [{ crc: 'CRC-16/XMODEM', crcCoverage: 'frame', quotes: false }, '{860123456789014,CH,,CFF5}\r\n'],
+  ])('%j', (dialect, frame) => {
+    expect(encodeToString(heartbeat, { dialect })).toBe(frame);
+  });
+
+  it('fills in each status code and writes records in the given order', () => {
+    const frame = encodeToString({
+      type: 'StatusAnswer',
+      imei,
+      slots: [
+        { slot: 3, status: 'fault' },
+        { slot: 1, status: 'full', powerBankId: '1234567890' },
+        { slot: 2, status: 'notFull', code: 'NF', powerBankId: '123456789012' },
+        { slot: 4, status: 'depleted', powerBankId: 'E' },
+        { slot: 5, status: 'fault', powerBankId: 'F' },
+      ],
+    }, { dialect: { slotCount: 5, crc: 'none' } });
+    expect(frame).toBe('{"860123456789014,AQ,3.ER;1.FU.1234567890;2.NF.123456789012;4.EM.E;5.ER.F;"}\r\n');
+  });
+
+  it('notices a dialect object changed between calls', () => {
+    const dialect: { quotes: boolean } = { quotes: true };
+    expect(encodeToString({ type: 'Heartbeat', imei }, { dialect })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+    dialect.quotes = false;
+    expect(encodeToString({ type: 'Heartbeat', imei }, { dialect })).toBe('{860123456789014,CH,,3FCE}\r\n');
+  });
+
+  it('returns a fresh array every time', () => {
+    const a = encode({ type: 'Heartbeat', imei });
+    a[0] = 0;
+    expect(encode({ type: 'Heartbeat', imei })[0]).toBe(0x7b);
+  });
+});
