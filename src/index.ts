@@ -2,9 +2,10 @@
  * powerbank-codec: typed, never-throwing encoder and decoder for the protocol spoken
  * between shared power-bank rental stations and their back end.
  *
- * The pipeline, in `src/`: bytes → frame (`frame/`: envelope, CRC) → fields
- * (`fields/`: IMEI, slot, power-bank id) → message (`messages/`: one file per command
- * word). `decode` and `encode` are the two directions.
+ * The pipeline, in `src/`: stream (`stream/`: bytes → frames) → frame (`frame/`:
+ * envelope, CRC) → fields (`fields/`: IMEI, slot, power-bank id) → message
+ * (`messages/`: one file per command word). `decode` and `encode` are the two
+ * directions; `stream/` builds on them and the core never imports it.
  *
  * @packageDocumentation
  */
@@ -44,3 +45,23 @@ export {
   type ImeiError,
   type ProtocolErrorCode,
 } from './errors.js';
+
+export {
+  FrameSplitter,
+  type DiscardedEvent,
+  type FrameEvent,
+  type FrameSplitterOptions,
+  type LineEndingEvent,
+  type SplitterEvent,
+} from './stream/splitter.js';
+export {
+  createDecodeTransform,
+  createDecoder,
+  decodeStream,
+  type ChunkSource,
+  type DecoderItem,
+  type ErrorItem,
+  type MessageItem,
+  type StreamDecoder,
+  type StreamDecoderOptions,
+} from './stream/decoder.js';

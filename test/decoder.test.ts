@@ -1,0 +1,198 @@
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createDecodeTransform,
+  createDecoder,
+  decodeStream,
+  encode,
+  isProtocolError,
+  type DecoderItem,
+  type Message,
+} from 'powerbank-codec';
+import { arbMessage } from './support/arbitraries.js';
+import { arbCutPoints, arbMessagesInNoise, arbStream, concat, cut } from './support/streams.js';
+
+const ascii = (text: string) => new TextEncoder().encode(text);
+const HEARTBEAT = '{"860123456789014,CH,,3FCE"}';
+
+function decodeAll(chunks: readonly Uint8Array[], options?: Parameters<typeof createDecoder>[0]): DecoderItem[] {
+  const decoder = createDecoder(options);
+  return [...chunks.flatMap((chunk) => decoder.push(chunk)), ...decoder.end()];
+}
+
+const messagesOf = (items: readonly DecoderItem[]): Message[] => items.flatMap((item) => (item.kind === 'message' ? [item.message] : []));
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+describe('createDecoder', () => {
+  it('yields decoded messages, decode errors and discarded runs in stream order', () => {
+    const stream = ascii(`AT\r\n${HEARTBEAT}\r\n{"860123456789014,CH,,0000"}\r\n{"8601`);
+    const items = decodeAll([stream]);
+    expect(items.map((item) => item.kind)).toEqual(['noise', 'message', 'error', 'truncated']);
+    expect(items[1]).toMatchObject({ kind: 'message', offset: 4, length: 28, message: { type: 'Heartbeat' }, deviations: [] });
+    expect(items[2]).toMatchObject({ kind: 'error', offset: 34, length: 28, error: { code: 'CRC', offset: 22 } });
+  });
+
+  it('passes decode options through and reports line endings other than the dialect\'s', () => {
+    const items = decodeAll([ascii(`{860123456789014,CH,,3FCE}\n`)], { mode: 'strict' });
+    expect(items).toMatchObject([
+      { kind: 'error', error: { code: 'FRAME', deviation: 'QUOTES' } },
+      { kind: 'lineEnding', offset: 26, seen: '\n', expected: '\r\n' },
+    ]);
+    const lf = decodeAll([ascii(`${HEARTBEAT}\n`)], { dialect: { lineEnding: '\n' }, from: 'server' });
+    expect(lf).toMatchObject([{ kind: 'error', error: { code: 'DIRECTION' } }]);
+  });
+
+  it('applies maxFrameLength', () => {
+    expect(decodeAll([ascii(HEARTBEAT)], { maxFrameLength: 20 }).map((item) => item.kind)).toEqual(['tooLong']);
+  });
+
+  it('takes strings as UTF-8', () => {
+    const decoder = createDecoder();
+    expect(decoder.push(HEARTBEAT.slice(0, 5))).toEqual([]);
+    expect(decoder.bufferedLength).toBe(5);
+    expect(decoder.push(HEARTBEAT.slice(5))).toMatchObject([{ kind: 'message' }]);
+  });
+
+  it('throws OPTIONS for invalid options, once, when created', () => {
+    for (const options of [{ maxFrameLength: 0 }, { mode: 'exact' as 'strict' }, { dialect: { slotCount: 0 } }]) {
+      let caught: unknown;
+      try {
+        createDecoder(options);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isProtocolError(caught) && caught.code).toBe('OPTIONS');
+    }
+  });
+
+  it('yields every valid frame, decoded, in order, whatever the noise between them and the chunking', () => {
+    fc.assert(
+      fc.property(arbMessagesInNoise, arbCutPoints, ({ messages, stream }, points) => {
+        expect(messagesOf(decodeAll(cut(stream, points)))).toEqual(messages);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('gives the same items however the stream is cut', () => {
+    fc.assert(
+      fc.property(arbStream, arbCutPoints, (stream, points) => {
+        const simplify = (items: DecoderItem[]) => items.map((item) => (item.kind === 'message' || item.kind === 'error' ? { ...item, frame: Array.from(item.frame) } : item));
+        expect(simplify(decodeAll(cut(stream, points)))).toEqual(simplify(decodeAll([stream])));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('decodeStream', () => {
+  it('decodes an async generator, a plain iterable and string chunks', async () => {
+    async function* chunks() {
+      yield ascii(HEARTBEAT.slice(0, 9));
+      yield ascii(`${HEARTBEAT.slice(9)}\r\n${HEARTBEAT.slice(0, 3)}`);
+      yield HEARTBEAT.slice(3);
+    }
+    expect((await collect(decodeStream(chunks()))).map((item) => item.kind)).toEqual(['message', 'message']);
+    expect((await collect(decodeStream([ascii(HEARTBEAT), ascii('{')]))).map((item) => item.kind)).toEqual(['message', 'truncated']);
+  });
+
+  it('decodes a WHATWG ReadableStream', async () => {
+    const frames = [HEARTBEAT, '{"860123456789014,MC,BO.2.1234567890,88DD"}'];
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = ascii(frames.join('\r\n'));
+        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.slice(i, i + 7));
+        controller.close();
+      },
+    });
+    const items = await collect(decodeStream(source));
+    expect(messagesOf(items).map((message) => message.type)).toEqual(['Heartbeat', 'LendSuccess']);
+  });
+
+  it('reads a ReadableStream through its reader where it is not async-iterable, and cancels it on break', async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(ascii(`${HEARTBEAT}\r\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const readerOnly = { getReader: () => stream.getReader() } as unknown as ReadableStream<Uint8Array>;
+    let count = 0;
+    for await (const item of decodeStream(readerOnly)) {
+      expect(item.kind).toBe('message');
+      if (++count === 3) break;
+    }
+    expect(cancelled).toBe(true);
+  });
+
+  it('closes the source when the consumer stops early', async () => {
+    let closed = false;
+    async function* endless() {
+      try {
+        for (;;) yield ascii(`${HEARTBEAT}\r\n`);
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const item of decodeStream(endless())) {
+      expect(item.kind).toBe('message');
+      break;
+    }
+    expect(closed).toBe(true);
+  });
+
+  it('decodes 1,000 frames sent over a real TCP socket in random-sized writes', async () => {
+    const messages = fc.sample(arbMessage(), { numRuns: 1_000, seed: 42 });
+    const bytes = concat(messages.map((message) => encode(message)));
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const client = connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    const [socket] = await accepted;
+
+    const received = collect(decodeStream(socket, { from: 'device' }));
+    const sizes = fc.sample(fc.integer({ min: 1, max: 700 }), { numRuns: bytes.length, seed: 7 });
+    let at = 0;
+    for (const size of sizes) {
+      if (at >= bytes.length) break;
+      const piece = bytes.subarray(at, at + size);
+      at += piece.length;
+      if (!client.write(piece)) await once(client, 'drain');
+    }
+    client.end();
+    const items = await received;
+    server.close();
+
+    const deviceMessages = messages.filter((message) => ['Heartbeat', 'StatusAnswer', 'OwnershipQuery', 'LendSuccess', 'ReturnSuccess', 'LendFailure', 'ReturnFailure'].includes(message.type));
+    expect(messagesOf(items)).toEqual(deviceMessages);
+    expect(items.filter((item) => item.kind === 'error').every((item) => item.kind === 'error' && item.error.code === 'DIRECTION')).toBe(true);
+    expect(items.length).toBe(1_000);
+  });
+});
+
+describe('createDecodeTransform', () => {
+  it('decodes through pipeThrough', async () => {
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(ascii(`noise\r\n${HEARTBEAT.slice(0, 12)}`));
+        controller.enqueue(ascii(`${HEARTBEAT.slice(12)}\r\n{"8`));
+        controller.close();
+      },
+    });
+    const items = await collect(source.pipeThrough(createDecodeTransform()));
+    expect(items.map((item) => item.kind)).toEqual(['noise', 'message', 'truncated']);
+  });
+});

@@ -1,0 +1,275 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FrameSplitter, isProtocolError, type SplitterEvent } from 'powerbank-codec';
+import { splitWhole } from './support/splitterModel.js';
+import { arbCutPoints, arbStream, concat, cut } from './support/streams.js';
+
+const ascii = (text: string) => new TextEncoder().encode(text);
+const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+
+/** Feeds `chunks` to a fresh splitter and returns every event, `end()` included. */
+function split(chunks: readonly Uint8Array[], options?: ConstructorParameters<typeof FrameSplitter>[0]): SplitterEvent[] {
+  const splitter = new FrameSplitter(options);
+  return [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()];
+}
+
+/** Events with their bytes as text, for readable expectations. */
+function readable(events: SplitterEvent[]) {
+  return events.map((event) =>
+    event.kind === 'frame'
+      ? { kind: event.kind, offset: event.offset, length: event.length, text: text(event.bytes) }
+      : event.kind === 'lineEnding'
+        ? event
+        : { kind: event.kind, offset: event.offset, length: event.length, text: text(event.preview) },
+  );
+}
+
+const HEARTBEAT = '{"860123456789014,CH,,3FCE"}';
+
+describe('FrameSplitter events', () => {
+  it('emits a frame as soon as its } arrives, before the line ending', () => {
+    const splitter = new FrameSplitter();
+    expect(readable(splitter.push(ascii(HEARTBEAT)))).toEqual([{ kind: 'frame', offset: 0, length: 28, text: HEARTBEAT }]);
+    expect(splitter.push(ascii('\r\n'))).toEqual([]);
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it('reports noise, splitting runs at CR and LF, which are dropped silently', () => {
+    expect(readable(split([ascii(`AT+CSQ\r\n\r\nOK\r\n${HEARTBEAT}\r\ntrailing`)]))).toEqual([
+      { kind: 'noise', offset: 0, length: 6, text: 'AT+CSQ' },
+      { kind: 'noise', offset: 10, length: 2, text: 'OK' },
+      { kind: 'frame', offset: 14, length: 28, text: HEARTBEAT },
+      { kind: 'noise', offset: 44, length: 8, text: 'trailing' },
+    ]);
+  });
+
+  it('treats a } outside any frame as noise', () => {
+    expect(readable(split([ascii('}}\r\n')]))).toEqual([{ kind: 'noise', offset: 0, length: 2, text: '}}' }]);
+  });
+
+  it('reports a frame cut short by another { as truncated, then resynchronises', () => {
+    expect(readable(split([ascii(`{"860123456789014,AQ,1.FU${HEARTBEAT}`)]))).toEqual([
+      { kind: 'truncated', offset: 0, length: 25, text: '{"860123456789014,AQ,1.FU' },
+      { kind: 'frame', offset: 25, length: 28, text: HEARTBEAT },
+    ]);
+  });
+
+  it('reports a frame cut short by the end of the stream as truncated', () => {
+    expect(readable(split([ascii(`${HEARTBEAT}\r\n{"8601`)]))).toEqual([
+      { kind: 'frame', offset: 0, length: 28, text: HEARTBEAT },
+      { kind: 'truncated', offset: 30, length: 6, text: '{"8601' },
+    ]);
+  });
+
+  it('reports a frame longer than maxFrameLength as tooLong, up to its }', () => {
+    const long = `{${'x'.repeat(40)}}`;
+    expect(readable(split([ascii(`${long}\r\n${HEARTBEAT}`)], { maxFrameLength: 30 }))).toEqual([
+      { kind: 'tooLong', offset: 0, length: 42, text: long },
+      { kind: 'frame', offset: 44, length: 28, text: HEARTBEAT },
+    ]);
+  });
+
+  it('reports a tooLong run up to the next { when no } comes, and to the end of the stream', () => {
+    const flood = `{${'x'.repeat(100)}`;
+    expect(readable(split([ascii(`${flood}${HEARTBEAT}${flood}`)], { maxFrameLength: 30 }))).toEqual([
+      { kind: 'tooLong', offset: 0, length: 101, text: flood.slice(0, 64) },
+      { kind: 'frame', offset: 101, length: 28, text: HEARTBEAT },
+      { kind: 'tooLong', offset: 129, length: 101, text: flood.slice(0, 64) },
+    ]);
+  });
+
+  it('keeps a frame of exactly maxFrameLength bytes', () => {
+    expect(split([ascii(HEARTBEAT)], { maxFrameLength: 28 }).map((e) => e.kind)).toEqual(['frame']);
+    expect(split([ascii(HEARTBEAT)], { maxFrameLength: 27 }).map((e) => e.kind)).toEqual(['tooLong']);
+  });
+
+  it.each([
+    ['\n', '\r\n', 28, 1],
+    ['\r', '\r\n', 28, 1],
+    ['\r\n', '\n', 28, 2],
+    ['\r', '\n', 28, 1],
+    ['\r\n', '', 28, 2],
+    ['\n', '', 28, 1],
+  ] as const)('reports a line ending %j where %j is expected', (seen, expected, offset, length) => {
+    const events = split([ascii(`${HEARTBEAT}${seen}${HEARTBEAT}`)], { lineEnding: expected });
+    expect(events.map((e) => e.kind)).toEqual(['frame', 'lineEnding', 'frame']);
+    expect(events[1]).toEqual({ kind: 'lineEnding', offset, length, seen, expected });
+  });
+
+  it('does not report the expected line ending, a missing one, or blank lines after it', () => {
+    expect(split([ascii(`${HEARTBEAT}\r\n\r\n\n${HEARTBEAT}${HEARTBEAT}`)]).map((e) => e.kind)).toEqual(['frame', 'frame', 'frame']);
+    expect(split([ascii(`${HEARTBEAT}\n`)], { lineEnding: '\n' }).map((e) => e.kind)).toEqual(['frame']);
+  });
+
+  it('reports a lone CR at the very end of the stream', () => {
+    expect(split([ascii(`${HEARTBEAT}\r`)]).at(-1)).toEqual({ kind: 'lineEnding', offset: 28, length: 1, seen: '\r', expected: '\r\n' });
+  });
+
+  it('reports a line ending split across chunks once, at the right offset', () => {
+    const chunks = [ascii(HEARTBEAT), ascii('\r'), ascii(''), ascii('\n'), ascii(HEARTBEAT), ascii('\r')];
+    expect(split(chunks, { lineEnding: '\n' }).filter((e) => e.kind === 'lineEnding')).toEqual([
+      { kind: 'lineEnding', offset: 28, length: 2, seen: '\r\n', expected: '\n' },
+      { kind: 'lineEnding', offset: 58, length: 1, seen: '\r', expected: '\n' },
+    ]);
+  });
+
+  it('previews at most 64 bytes of a long run', () => {
+    const [noise] = split([ascii('N'.repeat(1000))]);
+    expect(noise).toMatchObject({ kind: 'noise', offset: 0, length: 1000 });
+    expect(noise?.kind === 'noise' && noise.preview.length).toBe(64);
+  });
+
+  it('resets after end(), counting offsets from 0 again', () => {
+    const splitter = new FrameSplitter();
+    expect(splitter.push(ascii('xx{"86')).map((e) => e.kind)).toEqual(['noise']);
+    expect(splitter.end().map((e) => e.kind)).toEqual(['truncated']);
+    expect(splitter.bufferedLength).toBe(0);
+    expect(splitter.push(ascii(HEARTBEAT))).toMatchObject([{ kind: 'frame', offset: 0 }]);
+  });
+
+  it('refuses invalid options', () => {
+    for (const options of [{ maxFrameLength: 1 }, { maxFrameLength: 10.5 }, { lineEnding: '\r' as '\n' }]) {
+      let caught: unknown;
+      try {
+        new FrameSplitter(options);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isProtocolError(caught) && caught.code).toBe('OPTIONS');
+    }
+  });
+});
+
+describe('FrameSplitter memory', () => {
+  it('returns a frame inside one chunk as a view of it, and copies one that spans chunks', () => {
+    const chunk = ascii(`${HEARTBEAT}\r\n${HEARTBEAT.slice(0, 10)}`);
+    const splitter = new FrameSplitter();
+    const [inside] = splitter.push(chunk);
+    expect(inside?.kind === 'frame' && inside.bytes.buffer).toBe(chunk.buffer);
+    const rest = ascii(HEARTBEAT.slice(10));
+    const [spanning] = splitter.push(rest);
+    expect(spanning?.kind === 'frame' && text(spanning.bytes)).toBe(HEARTBEAT);
+    expect(spanning?.kind === 'frame' && spanning.bytes.buffer !== chunk.buffer && spanning.bytes.buffer !== rest.buffer).toBe(true);
+  });
+
+  it('keeps its own copy of a partial frame, so the caller may reuse the chunk', () => {
+    const splitter = new FrameSplitter();
+    const chunk = ascii(HEARTBEAT.slice(0, 14));
+    splitter.push(chunk);
+    chunk.fill(0x58);
+    const [frame] = splitter.push(ascii(HEARTBEAT.slice(14)));
+    expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(HEARTBEAT);
+  });
+
+  it('buffers at most maxFrameLength bytes after 10 MB without a }', () => {
+    const splitter = new FrameSplitter();
+    const chunk = new Uint8Array(64 * 1024).fill(0x41);
+    chunk[0] = 0x7b;
+    let events = 0;
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) {
+      events += splitter.push(chunk).length;
+      expect(splitter.bufferedLength).toBeLessThanOrEqual(1024);
+    }
+    // Each chunk opens a frame with its '{', which ends the previous oversized one.
+    expect(events).toBe(159);
+    expect(splitter.end()).toMatchObject([{ kind: 'tooLong', offset: 10 * 1024 * 1024 - 64 * 1024, length: 64 * 1024 }]);
+  });
+
+  it('buffers nothing after 10 MB without a {, and reports it as one run of noise', () => {
+    const splitter = new FrameSplitter();
+    const chunk = new Uint8Array(64 * 1024).fill(0x7d);
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += chunk.length) {
+      expect(splitter.push(chunk)).toEqual([]);
+      expect(splitter.bufferedLength).toBe(0);
+    }
+    expect(splitter.end()).toMatchObject([{ kind: 'noise', offset: 0, length: 10 * 1024 * 1024 }]);
+  });
+
+  it('never buffers more than maxFrameLength, whatever the stream and chunking', () => {
+    fc.assert(
+      fc.property(arbStream, arbCutPoints, fc.integer({ min: 2, max: 80 }), (stream, points, maxFrameLength) => {
+        const splitter = new FrameSplitter({ maxFrameLength });
+        for (const chunk of cut(stream, points)) {
+          splitter.push(chunk);
+          if (splitter.bufferedLength > maxFrameLength) return false;
+        }
+        return true;
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('FrameSplitter properties', () => {
+  const arbMax = fc.constantFrom(1024, 64, 30, 2);
+
+  it('chunking does not matter: any cut, 1-byte and empty chunks included, gives the events of the whole stream', () => {
+    fc.assert(
+      fc.property(arbStream, arbCutPoints, arbMax, fc.constantFrom('\r\n', '\n', '' as const), (stream, points, maxFrameLength, lineEnding) => {
+        const whole = split([stream], { maxFrameLength, lineEnding });
+        expect(split(cut(stream, points), { maxFrameLength, lineEnding })).toEqual(whole);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('chunking does not matter, byte by byte', () => {
+    fc.assert(
+      fc.property(arbStream, arbMax, (stream, maxFrameLength) => {
+        const bytes = Array.from(stream, (byte) => Uint8Array.of(byte));
+        expect(split(bytes, { maxFrameLength })).toEqual(split([stream], { maxFrameLength }));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('agrees with a whole-stream reference model', () => {
+    fc.assert(
+      fc.property(arbStream, arbCutPoints, arbMax, fc.constantFrom('\r\n', '\n', '' as const), (stream, points, maxFrameLength, lineEnding) => {
+        expect(split(cut(stream, points), { maxFrameLength, lineEnding })).toEqual(splitWhole(stream, maxFrameLength, lineEnding));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('loses nothing: events are in order, never overlap, and cover every byte but CR and LF between frames', () => {
+    fc.assert(
+      fc.property(arbStream, arbCutPoints, arbMax, (stream, points, maxFrameLength) => {
+        const events = split(cut(stream, points), { maxFrameLength });
+        const owner = new Array<string | undefined>(stream.length);
+        let previousEnd = 0;
+        for (const event of events) {
+          if (event.kind === 'lineEnding') {
+            for (let i = event.offset; i < event.offset + event.length; i++) expect([0x0d, 0x0a]).toContain(stream[i]);
+            continue;
+          }
+          expect(event.offset).toBeGreaterThanOrEqual(previousEnd);
+          expect(event.length).toBeGreaterThan(0);
+          for (let i = event.offset; i < event.offset + event.length; i++) owner[i] = event.kind;
+          previousEnd = event.offset + event.length;
+          if (event.kind === 'frame') expect(event.bytes).toEqual(stream.slice(event.offset, previousEnd));
+          else expect(event.preview).toEqual(stream.slice(event.offset, Math.min(previousEnd, event.offset + 64)));
+        }
+        expect(previousEnd).toBeLessThanOrEqual(stream.length);
+        for (let i = 0; i < stream.length; i++) {
+          if (owner[i] === undefined) expect([0x0d, 0x0a], `byte ${i}`).toContain(stream[i]);
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('resynchronises: a truncated frame followed by a good frame yields truncated, then the frame', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 26 }), arbCutPoints, (cutAt, points) => {
+        const stream = concat([ascii(HEARTBEAT.slice(0, cutAt + 1)), ascii(HEARTBEAT)]);
+        const events = split(cut(stream, points));
+        expect(readable(events)).toEqual([
+          { kind: 'truncated', offset: 0, length: cutAt + 1, text: HEARTBEAT.slice(0, cutAt + 1) },
+          { kind: 'frame', offset: cutAt + 1, length: 28, text: HEARTBEAT },
+        ]);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
