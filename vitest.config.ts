@@ -8,5 +8,14 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    coverage: {
+      // `npm test` runs with --coverage; these thresholds fail it (and CI) when missed.
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/cli/**'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { functions: 100, lines: 98, branches: 98, statements: 98 },
+    },
   },
 });
