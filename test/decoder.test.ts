@@ -11,8 +11,8 @@ import {
   type DecoderItem,
   type Message,
 } from 'powerbank-codec';
-import { arbMessage } from './support/arbitraries.js';
-import { arbCutPoints, arbMessagesInNoise, arbStream, concat, cut } from './support/streams.js';
+import { arbMessage } from 'powerbank-codec/arbitraries';
+import { concat } from './support/streams.js';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const HEARTBEAT = '{"860123456789014,CH,,3FCE"}';
@@ -70,25 +70,6 @@ describe('createDecoder', () => {
       }
       expect(isProtocolError(caught) && caught.code).toBe('OPTIONS');
     }
-  });
-
-  it('yields every valid frame, decoded, in order, whatever the noise between them and the chunking', () => {
-    fc.assert(
-      fc.property(arbMessagesInNoise, arbCutPoints, ({ messages, stream }, points) => {
-        expect(messagesOf(decodeAll(cut(stream, points)))).toEqual(messages);
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('gives the same items however the stream is cut', () => {
-    fc.assert(
-      fc.property(arbStream, arbCutPoints, (stream, points) => {
-        const simplify = (items: DecoderItem[]) => items.map((item) => (item.kind === 'message' || item.kind === 'error' ? { ...item, frame: Array.from(item.frame) } : item));
-        expect(simplify(decodeAll(cut(stream, points)))).toEqual(simplify(decodeAll([stream])));
-      }),
-      { numRuns: 1_000 },
-    );
   });
 });
 

@@ -1,8 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameSplitter, isProtocolError, type SplitterEvent } from 'powerbank-codec';
-import { splitWhole } from './support/splitterModel.js';
-import { arbCutPoints, arbStream, concat, cut } from './support/streams.js';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
@@ -183,93 +180,5 @@ describe('FrameSplitter memory', () => {
       expect(splitter.bufferedLength).toBe(0);
     }
     expect(splitter.end()).toMatchObject([{ kind: 'noise', offset: 0, length: 10 * 1024 * 1024 }]);
-  });
-
-  it('never buffers more than maxFrameLength, whatever the stream and chunking', () => {
-    fc.assert(
-      fc.property(arbStream, arbCutPoints, fc.integer({ min: 2, max: 80 }), (stream, points, maxFrameLength) => {
-        const splitter = new FrameSplitter({ maxFrameLength });
-        for (const chunk of cut(stream, points)) {
-          splitter.push(chunk);
-          if (splitter.bufferedLength > maxFrameLength) return false;
-        }
-        return true;
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-});
-
-describe('FrameSplitter properties', () => {
-  const arbMax = fc.constantFrom(1024, 64, 30, 2);
-
-  it('chunking does not matter: any cut, 1-byte and empty chunks included, gives the events of the whole stream', () => {
-    fc.assert(
-      fc.property(arbStream, arbCutPoints, arbMax, fc.constantFrom('\r\n', '\n', '' as const), (stream, points, maxFrameLength, lineEnding) => {
-        const whole = split([stream], { maxFrameLength, lineEnding });
-        expect(split(cut(stream, points), { maxFrameLength, lineEnding })).toEqual(whole);
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('chunking does not matter, byte by byte', () => {
-    fc.assert(
-      fc.property(arbStream, arbMax, (stream, maxFrameLength) => {
-        const bytes = Array.from(stream, (byte) => Uint8Array.of(byte));
-        expect(split(bytes, { maxFrameLength })).toEqual(split([stream], { maxFrameLength }));
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('agrees with a whole-stream reference model', () => {
-    fc.assert(
-      fc.property(arbStream, arbCutPoints, arbMax, fc.constantFrom('\r\n', '\n', '' as const), (stream, points, maxFrameLength, lineEnding) => {
-        expect(split(cut(stream, points), { maxFrameLength, lineEnding })).toEqual(splitWhole(stream, maxFrameLength, lineEnding));
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('loses nothing: events are in order, never overlap, and cover every byte but CR and LF between frames', () => {
-    fc.assert(
-      fc.property(arbStream, arbCutPoints, arbMax, (stream, points, maxFrameLength) => {
-        const events = split(cut(stream, points), { maxFrameLength });
-        const owner = new Array<string | undefined>(stream.length);
-        let previousEnd = 0;
-        for (const event of events) {
-          if (event.kind === 'lineEnding') {
-            for (let i = event.offset; i < event.offset + event.length; i++) expect([0x0d, 0x0a]).toContain(stream[i]);
-            continue;
-          }
-          expect(event.offset).toBeGreaterThanOrEqual(previousEnd);
-          expect(event.length).toBeGreaterThan(0);
-          for (let i = event.offset; i < event.offset + event.length; i++) owner[i] = event.kind;
-          previousEnd = event.offset + event.length;
-          if (event.kind === 'frame') expect(event.bytes).toEqual(stream.slice(event.offset, previousEnd));
-          else expect(event.preview).toEqual(stream.slice(event.offset, Math.min(previousEnd, event.offset + 64)));
-        }
-        expect(previousEnd).toBeLessThanOrEqual(stream.length);
-        for (let i = 0; i < stream.length; i++) {
-          if (owner[i] === undefined) expect([0x0d, 0x0a], `byte ${i}`).toContain(stream[i]);
-        }
-      }),
-      { numRuns: 1_000 },
-    );
-  });
-
-  it('resynchronises: a truncated frame followed by a good frame yields truncated, then the frame', () => {
-    fc.assert(
-      fc.property(fc.nat({ max: 26 }), arbCutPoints, (cutAt, points) => {
-        const stream = concat([ascii(HEARTBEAT.slice(0, cutAt + 1)), ascii(HEARTBEAT)]);
-        const events = split(cut(stream, points));
-        expect(readable(events)).toEqual([
-          { kind: 'truncated', offset: 0, length: cutAt + 1, text: HEARTBEAT.slice(0, cutAt + 1) },
-          { kind: 'frame', offset: cutAt + 1, length: 28, text: HEARTBEAT },
-        ]);
-      }),
-      { numRuns: 1_000 },
-    );
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Generators of byte streams for the streaming tests: valid frames, noise, partial
- * frames and floods, and ways to cut a stream into chunks.
+ * A generator of hostile byte streams for the streaming tests: valid frames, noise,
+ * braces, cut frames and stray line endings, mixed.
  */
 import fc from 'fast-check';
-import { encode, type Message } from 'powerbank-codec';
-import { arbMessage } from './arbitraries.js';
+import { encode } from 'powerbank-codec';
+import { arbMessage } from 'powerbank-codec/arbitraries';
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 
@@ -34,28 +34,3 @@ const arbPiece: fc.Arbitrary<Uint8Array> = fc.oneof(
 
 /** A byte stream made of any mix of valid frames, noise, braces, cut frames and line endings. */
 export const arbStream: fc.Arbitrary<Uint8Array> = fc.array(arbPiece, { maxLength: 25 }).map(concat);
-
-/** Cuts `bytes` at the given points (any numbers, taken modulo the length), with empty chunks where cuts repeat. */
-export function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const sorted = points.map((point) => point % (bytes.length + 1)).sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const point of sorted) {
-    chunks.push(bytes.slice(from, point));
-    from = point;
-  }
-  chunks.push(bytes.slice(from));
-  return chunks;
-}
-
-export const arbCutPoints = fc.array(fc.nat(), { maxLength: 40 });
-
-/** Valid messages with arbitrary noise between them. */
-export const arbMessagesInNoise: fc.Arbitrary<{ messages: Message[]; stream: Uint8Array }> = fc
-  .array(fc.tuple(arbMessage(), fc.uint8Array({ maxLength: 60 }), fc.constantFrom('\r\n', '\n', '')), { maxLength: 15 })
-  .chain((entries) =>
-    fc.uint8Array({ maxLength: 60 }).map((tail) => ({
-      messages: entries.map(([message]) => message),
-      stream: concat([...entries.flatMap(([message, noise, lineEnding]) => [noise, encode(message, { dialect: { lineEnding } })]), tail]),
-    })),
-  );
