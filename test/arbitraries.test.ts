@@ -59,6 +59,11 @@ describe('arbFrame', () => {
     }
   });
 
+  it('keeps to the given types', () => {
+    for (const { message } of sample(arbFrame({ types: ['Heartbeat'] }), 50)) expect(message.type).toBe('Heartbeat');
+    for (const { messages } of sample(arbNoisyStream({ types: ['StatusQuery'] }), 50)) for (const message of messages) expect(message.type).toBe('StatusQuery');
+  });
+
   it('uses a fixed partial dialect, or an arbitrary of dialects', () => {
     for (const { dialect } of sample(arbFrame({ dialect: { quotes: false } }), 50)) expect(dialect.quotes).toBe(false);
     for (const { dialect } of sample(arbFrame({ dialect: arbDialect({ noCrc: false }) }), 200)) expect(dialect.crc).not.toBe('none');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, isProtocolError, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
+import { decode, isProtocolError, type CrcCoverage, type CrcName, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
 import { canonicalFrame } from './support/reference.js';
 
 const imei = '860123456789014';
@@ -115,6 +115,49 @@ describe('options', () => {
     }
     expect(isProtocolError(caught)).toBe(true);
     expect(caught).toMatchObject({ code: 'OPTIONS', field });
+  });
+
+  it('throws OPTIONS for options that are not an object', () => {
+    expect(() => decode('{}', 'strict' as DecodeOptions)).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'options' }));
+  });
+
+  it('reuses the decoder of an options object until one of its fields changes', () => {
+    const frame = canonicalFrame(`${imei},CC,BW.7.A`);
+    const plain: DecodeOptions = { mode: 'lenient' };
+    expect(decode(frame, plain).ok).toBe(false);
+    expect(decode(frame, plain).ok).toBe(false);
+    const options: {
+      from?: 'device' | 'server';
+      checkImei?: 'digits' | 'luhn';
+      dialect: { slotCount: number; crcCoverage?: CrcCoverage; crc?: CrcName; lineEnding?: '\r\n' | '\n' | '' };
+    } = { dialect: { slotCount: 8 } };
+    const codeOf = () => {
+      const result = decode(frame, options);
+      return result.ok ? 'ok' : result.error.code;
+    };
+    expect(codeOf()).toBe('ok');
+    expect(codeOf()).toBe('ok');
+    options.from = 'device';
+    expect(codeOf()).toBe('DIRECTION');
+    options.from = 'server';
+    options.checkImei = 'luhn';
+    expect(codeOf()).toBe('ok');
+    options.dialect.slotCount = 3;
+    expect(codeOf()).toBe('DATA');
+    options.dialect.slotCount = 8;
+    options.dialect.crcCoverage = 'frame';
+    expect(codeOf()).toBe('CRC');
+    options.dialect.crcCoverage = 'fields';
+    options.dialect.crc = 'CRC-16/XMODEM';
+    expect(codeOf()).toBe('CRC');
+    options.dialect.crc = 'CRC-16/MODBUS';
+    options.dialect.lineEnding = '';
+    expect(codeOf()).toBe('ok');
+    expect(decode(`${frame.trimEnd()}\n`, options)).toMatchObject({ ok: true, deviations: [{ code: 'LINE_ENDING' }] });
+  });
+
+  it('describes a frame of the wrong type in the error', () => {
+    expect(decode(Object.create(null) as string)).toMatchObject({ ok: false, error: { message: 'a frame is a Uint8Array or a string; got an object' } });
   });
 
   it('notices an options object changed between calls', () => {

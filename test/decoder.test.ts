@@ -116,6 +116,17 @@ describe('decodeStream', () => {
     expect(cancelled).toBe(true);
   });
 
+  it('reads a ReadableStream through its reader to its end', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(ascii(`${HEARTBEAT}\r\n${HEARTBEAT}`));
+        controller.close();
+      },
+    });
+    const readerOnly = { getReader: () => stream.getReader() } as unknown as ReadableStream<Uint8Array>;
+    expect((await collect(decodeStream(readerOnly))).map((item) => item.kind)).toEqual(['message', 'message']);
+  });
+
   it('closes the source when the consumer stops early', async () => {
     let closed = false;
     async function* endless() {

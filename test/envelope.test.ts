@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, type DecodeOptions, type DecodeResult, type DeviationCode } from 'powerbank-codec';
-import { canonicalFrame, referenceFrame } from './support/reference.js';
+import { bitwiseCrc16, canonicalFrame, referenceFrame } from './support/reference.js';
 
 const heartbeat = { type: 'Heartbeat', imei: '860123456789014' } as const;
 const lendSuccess = { type: 'LendSuccess', imei: '860123456789014', slot: 2, powerBankId: '1234567890' } as const;
@@ -179,6 +179,17 @@ describe('dialects', () => {
     expect(errorOf(decode(dotted, { dialect: { crcCoverage: 'fieldsWithComma' } })).code).toBe('CRC');
     const corrupted = frame.replace(/,([0-9A-F]{4})"/, 'X$1"');
     expect(errorOf(decode(corrupted, { dialect: { crcCoverage: 'fieldsWithComma' } })).code).toBe('CRC');
+  });
+
+  it('checks the covered separator before the CRC after the CRC itself', () => {
+    const fields = '860123456789014,MC,BO.2.1234567890:';
+    const crc = bitwiseCrc16(new TextEncoder().encode(fields), modbus);
+    const frame = `{"${fields}${crc.toString(16).toUpperCase().padStart(4, '0')}"}`;
+    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toEqual({
+      code: 'FRAME',
+      offset: 36,
+      message: "expected ',' before the CRC at byte 36, found ':'",
+    });
   });
 
   it('decodes frames without a CRC field', () => {
