@@ -1,0 +1,207 @@
+/**
+ * `powerbank-codec detect [file|-]`: reads a capture, cuts it into frames and asks
+ * `detectDialects` which dialects explain them; prints the verdict and the flags for
+ * `decode`.
+ *
+ * @module
+ */
+
+import { crcCatalogue, decode, detectDialects, FrameSplitter, type DialectCandidate, type DialectDetection } from '../index.js';
+import { flagsForDialect, lineEndingFlag, parseCommandLine } from './args.js';
+import type { Command } from './command.js';
+import { escaped, plural, shellQuote } from './format.js';
+import { inputPath, readInput } from './input.js';
+import { styleFor, type Style } from './style.js';
+
+const help = `Usage: powerbank-codec detect [options] [file|-]
+
+Identifies the dialect of a capture from a station whose firmware is unknown: reads the
+capture (a file, or stdin when the file is - or left out; Ctrl-C on an endless pipe
+stops reading and detects on what was read), cuts it into frames, and tries every CRC
+algorithm of the catalogue (and none) with every coverage (fields, fieldsWithComma,
+frame) on every frame. Quotes and line ending are read from the bytes; the slot count
+is at least the highest slot seen.
+
+Prints the dialects under which every frame's CRC verifies (several when the frames
+cannot tell them apart, the most likely first), or, when none does, how many frames
+each candidate explains and which frames none explains; then the exact flags to pass
+to decode (and encode).
+
+Options:
+  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...)
+  --json                  the detection as one JSON object
+  -h, --help              this help
+
+Exit status: 0 when a dialect explains every frame, 1 when none does (or the capture
+holds no frame), 2 on a usage error.
+
+Examples:
+  powerbank-codec detect capture.bin
+  powerbank-codec detect --hex wireshark-dump.txt
+  nc -l 9000 | powerbank-codec detect`;
+
+const options = {
+  hex: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** How many CRC algorithm and coverage pairs `detectDialects` tries: each catalogue CRC with each coverage, and none. */
+const CANDIDATE_COUNT = Object.keys(crcCatalogue).length * 3 + 1;
+
+/** A frame cut from the capture, with its line ending, and where it was. */
+interface CapturedFrame {
+  readonly offset: number;
+  bytes: Uint8Array;
+}
+
+/** Cuts a capture into frames, each with the line ending that followed it. */
+class FrameCollector {
+  readonly frames: CapturedFrame[] = [];
+  discarded = 0;
+  // Expecting no line ending makes the splitter report every one it sees.
+  private readonly splitter = new FrameSplitter({ lineEnding: '' });
+
+  push(chunk: Uint8Array): void {
+    this.take(this.splitter.push(chunk));
+  }
+
+  end(): void {
+    this.take(this.splitter.end());
+  }
+
+  private take(events: ReturnType<FrameSplitter['push']>): void {
+    for (const event of events) {
+      if (event.kind === 'frame') {
+        this.frames.push({ offset: event.offset, bytes: event.bytes.slice() });
+      } else if (event.kind === 'lineEnding') {
+        const last = this.frames[this.frames.length - 1];
+        if (last !== undefined && last.offset + last.bytes.length === event.offset) {
+          last.bytes = Uint8Array.from([...last.bytes, ...Array.from(event.seen, (char) => char.charCodeAt(0))]);
+        }
+      } else {
+        this.discarded += event.length;
+      }
+    }
+  }
+}
+
+function describeCrc(candidate: DialectCandidate): string {
+  const { crc, crcCoverage } = candidate.dialect;
+  return crc === 'none' ? 'no CRC field' : `${String(crc)} over ${crcCoverage}`;
+}
+
+function suggestion(candidate: DialectCandidate, hex: boolean, path: string | undefined): string {
+  const words = ['powerbank-codec', 'decode', ...flagsForDialect(candidate.dialect), ...(hex ? ['--hex'] : []), ...(path === undefined ? [] : [path])];
+  return words.map(shellQuote).join(' ');
+}
+
+/** Why a frame no candidate explains fails under the best one, in a few words. */
+function whyUnexplained(frame: CapturedFrame, best: DialectCandidate | undefined): string {
+  if (best === undefined) return '';
+  const result = decode(frame.bytes, { dialect: best.dialect });
+  return result.ok ? '' : `: ${result.error.message}`;
+}
+
+function report(detection: DialectDetection, frames: readonly CapturedFrame[], discarded: number, style: Style, hex: boolean, path: string | undefined): string[] {
+  const lines: string[] = [];
+  const { quotes, lineEnding, matches, candidates } = detection;
+  lines.push(`${plural(detection.frameCount, 'frame')} (${detection.distinctFrames} distinct)${discarded > 0 ? `, ${plural(discarded, 'byte')} outside frames skipped` : ''}`);
+  if (detection.frameCount === 0) {
+    lines.push(style.bad('No frame ({...}) in the input: nothing to detect. Raw bytes expected; for a hex dump add --hex.'));
+    return lines;
+  }
+  lines.push(`  quotes:      ${quotes.value ? 'yes' : 'no'}  (${quotes.withQuotes} with, ${quotes.withoutQuotes} without)`);
+  const endings = [`${lineEnding.crlf} CRLF`, `${lineEnding.lf} LF`, `${lineEnding.none} none`, ...(lineEnding.cr > 0 ? [`${lineEnding.cr} lone CR`] : [])];
+  lines.push(`  line ending: ${lineEndingFlag(lineEnding.value)}  (${endings.join(', ')})`);
+  const best = candidates[0];
+  if (best !== undefined) {
+    lines.push(
+      best.highestSlot > 0
+        ? `  slots:       ${best.dialect.slotCount}  (highest slot seen: ${best.highestSlot}; the station has at least that many)`
+        : `  slots:       ${best.dialect.slotCount}  (no frame names a slot; the station may have more)`,
+    );
+  }
+  lines.push('');
+
+  if (matches.length === 1) {
+    lines.push(style.ok(`One dialect verifies the CRC of all ${plural(detection.frameCount, 'frame')}: ${describeCrc(matches[0]!)}.`));
+  } else if (matches.length > 1) {
+    lines.push(style.warn(`${matches.length} dialects verify the CRC of all ${plural(detection.frameCount, 'frame')}; these frames cannot tell them apart:`));
+    for (const match of matches) lines.push(`  ${describeCrc(match)}`);
+    lines.push('The first is the most likely (the catalogue lists the algorithms seen in station firmware first, and fields is the usual coverage).');
+    lines.push('Capture more frames, of other message types and lengths, and run detect again to be sure.');
+  } else {
+    lines.push(style.bad(`No dialect verifies the CRC of all ${plural(detection.frameCount, 'frame')}.`));
+    if (candidates.length === 0) {
+      lines.push('No catalogue CRC, with any coverage, verifies a single frame, nor do they decode without a CRC field: the firmware may use a CRC with custom parameters.');
+    } else {
+      lines.push('Best candidates (frames whose CRC verifies):');
+      for (const candidate of candidates.slice(0, 5)) lines.push(`  ${describeCrc(candidate)}: ${candidate.explained} of ${detection.frameCount}`);
+    }
+  }
+  if (best !== undefined && best.explained > 0 && detection.distinctFrames < 3 && matches.length > 0) {
+    lines.push(
+      style.warn(
+        `Only ${plural(detection.distinctFrames, 'distinct frame')}: a wrong candidate verifies a given frame by chance about once in 65536, and ${CANDIDATE_COUNT} were tried; more distinct frames make the answer surer.`,
+      ),
+    );
+  }
+  if (best !== undefined && best.explained < detection.frameCount) {
+    lines.push(`Frames the best candidate does not explain (byte offset in the capture):`);
+    for (const index of best.unexplained.slice(0, 10)) {
+      const frame = frames[index]!;
+      lines.push(`  #${index + 1} at ${frame.offset}: ${escaped(frame.bytes)}${whyUnexplained(frame, best)}`);
+    }
+    if (best.unexplained.length > 10) lines.push(`  … and ${best.unexplained.length - 10} more`);
+    if (matches.length === 0 && best.explained >= detection.frameCount / 2) {
+      lines.push('A frame damaged on the line fails under every dialect: when the best candidate explains nearly all frames, it is the dialect, and decode will flag the others.');
+    }
+  }
+  if (best !== undefined && best.decoded < best.explained) {
+    lines.push(`${plural(best.explained - best.decoded, 'frame')} with a good CRC do not decode into a message; decode will show why.`);
+  }
+  if (best !== undefined) {
+    lines.push('');
+    lines.push(matches.length > 0 ? 'Decode with (the same dialect flags work for encode):' : `Decode with the best candidate (explains ${best.explained} of ${detection.frameCount}):`);
+    lines.push(`  ${style.bold(suggestion(best, hex, path))}`);
+  }
+  return lines;
+}
+
+async function run(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('detect', args, options, 1);
+  if (values['help'] === true) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const path = inputPath(positionals[0]);
+  const hex = values['hex'] === true;
+  const input = await readInput(path, hex);
+  const collector = new FrameCollector();
+
+  const finish = (): number => {
+    collector.end();
+    const detection = detectDialects(collector.frames.map((frame) => frame.bytes));
+    const best = detection.candidates[0];
+    if (values['json'] === true) {
+      const flags = best === undefined ? null : flagsForDialect(best.dialect);
+      const frames = collector.frames.map((frame) => frame.offset);
+      process.stdout.write(`${JSON.stringify({ ...detection, frameOffsets: frames, discardedBytes: collector.discarded, decodeFlags: flags })}\n`);
+    } else {
+      process.stdout.write(`${report(detection, collector.frames, collector.discarded, styleFor(process.stdout), hex, path).join('\n')}\n`);
+    }
+    return detection.matches.length > 0 ? 0 : 1;
+  };
+  const interrupt = () => process.exit(finish());
+  process.once('SIGINT', interrupt);
+  try {
+    for await (const chunk of input) collector.push(chunk);
+    return finish();
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+  }
+}
+
+/** The `detect` command. */
+export const detectCommand: Command = { name: 'detect', summary: 'name the dialect (CRC, coverage, quotes, line ending, slots) of a capture', help, run };
