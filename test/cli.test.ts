@@ -132,7 +132,7 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
     expect(await run(['decode'], capture)).toEqual(fromFile);
   });
 
-  it.for(['session.xxd.txt', 'session.hexdump.txt', 'session.wireshark.txt', 'session.analyser.txt'])(
+  it.for(['session.xxd.txt', 'session.hexdump.txt', 'session.wireshark.txt', 'session.follow.txt', 'session.analyser.txt'])(
     'reads the hex dump %s with --hex as it reads the raw capture',
     async (name, { expect }) => {
       const raw = await run(['decode', fixture('session.bin')]);
