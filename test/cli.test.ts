@@ -289,6 +289,14 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
     expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
   });
 
+  it('reads line endings written as text after frames, as logs and documents show them', async ({ expect }) => {
+    const text = GOLDEN.map(([frame]) => frame.replace('\r\n', '\\r\\n\n')).join('');
+    const { status, stdout } = await run(['detect'], text);
+    expect(status).toBe(0);
+    expect(stdout).toContain('line ending: crlf  (15 CRLF, 0 LF, 0 none; 15 of them written as text, \\r\\n or \\n)');
+    expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
+  });
+
   it('agrees with detectDialects on what it reads, and exits 1 on a capture without frames', async ({ expect }) => {
     const capture = readFileSync(fixture('station-a.bin'));
     const { stdout } = await run(['detect', '--json'], capture);
@@ -415,6 +423,7 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU'], 'cannot encode: slots[0].powerBankId is required for status \'full\''],
     [['encode', 'Heartbeat', '--imei', imei(), '--raw', '--hex'], '--raw and --hex contradict each other'],
     [['encode', '--imei', imei()], '--imei needs a message type first, e.g. encode LendRequest --imei ...'],
+    [['encode'], 'no message on stdin: give a message type (e.g. encode Heartbeat --imei 860123456789014) or JSON messages; see encode --help', ''],
     [['encode'], 'stdin line 2: expected a JSON object (a message) or an array of them, found "h"', '\nhello'],
     [['encode'], /^stdin line 1: invalid JSON: /, '{"type": Heartbeat}'],
     [['encode'], 'stdin line 1: the JSON value that starts here is not complete', '{"type": "Heartbeat"'],

@@ -9,7 +9,7 @@
 import { crcCatalogue, decode, detectDialects, FrameSplitter, type DialectCandidate, type DialectDetection } from '../index.js';
 import { flagsForDialect, lineEndingFlag, parseCommandLine } from './args.js';
 import type { Command } from './command.js';
-import { escaped, plural, shellQuote } from './format.js';
+import { escaped, latin1, plural, shellQuote } from './format.js';
 import { inputPath, readInput } from './input.js';
 import { styleFor, type Style } from './style.js';
 
@@ -51,16 +51,31 @@ const CANDIDATE_COUNT = Object.keys(crcCatalogue).length * 3 + 1;
 
 /** A frame cut from the capture, with its line ending, and where it was. */
 interface CapturedFrame {
+  /** Where its `{` is in the capture. */
   readonly offset: number;
+  /** Where its `}` ends in the capture. */
+  readonly end: number;
   bytes: Uint8Array;
 }
 
-/** Cuts a capture into frames, each with the line ending that followed it. */
+/** Line endings written out as text after a frame, the way logs and documents show frames. */
+const WRITTEN_LINE_ENDINGS = [
+  ['\\r\\n', '\r\n'],
+  ['\\n', '\n'],
+] as const;
+
+/**
+ * Cuts a capture into frames, each with the line ending that followed it: the bytes, or
+ * the text `\r\n` or `\n` of a log or a document that shows frames that way.
+ */
 class FrameCollector {
   readonly frames: CapturedFrame[] = [];
   discarded = 0;
+  writtenLineEndings = 0;
   // Expecting no line ending makes the splitter report every one it sees.
   private readonly splitter = new FrameSplitter({ lineEnding: '' });
+  /** The last frame, while its line ending may still come. */
+  private open: CapturedFrame | undefined;
 
   push(chunk: Uint8Array): void {
     this.take(this.splitter.push(chunk));
@@ -70,17 +85,29 @@ class FrameCollector {
     this.take(this.splitter.end());
   }
 
+  private endLine(lineEnding: string): void {
+    const frame = this.open!;
+    frame.bytes = Uint8Array.from([...frame.bytes, ...Array.from(lineEnding, (char) => char.charCodeAt(0))]);
+    this.open = undefined;
+  }
+
   private take(events: ReturnType<FrameSplitter['push']>): void {
     for (const event of events) {
+      const rightAfterFrame = this.open !== undefined && this.open.end === event.offset;
       if (event.kind === 'frame') {
-        this.frames.push({ offset: event.offset, bytes: event.bytes.slice() });
-      } else if (event.kind === 'lineEnding') {
-        const last = this.frames[this.frames.length - 1];
-        if (last !== undefined && last.offset + last.bytes.length === event.offset) {
-          last.bytes = Uint8Array.from([...last.bytes, ...Array.from(event.seen, (char) => char.charCodeAt(0))]);
-        }
-      } else {
-        this.discarded += event.length;
+        this.open = { offset: event.offset, end: event.offset + event.length, bytes: event.bytes.slice() };
+        this.frames.push(this.open);
+        continue;
+      }
+      if (event.kind === 'lineEnding') {
+        if (rightAfterFrame) this.endLine(event.seen);
+        continue;
+      }
+      this.discarded += event.length;
+      const written = WRITTEN_LINE_ENDINGS.find(([text]) => latin1(event.preview).startsWith(text));
+      if (rightAfterFrame && event.kind === 'noise' && written !== undefined) {
+        this.endLine(written[1]);
+        this.writtenLineEndings++;
       }
     }
   }
@@ -103,7 +130,8 @@ function whyUnexplained(frame: CapturedFrame, best: DialectCandidate | undefined
   return result.ok ? '' : `: ${result.error.message}`;
 }
 
-function report(detection: DialectDetection, frames: readonly CapturedFrame[], discarded: number, style: Style, hex: boolean, path: string | undefined): string[] {
+function report(detection: DialectDetection, collector: FrameCollector, style: Style, hex: boolean, path: string | undefined): string[] {
+  const { frames, discarded } = collector;
   const lines: string[] = [];
   const { quotes, lineEnding, matches, candidates } = detection;
   lines.push(`${plural(detection.frameCount, 'frame')} (${detection.distinctFrames} distinct)${discarded > 0 ? `, ${plural(discarded, 'byte')} outside frames skipped` : ''}`);
@@ -113,7 +141,8 @@ function report(detection: DialectDetection, frames: readonly CapturedFrame[], d
   }
   lines.push(`  quotes:      ${quotes.value ? 'yes' : 'no'}  (${quotes.withQuotes} with, ${quotes.withoutQuotes} without)`);
   const endings = [`${lineEnding.crlf} CRLF`, `${lineEnding.lf} LF`, `${lineEnding.none} none`, ...(lineEnding.cr > 0 ? [`${lineEnding.cr} lone CR`] : [])];
-  lines.push(`  line ending: ${lineEndingFlag(lineEnding.value)}  (${endings.join(', ')})`);
+  const written = collector.writtenLineEndings > 0 ? `; ${collector.writtenLineEndings} of them written as text, \\r\\n or \\n` : '';
+  lines.push(`  line ending: ${lineEndingFlag(lineEnding.value)}  (${endings.join(', ')}${written})`);
   const best = candidates[0];
   if (best !== undefined) {
     lines.push(
@@ -187,9 +216,11 @@ async function run(args: readonly string[]): Promise<number> {
     if (values['json'] === true) {
       const flags = best === undefined ? null : flagsForDialect(best.dialect);
       const frames = collector.frames.map((frame) => frame.offset);
-      process.stdout.write(`${JSON.stringify({ ...detection, frameOffsets: frames, discardedBytes: collector.discarded, decodeFlags: flags })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...detection, frameOffsets: frames, discardedBytes: collector.discarded, writtenLineEndings: collector.writtenLineEndings, decodeFlags: flags })}\n`,
+      );
     } else {
-      process.stdout.write(`${report(detection, collector.frames, collector.discarded, styleFor(process.stdout), hex, path).join('\n')}\n`);
+      process.stdout.write(`${report(detection, collector, styleFor(process.stdout), hex, path).join('\n')}\n`);
     }
     return detection.matches.length > 0 ? 0 : 1;
   };

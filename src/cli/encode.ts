@@ -185,6 +185,7 @@ async function* messagesFromStdin(): AsyncGenerator<{ message: MessageInit; wher
   for await (const chunk of process.stdin) yield* parse(text.decode(chunk as Uint8Array, { stream: true }));
   yield* parse(text.decode());
   splitter.end();
+  if (count === 0) throw new UsageError('no message on stdin: give a message type (e.g. encode Heartbeat --imei 860123456789014) or JSON messages; see encode --help');
 }
 
 async function run(args: readonly string[]): Promise<number> {
