@@ -281,10 +281,19 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
     expect(lines(stdout).at(-1)).toBe(`  powerbank-codec decode --crc CRC-16/ARC --coverage fields --quotes --line-ending crlf --slots 3 ${fixture('damaged.bin')}`);
   });
 
+  it('suspects a mix of dialects when many frames are left out', async ({ expect }) => {
+    const xmodem = GOLDEN.slice(0, 6).map(([, message]) => encodeToString(message, { dialect: { crc: 'CRC-16/XMODEM' } }));
+    const modbus = GOLDEN.slice(6).map(([frame]) => frame);
+    const { status, stdout } = await run(['detect'], [...xmodem, ...modbus].join(''));
+    expect(status).toBe(1);
+    expect(stdout).toContain('  CRC-16/MODBUS over fields: 9 of 15\n  CRC-16/XMODEM over fields: 6 of 15\n');
+    expect(stdout).toContain('the capture may mix dialects');
+  });
+
   it('lists every dialect the frames cannot tell apart, the most likely first, and warns about few frames', async ({ expect }) => {
     const { status, stdout } = await run(['detect'], '{"860123456789014,MC,BO.2.421,279F"}\r\n');
     expect(status).toBe(0);
-    expect(stdout).toContain('2 dialects verify the CRC of all 1 frame; these frames cannot tell them apart:\n  CRC-16/MODBUS over fields\n  CRC-16/GENIBUS over fields\n');
+    expect(stdout).toContain('2 dialects verify the CRC of the only frame; these frames cannot tell them apart:\n  CRC-16/MODBUS over fields\n  CRC-16/GENIBUS over fields\n');
     expect(stdout).toContain('Only 1 distinct frame');
     expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
   });

@@ -51,6 +51,10 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+function countOne(counts: Map<string, number>, code: string): void {
+  counts.set(code, (counts.get(code) ?? 0) + 1);
+}
+
 /** What the summary line counts. */
 class Tally {
   frames = 0;
@@ -61,32 +65,28 @@ class Tally {
 
   constructor(private readonly strict: boolean) {}
 
-  private error(code: string): void {
-    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
-  }
 
   add(item: DecoderItem): void {
     switch (item.kind) {
       case 'message':
         this.frames++;
         this.decoded++;
-        for (const { code } of item.deviations) this.deviations.set(code, (this.deviations.get(code) ?? 0) + 1);
+        for (const { code } of item.deviations) countOne(this.deviations, code);
         break;
       case 'error':
         this.frames++;
-        this.error(item.error.code);
+        countOne(this.errors, item.error.code);
         break;
       case 'truncated':
       case 'tooLong':
         this.frames++;
-        this.error(item.kind === 'truncated' ? 'TRUNCATED' : 'TOO_LONG');
+        countOne(this.errors, item.kind === 'truncated' ? 'TRUNCATED' : 'TOO_LONG');
         break;
       case 'noise':
         this.noiseBytes += item.length;
         break;
       case 'lineEnding':
-        if (this.strict) this.error('LINE_ENDING');
-        else this.deviations.set('LINE_ENDING', (this.deviations.get('LINE_ENDING') ?? 0) + 1);
+        countOne(this.strict ? this.errors : this.deviations, 'LINE_ENDING');
         break;
     }
   }
@@ -117,7 +117,8 @@ function jsonLine(item: DecoderItem, hasCrc: boolean): string {
     case 'error': {
       const { offset, length, error, frame } = item;
       const verdict = hasCrc ? crcVerdict(error) : undefined;
-      return JSON.stringify({ kind: 'error', offset, length, code: error.code, crc: hasCrc ? crcFieldOf(frame) : null, crcOk: verdict === undefined ? null : verdict === 'ok', error, frame: latin1(frame) });
+      const crc = verdict === undefined ? null : crcFieldOf(frame);
+      return JSON.stringify({ kind: 'error', offset, length, code: error.code, crc, crcOk: verdict === undefined ? null : verdict === 'ok', error, frame: latin1(frame) });
     }
     case 'lineEnding':
       return JSON.stringify(item);

@@ -123,27 +123,23 @@ function suggestion(candidate: DialectCandidate, hex: boolean, path: string | un
   return words.map(shellQuote).join(' ');
 }
 
-/** Why a frame no candidate explains fails under the best one, in a few words. */
-function whyUnexplained(frame: CapturedFrame, best: DialectCandidate | undefined): string {
-  if (best === undefined) return '';
+/** Why a frame fails under the best candidate, in a sentence. */
+function whyUnexplained(frame: CapturedFrame, best: DialectCandidate): string {
   const result = decode(frame.bytes, { dialect: best.dialect });
   return result.ok ? '' : `: ${result.error.message}`;
 }
 
-function report(detection: DialectDetection, collector: FrameCollector, style: Style, hex: boolean, path: string | undefined): string[] {
-  const { frames, discarded } = collector;
-  const lines: string[] = [];
-  const { quotes, lineEnding, matches, candidates } = detection;
-  lines.push(`${plural(detection.frameCount, 'frame')} (${detection.distinctFrames} distinct)${discarded > 0 ? `, ${plural(discarded, 'byte')} outside frames skipped` : ''}`);
-  if (detection.frameCount === 0) {
-    lines.push(style.bad('No frame ({...}) in the input: nothing to detect. Raw bytes expected; for a hex dump add --hex.'));
-    return lines;
-  }
-  lines.push(`  quotes:      ${quotes.value ? 'yes' : 'no'}  (${quotes.withQuotes} with, ${quotes.withoutQuotes} without)`);
+/** What the bytes show: how many frames, quotes, line ending, slots. */
+function observations(detection: DialectDetection, collector: FrameCollector, best: DialectCandidate | undefined): string[] {
+  const { quotes, lineEnding } = detection;
+  const skipped = collector.discarded > 0 ? `, ${plural(collector.discarded, 'byte')} outside frames skipped` : '';
   const endings = [`${lineEnding.crlf} CRLF`, `${lineEnding.lf} LF`, `${lineEnding.none} none`, ...(lineEnding.cr > 0 ? [`${lineEnding.cr} lone CR`] : [])];
   const written = collector.writtenLineEndings > 0 ? `; ${collector.writtenLineEndings} of them written as text, \\r\\n or \\n` : '';
-  lines.push(`  line ending: ${lineEndingFlag(lineEnding.value)}  (${endings.join(', ')}${written})`);
-  const best = candidates[0];
+  const lines = [
+    `${plural(detection.frameCount, 'frame')} (${detection.distinctFrames} distinct)${skipped}`,
+    `  quotes:      ${quotes.value ? 'yes' : 'no'}  (${quotes.withQuotes} with, ${quotes.withoutQuotes} without)`,
+    `  line ending: ${lineEndingFlag(lineEnding.value)}  (${endings.join(', ')}${written})`,
+  ];
   if (best !== undefined) {
     lines.push(
       best.highestSlot > 0
@@ -151,51 +147,77 @@ function report(detection: DialectDetection, collector: FrameCollector, style: S
         : `  slots:       ${best.dialect.slotCount}  (no frame names a slot; the station may have more)`,
     );
   }
-  lines.push('');
+  return lines;
+}
 
-  if (matches.length === 1) {
-    lines.push(style.ok(`One dialect verifies the CRC of all ${plural(detection.frameCount, 'frame')}: ${describeCrc(matches[0]!)}.`));
-  } else if (matches.length > 1) {
-    lines.push(style.warn(`${matches.length} dialects verify the CRC of all ${plural(detection.frameCount, 'frame')}; these frames cannot tell them apart:`));
-    for (const match of matches) lines.push(`  ${describeCrc(match)}`);
-    lines.push('The first is the most likely (the catalogue lists the algorithms seen in station firmware first, and fields is the usual coverage).');
-    lines.push('Capture more frames, of other message types and lengths, and run detect again to be sure.');
-  } else {
-    lines.push(style.bad(`No dialect verifies the CRC of all ${plural(detection.frameCount, 'frame')}.`));
-    if (candidates.length === 0) {
-      lines.push('No catalogue CRC, with any coverage, verifies a single frame, nor do they decode without a CRC field: the firmware may use a CRC with custom parameters.');
-    } else {
-      lines.push('Best candidates (frames whose CRC verifies):');
-      for (const candidate of candidates.slice(0, 5)) lines.push(`  ${describeCrc(candidate)}: ${candidate.explained} of ${detection.frameCount}`);
-    }
+/** Which dialects explain the frames, and how sure that is. */
+function verdict(detection: DialectDetection, style: Style): string[] {
+  const { matches, candidates, frameCount } = detection;
+  const all = frameCount === 1 ? 'the only frame' : `all ${frameCount} frames`;
+  const fewFrames =
+    matches.length > 0 && detection.distinctFrames < 3
+      ? [
+          style.warn(
+            `Only ${plural(detection.distinctFrames, 'distinct frame')}: a wrong candidate verifies a given frame by chance about once in 65536, and ${CANDIDATE_COUNT} were tried; more distinct frames make the answer surer.`,
+          ),
+        ]
+      : [];
+  if (matches.length === 1) return [style.ok(`One dialect verifies the CRC of ${all}: ${describeCrc(matches[0]!)}.`), ...fewFrames];
+  if (matches.length > 1) {
+    return [
+      style.warn(`${matches.length} dialects verify the CRC of ${all}; these frames cannot tell them apart:`),
+      ...matches.map((match) => `  ${describeCrc(match)}`),
+      'The first is the most likely (the catalogue lists the algorithms seen in station firmware first, and fields is the usual coverage).',
+      'Capture more frames, of other message types and lengths, and run detect again to be sure.',
+      ...fewFrames,
+    ];
   }
-  if (best !== undefined && best.explained > 0 && detection.distinctFrames < 3 && matches.length > 0) {
-    lines.push(
-      style.warn(
-        `Only ${plural(detection.distinctFrames, 'distinct frame')}: a wrong candidate verifies a given frame by chance about once in 65536, and ${CANDIDATE_COUNT} were tried; more distinct frames make the answer surer.`,
-      ),
-    );
+  const none = style.bad(`No dialect verifies the CRC of ${all}.`);
+  if (candidates.length === 0) {
+    return [
+      none,
+      'No catalogue CRC, with any coverage, verifies a single frame, nor do they decode without a CRC field: the firmware may use a CRC with custom parameters.',
+    ];
   }
-  if (best !== undefined && best.explained < detection.frameCount) {
-    lines.push(`Frames the best candidate does not explain (byte offset in the capture):`);
+  return [
+    none,
+    'Best candidates (frames whose CRC verifies):',
+    ...candidates.slice(0, 5).map((candidate) => `  ${describeCrc(candidate)}: ${candidate.explained} of ${frameCount}`),
+  ];
+}
+
+/** The frames the best candidate leaves out, and what that suggests. */
+function leftOut(detection: DialectDetection, collector: FrameCollector, best: DialectCandidate): string[] {
+  const lines: string[] = [];
+  const missing = detection.frameCount - best.explained;
+  if (missing > 0) {
+    lines.push('Frames the best candidate does not explain (byte offset in the capture):');
     for (const index of best.unexplained.slice(0, 10)) {
-      const frame = frames[index]!;
+      const frame = collector.frames[index]!;
       lines.push(`  #${index + 1} at ${frame.offset}: ${escaped(frame.bytes)}${whyUnexplained(frame, best)}`);
     }
-    if (best.unexplained.length > 10) lines.push(`  … and ${best.unexplained.length - 10} more`);
-    if (matches.length === 0 && best.explained >= detection.frameCount / 2) {
-      lines.push('A frame damaged on the line fails under every dialect: when the best candidate explains nearly all frames, it is the dialect, and decode will flag the others.');
-    }
+    if (missing > 10) lines.push(`  … and ${missing - 10} more`);
+    lines.push(
+      missing <= Math.max(2, detection.frameCount / 10)
+        ? 'A frame damaged on the line fails under every dialect: with only a few frames left out, the best candidate is most likely the dialect, and decode will flag those frames.'
+        : 'Many frames are left out: the capture may mix dialects (the server and the station, or two stations); run detect on each one\'s frames separately.',
+    );
   }
-  if (best !== undefined && best.decoded < best.explained) {
+  if (best.decoded < best.explained) {
     lines.push(`${plural(best.explained - best.decoded, 'frame')} with a good CRC do not decode into a message; decode will show why.`);
   }
-  if (best !== undefined) {
-    lines.push('');
-    lines.push(matches.length > 0 ? 'Decode with (the same dialect flags work for encode):' : `Decode with the best candidate (explains ${best.explained} of ${detection.frameCount}):`);
-    lines.push(`  ${style.bold(suggestion(best, hex, path))}`);
-  }
   return lines;
+}
+
+function report(detection: DialectDetection, collector: FrameCollector, style: Style, hex: boolean, path: string | undefined): string[] {
+  const best = detection.candidates[0];
+  if (detection.frameCount === 0) {
+    return [...observations(detection, collector, best).slice(0, 1), style.bad('No frame ({...}) in the input: nothing to detect. Raw bytes expected; for a hex dump add --hex.')];
+  }
+  const lines = [...observations(detection, collector, best), '', ...verdict(detection, style)];
+  if (best === undefined) return lines;
+  const heading = detection.matches.length > 0 ? 'Decode with (the same dialect flags work for encode):' : `Decode with the best candidate (explains ${best.explained} of ${detection.frameCount}):`;
+  return [...lines, ...leftOut(detection, collector, best), '', heading, `  ${style.bold(suggestion(best, hex, path))}`];
 }
 
 async function run(args: readonly string[]): Promise<number> {
