@@ -416,6 +416,7 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['detect', '--crc', 'MODBUS'], "unknown option --crc (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
     [['detect', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec detect --help)'],
     [['detect', '--hex'], 'hex input, line 1: "{" is not hex', '{'],
+    [['detect', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
     [['encode', 'Lend'], /^unknown message type "Lend"; expected one of Heartbeat, StatusQuery, /],
     [['encode', 'Heartbeat'], 'Heartbeat needs --imei'],
     [['encode', 'LendRequest', '--imei', imei()], 'LendRequest needs --slot'],
@@ -429,6 +430,7 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['encode', 'LendRequest', '--imei', '12345', '--slot', '1', '--id', 'A'], 'cannot encode: imei must be a string of 15 digits; got "12345"'],
     [['encode', 'LendRequest', '--imei', imei(), '--slot', '1', '--id', 'a-b'], 'cannot encode: powerBankId must be 1 to 32 digits or uppercase letters; got "a-b"'],
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.XX.A'], '--status record "1.XX.A" is not SLOT.CODE or SLOT.CODE.ID with CODE one of FU, NF, EM, ER'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', 'x.FU.A'], '--status slot must be a slot number; got "x"'],
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU'], 'cannot encode: slots[0].powerBankId is required for status \'full\''],
     [['encode', 'Heartbeat', '--imei', imei(), '--raw', '--hex'], '--raw and --hex contradict each other'],
     [['encode', '--imei', imei()], '--imei needs a message type first, e.g. encode LendRequest --imei ...'],
@@ -438,6 +440,7 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['encode'], 'stdin line 1: the JSON value that starts here is not complete', '{"type": "Heartbeat"'],
     [['encode'], 'stdin line 1, message 2: cannot encode: unknown message type "Lend"', '[{"type":"Heartbeat","imei":"860123456789014"},{"type":"Lend"}]'],
     [['crc'], 'crc needs the text to checksum, e.g. powerbank-codec crc 860123456789014,CH, (see: powerbank-codec crc --help)'],
+    [['crc', '--bogus', 'a'], "unknown option --bogus (a value that starts with '-' goes after '--') (see: powerbank-codec crc --help)"],
     [['crc', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec crc --help)'],
     [['crc', '--hex', 'xyz'], 'hex input, line 1: "xyz" is not hex'],
   ];
