@@ -239,8 +239,11 @@ function tryCandidate(
  * ];
  * const { matches } = detectDialects(capture);
  * matches.length; // 1
- * matches[0]?.dialect; // { quotes: false, lineEnding: '\r\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 11 }
- * decode(capture[1]!, { dialect: matches[0]?.dialect }).ok; // true
+ * const [found] = matches;
+ * if (found !== undefined) {
+ *   found.dialect; // { quotes: false, lineEnding: '\r\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 11 }
+ *   decode(capture[1]!, { dialect: found.dialect }).ok; // true
+ * }
  * ```
  */
 export function detectDialects(frames: Iterable<Uint8Array | string>): DialectDetection {

@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { crcCatalogue, type CrcCoverage, type CrcName, type Dialect } from '../index.js';
+import { isDigits } from './text.js';
 
 /** A mistake in how the tool was called: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -22,7 +23,10 @@ export type OptionValues = Record<string, string | boolean | string[] | undefine
 /** What parseArgs found wrong, in a few words. */
 function describeParseError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  const start = message.indexOf("'-");
+  const rest = start < 0 ? '' : message.slice(start + 1);
+  const end = Array.from(rest).findIndex((char) => char === "'" || char === ' ');
+  const option = rest === '' ? undefined : end < 0 ? rest : rest.slice(0, end);
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
     return `unknown option ${option} (a value that starts with '-' goes after '--')`;
@@ -74,13 +78,14 @@ export const dialectHelp = `Dialect (default: the canonical one, quotes, CRLF, C
   --slots N               slot count of the station, 1 to 999`;
 
 const CRC_NAMES = Object.keys(crcCatalogue) as CrcName[];
+const PREFIX = 'CRC-16/';
 
 /** Every way of naming a catalogue algorithm, upper-cased, with and without the `CRC-16/` prefix. */
 const CRC_BY_SPELLING: ReadonlyMap<string, CrcName> = new Map(
   CRC_NAMES.flatMap((name) =>
     [name, ...crcCatalogue[name].aliases].flatMap((spelling) => {
       const upper = spelling.toUpperCase();
-      return [[upper, name], [upper.replace(/^CRC-16\//, ''), name]] as const;
+      return [[upper, name], [upper.startsWith(PREFIX) ? upper.slice(PREFIX.length) : upper, name]] as const;
     }),
   ),
 );
@@ -110,7 +115,7 @@ export function lineEndingFlag(lineEnding: Dialect['lineEnding']): string {
 
 /** An integer option value, within `min..max`. */
 export function integerFlag(name: string, text: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const value = isDigits(text) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got "${text}"`);
   return value;
 }

@@ -18,6 +18,7 @@ import { dialectFromFlags, dialectHelp, dialectOptions, parseCommandLine, UsageE
 import type { Command } from './command.js';
 import { escaped, hexBytes } from './format.js';
 import { JsonSplitter } from './json.js';
+import { isDigits } from './text.js';
 
 const TYPES = Object.keys(messageTypes) as MessageType[];
 
@@ -99,7 +100,7 @@ const STATES: Readonly<Record<string, Exclude<SlotState, 'unknown'>>> = {
 };
 
 function slotNumber(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a slot number; got "${text}"`);
+  if (!isDigits(text)) throw new UsageError(`${flag} must be a slot number; got "${text}"`);
   return Number(text);
 }
 

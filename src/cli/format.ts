@@ -5,6 +5,7 @@
  */
 
 import { messageTypes, type Message, type MessageType, type SlotStatus } from '../index.js';
+import { isDigit } from './text.js';
 
 /** The bytes as a string, one character per byte. */
 export function latin1(bytes: Uint8Array): string {
@@ -20,7 +21,7 @@ export function quoted(bytes: Uint8Array): string {
 
 /** The bytes as text with its line ending (and any control character) escaped: `{"86…"}\r\n`. */
 export function escaped(bytes: Uint8Array): string {
-  return quoted(bytes).slice(1, -1).replace(/\\"/g, '"');
+  return quoted(bytes).slice(1, -1).replaceAll('\\"', '"');
 }
 
 /** The bytes in hex, space separated: `7b 22 38`. */
@@ -54,9 +55,13 @@ export function messageFields(message: Message): string {
   return fields.join(' ');
 }
 
+/** Characters besides letters and digits that a POSIX shell takes literally. */
+const SHELL_SAFE = new Set(['_', '@', '%', '+', '=', ':', ',', '.', '/', '-']);
+
 /** `text` quoted for a POSIX shell when it needs to be. */
 export function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  const safe = text !== '' && Array.from(text).every((char) => isDigit(char) || (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z') || SHELL_SAFE.has(char));
+  return safe ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** `count` and the noun, in the plural unless `count` is 1. */

@@ -7,6 +7,9 @@
 
 import { UsageError } from './args.js';
 
+/** What JSON allows between values. */
+const JSON_WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
 /** A complete top-level JSON value and the line it starts on. */
 export interface JsonText {
   readonly text: string;
@@ -31,7 +34,7 @@ export class JsonSplitter {
     for (const char of text) {
       if (this.depth === 0) {
         if (char === '\n') this.line++;
-        if (/\s/.test(char)) continue;
+        if (JSON_WHITESPACE.has(char)) continue;
         if (char !== '{' && char !== '[') {
           throw new UsageError(`stdin line ${this.line}: expected a JSON object (a message) or an array of them, found ${JSON.stringify(char)}`);
         }
