@@ -1,13 +1,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16, decode, detectDialects, encode, encodeToString, type CrcName, type Dialect, type Message } from 'powerbank-codec';
-import { arbMessage, crcNames } from './support/arbitraries.js';
+import { crc16, crcCatalogue, decode, detectDialects, encode, encodeToString, type CrcName, type Dialect, type Message } from 'powerbank-codec';
 import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
 const COVERAGES = ['fields', 'fieldsWithComma', 'frame'] as const;
 const LINE_ENDINGS = ['\r\n', '\n', ''] as const;
 const MESSAGES: readonly Message[] = GOLDEN.map(([, message]) => message);
+const crcNames = Object.keys(crcCatalogue) as CrcName[];
+
+/** A message of the same type as `template`, for another station, slot and power bank. */
+function reshape(template: Message, imei: string, slot: number, powerBankId: string): Message {
+  if ('slot' in template) return { ...template, imei, slot, powerBankId };
+  if (template.type === 'StatusAnswer') return { ...template, imei, slots: [{ slot, status: 'full', code: 'FU', powerBankId }] };
+  return { ...template, imei };
+}
+
+/** Any message of any type for a station with `slotCount` slots. */
+function arbMessageFor(slotCount: number): fc.Arbitrary<Message> {
+  return fc
+    .record({
+      template: fc.constantFrom(...MESSAGES),
+      imei: fc.stringMatching(/^\d{15}$/),
+      slot: fc.integer({ min: 1, max: slotCount }),
+      powerBankId: fc.stringMatching(/^[0-9A-Z]{1,32}$/),
+    })
+    .map(({ template, imei, slot, powerBankId }) => reshape(template, imei, slot, powerBankId));
+}
 
 /** Every dialect of PROTOCOL.md section 8 with a catalogue CRC or none: 13 x 3 coverages, plus none, x quotes x line endings. */
 const EVERY_DIALECT: readonly Dialect[] = [...crcNames, 'none' as const].flatMap((crc) =>
@@ -153,7 +172,7 @@ describe('detectDialects', () => {
       slotCount: fc.integer({ min: 1, max: 999 }),
     });
     const arbCapture = arbCatalogueDialect.chain((dialect) =>
-      fc.array(arbMessage(dialect.slotCount), { minLength: 1, maxLength: 6 }).map((messages) => ({ dialect, messages })),
+      fc.array(arbMessageFor(dialect.slotCount), { minLength: 1, maxLength: 6 }).map((messages) => ({ dialect, messages })),
     );
     fc.assert(
       fc.property(arbCapture, ({ dialect, messages }) => {
