@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
+    // Builds dist/cli.js, which test/cli.test.ts runs as a child process.
+    globalSetup: ['test/support/buildCli.ts'],
     coverage: {
       // `npm test` runs with --coverage; these thresholds fail it (and CI) when missed.
       provider: 'v8',

@@ -29,6 +29,7 @@ export type { LendFailureAck, ReturnFailureAck } from './messages/AR.js';
 export { canonicalDialect, type CrcCoverage, type Dialect } from './dialect.js';
 export { crc16 } from './crc/crc16.js';
 export { crcCatalogue, type CrcAlgorithm, type CrcName, type CrcParams } from './crc/catalogue.js';
+export { detectDialects, type DialectCandidate, type DialectDetection } from './detect.js';
 
 export {
   isProtocolError,

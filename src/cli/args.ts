@@ -1,0 +1,148 @@
+/**
+ * Command-line arguments: `node:util` parseArgs with one-line errors, and the dialect
+ * flags that `decode` and `encode` share.
+ *
+ * @module
+ */
+
+import { parseArgs } from 'node:util';
+import { crcCatalogue, type CrcCoverage, type CrcName, type Dialect } from '../index.js';
+import { isDigits } from './text.js';
+
+/** A mistake in how the tool was called: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The option table `parseArgs` takes. */
+export type OptionTable = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** What `parseArgs` returns for an option table: strings, booleans, or lists of strings. */
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+/** What parseArgs found wrong, in a few words. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const start = message.indexOf("'-");
+  const rest = start < 0 ? '' : message.slice(start + 1);
+  const end = Array.from(rest).findIndex((char) => char === "'" || char === ' ');
+  const option = rest === '' ? undefined : end < 0 ? rest : rest.slice(0, end);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    return `unknown option ${option} (a value that starts with '-' goes after '--')`;
+  }
+  return message.split('\n')[0] ?? message;
+}
+
+/** Parses `args` against `options`; throws a {@link UsageError} naming the command on any mistake. */
+export function parseCommandLine(
+  command: string,
+  args: readonly string[],
+  options: OptionTable,
+  maxPositionals: number,
+): { values: OptionValues; positionals: string[] } {
+  let parsed: { values: OptionValues; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as typeof parsed;
+  } catch (error) {
+    throw new UsageError(`${describeParseError(error)} (see: powerbank-codec ${command} --help)`);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals.slice(maxPositionals).map((text) => JSON.stringify(text)).join(' ');
+    throw new UsageError(`unexpected argument ${extra} (see: powerbank-codec ${command} --help)`);
+  }
+  return parsed;
+}
+
+/** The dialect flags, shared by `decode` and `encode`. */
+export const dialectOptions: OptionTable = {
+  crc: { type: 'string' },
+  coverage: { type: 'string' },
+  quotes: { type: 'boolean' },
+  'no-quotes': { type: 'boolean' },
+  'line-ending': { type: 'string' },
+  slots: { type: 'string' },
+};
+
+/** The help lines for the dialect flags. */
+export const dialectHelp = `Dialect (default: the canonical one, quotes, CRLF, CRC-16/MODBUS over the fields, 3 slots):
+  --crc NAME|none         CRC algorithm: a catalogue name (CRC-16/MODBUS, CRC-16/XMODEM, ...;
+                          the CRC-16/ prefix and case may be left out, aliases such as
+                          CCITT-FALSE or X-25 work), or none for frames without a CRC field
+                          (powerbank-codec crc --help lists them all)
+  --coverage fields|fieldsWithComma|frame
+                          the bytes the CRC covers
+  --quotes, --no-quotes   whether the body sits in "..." inside the braces
+  --line-ending crlf|lf|none
+                          what follows the closing brace
+  --slots N               slot count of the station, 1 to 999`;
+
+const CRC_NAMES = Object.keys(crcCatalogue) as CrcName[];
+const PREFIX = 'CRC-16/';
+
+/** Every way of naming a catalogue algorithm, upper-cased, with and without the `CRC-16/` prefix. */
+const CRC_BY_SPELLING: ReadonlyMap<string, CrcName> = new Map(
+  CRC_NAMES.flatMap((name) =>
+    [name, ...crcCatalogue[name].aliases].flatMap((spelling) => {
+      const upper = spelling.toUpperCase();
+      return [[upper, name], [upper.startsWith(PREFIX) ? upper.slice(PREFIX.length) : upper, name]] as const;
+    }),
+  ),
+);
+
+/** The catalogue name (or `'none'`) a `--crc` value means. */
+export function crcFromFlag(text: string): CrcName | 'none' {
+  if (text.toLowerCase() === 'none') return 'none';
+  const name = CRC_BY_SPELLING.get(text.toUpperCase());
+  if (name === undefined) throw new UsageError(`unknown CRC algorithm "${text}"; expected none or one of ${CRC_NAMES.join(', ')}`);
+  return name;
+}
+
+const COVERAGES: readonly CrcCoverage[] = ['fields', 'fieldsWithComma', 'frame'];
+
+function coverageFromFlag(text: string): CrcCoverage {
+  const coverage = COVERAGES.find((name) => name.toLowerCase() === text.toLowerCase());
+  if (coverage === undefined) throw new UsageError(`--coverage must be fields, fieldsWithComma or frame; got "${text}"`);
+  return coverage;
+}
+
+const LINE_ENDINGS: Readonly<Record<string, Dialect['lineEnding']>> = { crlf: '\r\n', lf: '\n', none: '' };
+
+/** The flag value for a line ending: `crlf`, `lf` or `none`. */
+export function lineEndingFlag(lineEnding: Dialect['lineEnding']): string {
+  return lineEnding === '\r\n' ? 'crlf' : lineEnding === '\n' ? 'lf' : 'none';
+}
+
+/** An integer option value, within `min..max`. */
+export function integerFlag(name: string, text: string, min: number, max: number): number {
+  const value = isDigits(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got "${text}"`);
+  return value;
+}
+
+/** The dialect named by the flags in `values` (only the fields given). */
+export function dialectFromFlags(values: OptionValues): Partial<Dialect> {
+  const dialect: { -readonly [K in keyof Dialect]?: Dialect[K] } = {};
+  if (typeof values['crc'] === 'string') dialect.crc = crcFromFlag(values['crc']);
+  if (typeof values['coverage'] === 'string') dialect.crcCoverage = coverageFromFlag(values['coverage']);
+  if (values['quotes'] === true && values['no-quotes'] === true) throw new UsageError('--quotes and --no-quotes contradict each other');
+  if (values['quotes'] === true) dialect.quotes = true;
+  if (values['no-quotes'] === true) dialect.quotes = false;
+  const lineEnding = values['line-ending'];
+  if (typeof lineEnding === 'string') {
+    const key = lineEnding.toLowerCase();
+    const value = Object.hasOwn(LINE_ENDINGS, key) ? LINE_ENDINGS[key] : undefined;
+    if (value === undefined) throw new UsageError(`--line-ending must be crlf, lf or none; got "${lineEnding}"`);
+    dialect.lineEnding = value;
+  }
+  if (typeof values['slots'] === 'string') dialect.slotCount = integerFlag('slots', values['slots'], 1, 999);
+  return dialect;
+}
+
+/** The flags that select `dialect`, every field spelled out. */
+export function flagsForDialect(dialect: Dialect): string[] {
+  const flags = ['--crc', typeof dialect.crc === 'string' ? dialect.crc : 'custom'];
+  if (dialect.crc !== 'none') flags.push('--coverage', dialect.crcCoverage);
+  flags.push(dialect.quotes ? '--quotes' : '--no-quotes', '--line-ending', lineEndingFlag(dialect.lineEnding), '--slots', String(dialect.slotCount));
+  return flags;
+}

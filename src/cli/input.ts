@@ -1,0 +1,64 @@
+/**
+ * Where the bytes come from: a file, or stdin (no file, or `-`), raw or as hex text,
+ * chunk by chunk as they arrive.
+ *
+ * @module
+ */
+
+import { open } from 'node:fs/promises';
+import { UsageError } from './args.js';
+import { HexParser } from './hex.js';
+
+/** The input named on the command line: a path, or `undefined` for stdin. */
+export function inputPath(positional: string | undefined): string | undefined {
+  return positional === undefined || positional === '-' ? undefined : positional;
+}
+
+function describeFailure(path: string, error: unknown): UsageError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' :
+    code === 'EACCES' ? 'permission denied' :
+    code === 'EISDIR' ? 'it is a directory' :
+    error instanceof Error ? error.message : String(error);
+  return new UsageError(`cannot read ${JSON.stringify(path)}: ${reason}`);
+}
+
+/** The raw chunks of the file at `path`, or of stdin. Opening fails early, as a {@link UsageError}. */
+async function rawChunks(path: string | undefined): Promise<AsyncIterable<Uint8Array>> {
+  if (path === undefined) {
+    if (process.stdin.isTTY) process.stderr.write('reading stdin (end with Ctrl-D; give a file name to read a file)\n');
+    return process.stdin;
+  }
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw describeFailure(path, error);
+  }
+  const stream = handle.createReadStream();
+  return (async function* () {
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+    } catch (error) {
+      throw describeFailure(path, error);
+    }
+  })();
+}
+
+/** The bytes of hex text, chunk by chunk (see `hex.ts` for what is accepted). */
+async function* fromHex(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const text = new TextDecoder();
+  const hex = new HexParser();
+  for await (const chunk of chunks) {
+    const bytes = hex.push(text.decode(chunk, { stream: true }));
+    if (bytes.length > 0) yield bytes;
+  }
+  for (const bytes of [hex.push(text.decode()), hex.end()]) if (bytes.length > 0) yield bytes;
+}
+
+/** The input's bytes as they arrive: the file at `path` or stdin, decoded from hex when `hex` is set. */
+export async function readInput(path: string | undefined, hex: boolean): Promise<AsyncIterable<Uint8Array>> {
+  const chunks = await rawChunks(path);
+  return hex ? fromHex(chunks) : chunks;
+}

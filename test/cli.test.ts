@@ -1,0 +1,465 @@
+/**
+ * The command-line tool, run the way a user runs it: the built dist/cli.js (built by
+ * test/support/buildCli.ts before the tests) as a child process, on the captures in
+ * test/fixtures/ (see test/fixtures/generate.ts).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'vitest';
+import { crcCatalogue, decode, detectDialects, encode, encodeToString, type Dialect, type DialectDetection, type MessageInit } from 'powerbank-codec';
+import { GOLDEN } from './support/vectors.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Child processes get a few seconds on a busy machine; this is a hang guard, not a timing assertion. */
+const SLOW = 30_000;
+
+interface Outcome {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly bytes: Buffer;
+}
+
+/** The environment of a plain pipe: no colour settings inherited from whoever runs the tests. */
+function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  for (const name of ['NO_COLOR', 'FORCE_COLOR']) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+/** What each child started by `start` has written to stdout, as text. */
+const written = new WeakMap<ChildProcessWithoutNullStreams, string[]>();
+
+function start(args: readonly string[], env?: Record<string, string>): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [CLI, ...args], { env: environment(env) });
+  const chunks: string[] = [];
+  written.set(child, chunks);
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('latin1')));
+  return child;
+}
+
+function finished(child: ChildProcessWithoutNullStreams): Promise<Outcome> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const bytes = Buffer.concat(out);
+      resolve({ status, stdout: bytes.toString('latin1'), stderr: Buffer.concat(err).toString('utf8'), bytes });
+    });
+  });
+}
+
+/** Runs the tool to the end with `input` on stdin (nothing: an empty stdin). */
+function run(args: readonly string[], input: string | Uint8Array = '', env?: Record<string, string>): Promise<Outcome> {
+  const child = start(args, env);
+  const outcome = finished(child);
+  child.stdin.end(input);
+  return outcome;
+}
+
+/** Resolves once everything the child wrote to stdout so far satisfies `done`. */
+function stdoutUntil(child: ChildProcessWithoutNullStreams, done: (text: string) => boolean): Promise<string> {
+  const seen = (written.get(child) ?? []).join('');
+  if (done(seen)) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const listen = () => {
+      const text = (written.get(child) ?? []).join('');
+      if (done(text)) {
+        child.stdout.off('data', listen);
+        resolve(text);
+      }
+    };
+    child.stdout.on('data', listen);
+    child.on('close', () => reject(new Error(`the tool ended first; its output:\n${(written.get(child) ?? []).join('')}`)));
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+const jsonLines = (text: string) => lines(text).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe.concurrent('powerbank-codec --help and --version', { timeout: SLOW }, () => {
+  it.for(['decode', 'encode', 'detect', 'crc'])('prints the help of %s, with examples', async (command, { expect }) => {
+    const { status, stdout, stderr } = await run([command, '--help']);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(stdout).toMatch(new RegExp(`^Usage: powerbank-codec ${command} `));
+    expect(stdout).toContain('Examples:');
+  });
+
+  it('prints the same help for -h and for help COMMAND', async ({ expect }) => {
+    const help = await run(['detect', '--help']);
+    expect(await run(['detect', '-h'])).toEqual(help);
+    expect(await run(['help', 'detect'])).toEqual(help);
+  });
+
+  it('prints the overview and the version', async ({ expect }) => {
+    const overview = await run(['--help']);
+    expect(overview.status).toBe(0);
+    for (const command of ['decode', 'encode', 'detect', 'crc']) expect(overview.stdout).toContain(`  ${command} `);
+    expect(await run(['--version'])).toMatchObject({ status: 0, stdout: `${version}\n` });
+  });
+});
+
+describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
+  const SESSION_SUMMARY = 'summary: 17 frames, 15 decoded, 2 errors (CRC 1, TRUNCATED 1), 11 noise bytes';
+
+  it('prints a table of a raw capture: offset, sender, type, CRC, fields; errors and noise; a summary; exit 1 on errors', async ({ expect }) => {
+    const { status, stdout, stderr } = await run(['decode', fixture('session.bin')]);
+    expect({ status, stderr }).toEqual({ status: 1, stderr: '' });
+    const rows = lines(stdout);
+    expect(rows).toHaveLength(1 + 18 + 1); // header, 17 frames and a run of noise, summary
+    expect(rows[0]).toMatch(/^ +offset +from +type +crc +fields$/);
+    expect(rows[1]).toMatch(/^ +0 +- +noise +- +11 bytes: "AT\+CIPSTART"$/);
+    expect(rows[2]).toMatch(/^ +13 +device +Heartbeat +3FCE ok +imei=860123456789014$/);
+    expect(rows[4]).toMatch(/ +73 +device +StatusAnswer +74B8 ok +imei=860123456789014 status=1\.FU\.1234567890;2\.NF\.123456789012;3\.ER$/);
+    expect(rows[5]).toMatch(/ +142 +server +LendRequest +7BA7 ok +imei=860123456789014 slot=2 id=1234567890$/);
+    expect(rows[8]).toMatch(/ +OwnershipAnswer +3C7F ok +imei=860123456789014 belongs=false slot=2 id=1234567890$/);
+    expect(rows[17]).toMatch(/^ +677 +- +CRC error +88DE bad +CRC 88DE at byte 37 does not match 88DD/);
+    expect(rows[18]).toMatch(/^ +722 +- +truncated +- +21 bytes: "\{\\"860123456789014,CH,"$/);
+    expect(rows[19]).toBe(SESSION_SUMMARY);
+  });
+
+  it('reads stdin when the file is - or left out', async ({ expect }) => {
+    const capture = readFileSync(fixture('session.bin'));
+    const fromFile = await run(['decode', fixture('session.bin')]);
+    expect(await run(['decode', '-'], capture)).toEqual(fromFile);
+    expect(await run(['decode'], capture)).toEqual(fromFile);
+  });
+
+  it.for(['session.xxd.txt', 'session.hexdump.txt', 'session.wireshark.txt', 'session.follow.txt', 'session.analyser.txt'])(
+    'reads the hex dump %s with --hex as it reads the raw capture',
+    async (name, { expect }) => {
+      const raw = await run(['decode', fixture('session.bin')]);
+      expect(await run(['decode', '--hex', fixture(name)])).toEqual(raw);
+      expect(await run(['decode', '--hex'], readFileSync(fixture(name)))).toEqual(raw);
+    },
+  );
+
+  it('takes plain hex with 0x and \\x prefixes and separators', async ({ expect }) => {
+    const hex = '0x7B 0x22 38 36 30 31 32 33 34 35 36 37 38 39 30 31 34 2c 43 48\n2c2c33464345 \\x22\\x7d,0d:0a\n';
+    const { status, stdout } = await run(['decode', '--hex', '--json'], hex);
+    expect(status).toBe(0);
+    expect(jsonLines(stdout)[0]).toMatchObject({ kind: 'message', type: 'Heartbeat', crc: '3FCE', crcOk: true });
+  });
+
+  it('writes JSON Lines with --json: every item, then the summary', async ({ expect }) => {
+    const { status, stdout } = await run(['decode', '--json', fixture('session.bin')]);
+    expect(status).toBe(1);
+    const items = jsonLines(stdout);
+    expect(items.map((item) => item['kind'])).toEqual(['noise', ...GOLDEN.map(() => 'message'), 'error', 'truncated', 'summary']);
+    expect(items.slice(1, 16).map((item) => item['message'])).toEqual(GOLDEN.map(([, message]) => message));
+    expect(items[1]).toEqual({
+      kind: 'message',
+      offset: 13,
+      length: 28,
+      from: 'device',
+      type: 'Heartbeat',
+      crc: '3FCE',
+      crcOk: true,
+      message: { type: 'Heartbeat', imei: '860123456789014' },
+      deviations: [],
+      frame: '{"860123456789014,CH,,3FCE"}',
+    });
+    expect(items[16]).toMatchObject({ kind: 'error', offset: 677, code: 'CRC', crc: '88DE', crcOk: false, error: { code: 'CRC', expected: 0x88dd, received: 0x88de } });
+    expect(items[17]).toEqual({ kind: 'truncated', offset: 722, length: 21, preview: '{"860123456789014,CH,' });
+    expect(items[18]).toEqual({ kind: 'summary', frames: 17, decoded: 15, errors: { CRC: 1, TRUNCATED: 1 }, deviations: {}, noiseBytes: 11 });
+  });
+
+  it('exits 0 when every frame decodes, and reports lenient deviations in the summary', async ({ expect }) => {
+    const { status, stdout } = await run(['decode'], '{860123456789014,CH,,3FCE}\n{"860123456789014,CQ,,AFC5"}\r\n');
+    expect(status).toBe(0);
+    const rows = lines(stdout);
+    expect(rows[1]).toMatch(/Heartbeat .*\(deviations: QUOTES\)$/);
+    expect(rows[2]).toMatch(/lineEnding +- +"\\n" after the frame; the dialect's is "\\r\\n"$/);
+    expect(rows.at(-1)).toBe('summary: 2 frames, 2 decoded, 0 errors, deviations (QUOTES 1, LINE_ENDING 1), 0 noise bytes');
+  });
+
+  it('refuses deviations with --strict, line endings included, and exits 1', async ({ expect }) => {
+    const { status, stdout } = await run(['decode', '--strict', '--json'], '{860123456789014,CH,,3FCE}\n');
+    expect(status).toBe(1);
+    expect(jsonLines(stdout)).toMatchObject([
+      { kind: 'error', code: 'FRAME', crcOk: null, error: { deviation: 'QUOTES' } },
+      { kind: 'lineEnding', seen: '\n', expected: '\r\n' },
+      { kind: 'summary', errors: { FRAME: 1, LINE_ENDING: 1 } },
+    ]);
+  });
+
+  it('refuses messages from the wrong side with --from', async ({ expect }) => {
+    const { status, stdout } = await run(['decode', '--from', 'device'], GOLDEN.map(([frame]) => frame).join(''));
+    expect(status).toBe(1);
+    expect(lines(stdout).at(-1)).toBe('summary: 15 frames, 7 decoded, 8 errors (DIRECTION 8), 0 noise bytes');
+    expect(stdout).toMatch(/server +DIRECTION error +7BA7 ok +LendRequest \(CC at byte 18\) is sent by the server/);
+  });
+
+  it('decodes a dialect given by flags', async ({ expect }) => {
+    const dialect = { crc: 'CRC-16/XMODEM', crcCoverage: 'frame', quotes: false, lineEnding: '\n', slotCount: 12 } as const;
+    const frame = encodeToString({ type: 'LendSuccess', imei: '860123456789014', slot: 12, powerBankId: 'A1' }, { dialect });
+    const flags = ['--crc', 'xmodem', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf', '--slots', '12'];
+    const { status, stdout } = await run(['decode', ...flags], frame);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/LendSuccess +[0-9A-F]{4} ok +imei=860123456789014 slot=12 id=A1\n/);
+    const none = await run(['decode', '--crc', 'none'], '{"860123456789014,CH,"}\r\n{"860123456789014,XX,"}\r\n');
+    expect(none.stdout).toMatch(/Heartbeat +none +imei=/);
+    expect(none.stdout).toMatch(/COMMAND error +none +unknown command word "XX"/);
+  });
+
+  it('prints each frame as soon as it arrives, before stdin ends', async ({ expect }) => {
+    const child = start(['decode']);
+    const outcome = finished(child);
+    child.stdin.write('AT\r\n{"860123456789014,CH,,3FCE"}\r\n');
+    await stdoutUntil(child, (text) => text.includes('Heartbeat'));
+    // A frame in three pieces: nothing can be printed before its last piece.
+    child.stdin.write('{"860123456789014,MC,BO.2.');
+    child.stdin.write('1234567890,88');
+    child.stdin.write('DD"}\r\n');
+    await stdoutUntil(child, (text) => text.includes('LendSuccess'));
+    expect(child.exitCode).toBeNull(); // still running: stdin is open
+    child.stdin.end();
+    const { status, stdout } = await outcome;
+    expect(status).toBe(0);
+    expect(lines(stdout).at(-1)).toBe('summary: 2 frames, 2 decoded, 0 errors, 2 noise bytes');
+  });
+
+  it('prints the summary of what it read when interrupted (Ctrl-C on an endless pipe)', async ({ expect }) => {
+    const child = start(['decode', '--json']);
+    const outcome = finished(child);
+    child.stdin.write('{"860123456789014,CH,,3FCE"}\r\n{"8601');
+    await stdoutUntil(child, (text) => text.includes('Heartbeat'));
+    child.kill('SIGINT');
+    const { status, stdout } = await outcome;
+    expect(status).toBe(1);
+    expect(jsonLines(stdout).map((item) => item['kind'])).toEqual(['message', 'truncated', 'summary']);
+  });
+});
+
+describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
+  const STATIONS: ReadonlyArray<readonly [name: string, hex: boolean, dialect: Dialect]> = [
+    ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 12 }],
+    ['station-b.xxd.txt', true, { quotes: true, lineEnding: '', crc: 'CRC-16/KERMIT', crcCoverage: 'fieldsWithComma', slotCount: 6 }],
+    ['station-c.bin', false, { quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', slotCount: 3 }],
+  ];
+
+  it.for(STATIONS)(
+    'names the dialect of %s, and decode with the flags it suggests decodes every frame',
+    async ([name, hex, dialect], { expect }) => {
+      const hexFlag = hex ? ['--hex'] : [];
+      const { status, stdout, stderr } = await run(['detect', ...hexFlag, fixture(name)]);
+      expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+      expect(stdout).toContain('15 frames');
+      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames: ${dialect.crc === 'none' ? 'no CRC field' : `${dialect.crc} over ${dialect.crcCoverage}`}.`);
+      // The last line is the command to run: run it.
+      const suggested = lines(stdout).at(-1)!.trim().split(' ');
+      expect(suggested.slice(0, 2)).toEqual(['powerbank-codec', 'decode']);
+      expect(suggested.at(-1)).toBe(fixture(name));
+      const decoded = await run([...suggested.slice(1, -1), '--json', fixture(name)]);
+      expect(decoded.status).toBe(0);
+      expect(jsonLines(decoded.stdout).at(-1)).toEqual({ kind: 'summary', frames: 15, decoded: 15, errors: {}, deviations: {}, noiseBytes: 0 });
+
+      const json = await run(['detect', '--json', ...hexFlag, fixture(name)]);
+      const detection = JSON.parse(json.stdout) as DialectDetection & { decodeFlags: string[] };
+      expect(detection.matches.map((match) => match.dialect)).toEqual([dialect]);
+
+      // encode with the same flags writes frames the station's dialect accepts, strictly.
+      const encoded = await run(['encode', 'LendRequest', '--imei', '860123456789014', '--slot', String(dialect.slotCount), '--id', 'A1', '--raw', ...detection.decodeFlags]);
+      expect(encoded.status).toBe(0);
+      expect(decode(encoded.bytes, { dialect, mode: 'strict' })).toMatchObject({ ok: true, message: { type: 'LendRequest', slot: dialect.slotCount } });
+    },
+  );
+
+  it('says how many frames the best candidates explain, and which frames fail, when no dialect explains all', async ({ expect }) => {
+    const { status, stdout } = await run(['detect', fixture('damaged.bin')]);
+    expect(status).toBe(1);
+    expect(stdout).toContain('No dialect verifies the CRC of all 15 frames.');
+    expect(stdout).toContain('  CRC-16/ARC over fields: 14 of 15');
+    expect(stdout).toMatch(/ {2}#8 at 290: \{"490154203237518,MR,BF\.2\.PB1OO2,61C6"\}\\r\\n: CRC 61C6 at byte 33 does not match/);
+    expect(lines(stdout).at(-1)).toBe(`  powerbank-codec decode --crc CRC-16/ARC --coverage fields --quotes --line-ending crlf --slots 3 ${fixture('damaged.bin')}`);
+  });
+
+  it('suspects a mix of dialects when many frames are left out', async ({ expect }) => {
+    const xmodem = GOLDEN.slice(0, 6).map(([, message]) => encodeToString(message, { dialect: { crc: 'CRC-16/XMODEM' } }));
+    const modbus = GOLDEN.slice(6).map(([frame]) => frame);
+    const { status, stdout } = await run(['detect'], [...xmodem, ...modbus].join(''));
+    expect(status).toBe(1);
+    expect(stdout).toContain('  CRC-16/MODBUS over fields: 9 of 15\n  CRC-16/XMODEM over fields: 6 of 15\n');
+    expect(stdout).toContain('the capture may mix dialects');
+  });
+
+  it('lists every dialect the frames cannot tell apart, the most likely first, and warns about few frames', async ({ expect }) => {
+    const { status, stdout } = await run(['detect'], '{"860123456789014,MC,BO.2.421,279F"}\r\n');
+    expect(status).toBe(0);
+    expect(stdout).toContain('2 dialects verify the CRC of the only frame; these frames cannot tell them apart:\n  CRC-16/MODBUS over fields\n  CRC-16/GENIBUS over fields\n');
+    expect(stdout).toContain('Only 1 distinct frame');
+    expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
+  });
+
+  it('reads line endings written as text after frames, as logs and documents show them', async ({ expect }) => {
+    const text = GOLDEN.map(([frame]) => frame.replace('\r\n', '\\r\\n\n')).join('');
+    const { status, stdout } = await run(['detect'], text);
+    expect(status).toBe(0);
+    expect(stdout).toContain('line ending: crlf  (15 CRLF, 0 LF, 0 none; 15 of them written as text, \\r\\n or \\n)');
+    expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
+  });
+
+  it('agrees with detectDialects on what it reads, and exits 1 on a capture without frames', async ({ expect }) => {
+    const capture = readFileSync(fixture('station-a.bin'));
+    const { stdout } = await run(['detect', '--json'], capture);
+    const frames = new TextDecoder().decode(capture).split(/(?<=\n)/);
+    expect(JSON.parse(stdout)).toMatchObject({ ...detectDialects(frames), frameOffsets: expect.any(Array), discardedBytes: 0 });
+    const empty = await run(['detect'], 'AT\r\nOK\r\n');
+    expect(empty.status).toBe(1);
+    expect(empty.stdout).toContain('No frame ({...}) in the input');
+  });
+});
+
+describe.concurrent('powerbank-codec encode', { timeout: SLOW }, () => {
+  const imei = '860123456789014';
+
+  it('builds a frame from flags and prints it with its line ending shown', async ({ expect }) => {
+    expect(await run(['encode', 'LendRequest', '--imei', imei, '--slot', '2', '--id', '1234567890'])).toMatchObject({
+      status: 0,
+      stdout: '{"860123456789014,CC,BW.2.1234567890,7BA7"}\\r\\n\n',
+      stderr: '',
+    });
+    const status = await run(['encode', 'statusanswer', '--imei', imei, '--status', '1.FU.1234567890', '--status', '2.notFull.123456789012;3.ER']);
+    expect(status.stdout).toBe('{"860123456789014,AQ,1.FU.1234567890;2.NF.123456789012;3.ER;,74B8"}\\r\\n\n');
+    const answer = await run(['encode', 'OwnershipAnswer', '--imei', imei, '--belongs', 'false', '--slot', '2', '--id', '1234567890']);
+    expect(answer.stdout).toBe('{"860123456789014,RQ,F.2.1234567890,3C7F"}\\r\\n\n');
+  });
+
+  it('writes the exact bytes with --raw, and hex with --hex, in the dialect of the flags', async ({ expect }) => {
+    const message: MessageInit = { type: 'StatusQuery', imei };
+    const raw = await run(['encode', 'StatusQuery', '--imei', imei, '--raw']);
+    expect(raw.bytes).toEqual(Buffer.from(encode(message)));
+    const dialect = { crc: 'CRC-16/IBM-SDLC', crcCoverage: 'frame', quotes: false, lineEnding: '\n' } as const;
+    const flags = ['--crc', 'X-25', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf'];
+    const inDialect = await run(['encode', 'StatusQuery', '--imei', imei, '--raw', ...flags]);
+    expect(inDialect.bytes).toEqual(Buffer.from(encode(message, { dialect })));
+    const hex = await run(['encode', 'StatusQuery', '--imei', imei, '--hex']);
+    expect(hex.stdout).toBe(`${Buffer.from(encode(message)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`);
+  });
+
+  it('encodes JSON messages from stdin: lines, pretty-printed objects and arrays, as decode --json prints them', async ({ expect }) => {
+    const input = [
+      JSON.stringify(GOLDEN[0]![1]),
+      JSON.stringify(GOLDEN.slice(1, 3).map(([, message]) => message)),
+      JSON.stringify(GOLDEN[3]![1], null, 2),
+    ].join('\n');
+    const { status, stdout } = await run(['encode', '--raw'], input);
+    expect(status).toBe(0);
+    expect(stdout).toBe(GOLDEN.slice(0, 4).map(([frame]) => frame).join(''));
+  });
+
+  it('encodes each JSON message as soon as it is complete', async ({ expect }) => {
+    const child = start(['encode']);
+    const outcome = finished(child);
+    child.stdin.write('{"type":"Heartbeat",');
+    child.stdin.write('"imei":"860123456789014"}\n');
+    await stdoutUntil(child, (text) => text.includes('3FCE'));
+    child.stdin.end();
+    expect((await outcome).status).toBe(0);
+  });
+});
+
+describe.concurrent('powerbank-codec crc', { timeout: SLOW }, () => {
+  it('prints the CRC of a text under every catalogue algorithm', async ({ expect }) => {
+    const { status, stdout } = await run(['crc', '860123456789014,CH,']);
+    expect(status).toBe(0);
+    expect(lines(stdout)).toHaveLength(Object.keys(crcCatalogue).length);
+    expect(lines(stdout)[0]).toBe('CRC-16/MODBUS       3FCE');
+  });
+
+  it('gives the catalogue check values for 123456789, from text or hex', async ({ expect }) => {
+    const expected = Object.fromEntries(Object.entries(crcCatalogue).map(([name, { check }]) => [name, check.toString(16).toUpperCase().padStart(4, '0')]));
+    expect(JSON.parse((await run(['crc', '--json', '123456789'])).stdout)).toEqual(expected);
+    expect(JSON.parse((await run(['crc', '--json', '--hex', '31 32 33 34 35 36 37 38 39'])).stdout)).toEqual(expected);
+  });
+});
+
+describe.concurrent('colours', { timeout: SLOW }, () => {
+  const ESC = '\x1b[';
+
+  it('are off on a pipe, on with FORCE_COLOR, and never with NO_COLOR', async ({ expect }) => {
+    const capture = readFileSync(fixture('session.bin'));
+    expect((await run(['decode'], capture)).stdout).not.toContain(ESC);
+    expect((await run(['decode'], capture, { FORCE_COLOR: '1' })).stdout).toContain(`${ESC}31m`);
+    expect((await run(['decode'], capture, { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain(ESC);
+    expect((await run(['frobnicate'], '', { FORCE_COLOR: '1', NO_COLOR: '1' })).stderr).not.toContain(ESC);
+  });
+});
+
+describe.concurrent('usage errors', { timeout: SLOW }, () => {
+  const USAGE_ERRORS: ReadonlyArray<readonly [args: readonly string[], message: string | RegExp, stdin?: string]> = [
+    [[], 'no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [['decode', '--bogus'], "unknown option --bogus (a value that starts with '-' goes after '--') (see: powerbank-codec decode --help)"],
+    [['decode', '--crc'], "Option '--crc <value>' argument missing (see: powerbank-codec decode --help)"],
+    [['decode', '--json=yes'], /^Option '--json' does not take an argument/],
+    [['decode', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec decode --help)'],
+    [['decode', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
+    [['decode', fixture('.')], /^cannot read ".*": it is a directory$/],
+    [['decode', '--crc', 'CRC-17'], /^unknown CRC algorithm "CRC-17"; expected none or one of CRC-16\/MODBUS, /],
+    [['decode', '--coverage', 'all'], '--coverage must be fields, fieldsWithComma or frame; got "all"'],
+    [['decode', '--line-ending', 'cr'], '--line-ending must be crlf, lf or none; got "cr"'],
+    [['decode', '--slots', '1000'], '--slots must be a whole number from 1 to 999; got "1000"'],
+    [['decode', '--slots', 'x'], '--slots must be a whole number from 1 to 999; got "x"'],
+    [['decode', '--quotes', '--no-quotes'], '--quotes and --no-quotes contradict each other'],
+    [['decode', '--from', 'cloud'], '--from must be device or server; got "cloud"'],
+    [['decode', '--hex'], 'hex input, line 2: "zz" is not hex', '7b\nzz\n'],
+    [['decode', '--hex'], 'hex input, line 1: "7b2" has an odd number of hex digits', '7b2'],
+    [['decode', '--hex'], /^hex input, line 2: "\*" stands for repeated lines/, '00000000  7b 22  |{"|\n*\n'],
+    [['detect', '--crc', 'MODBUS'], "unknown option --crc (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
+    [['detect', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec detect --help)'],
+    [['detect', '--hex'], 'hex input, line 1: "{" is not hex', '{'],
+    [['detect', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
+    [['encode', 'Lend'], /^unknown message type "Lend"; expected one of Heartbeat, StatusQuery, /],
+    [['encode', 'Heartbeat'], 'Heartbeat needs --imei'],
+    [['encode', 'LendRequest', '--imei', imei()], 'LendRequest needs --slot'],
+    [['encode', 'LendRequest', '--imei', imei(), '--slot', '2'], 'LendRequest needs --id'],
+    [['encode', 'OwnershipAnswer', '--imei', imei(), '--slot', '2', '--id', 'A'], 'OwnershipAnswer needs --belongs'],
+    [['encode', 'OwnershipAnswer', '--imei', imei(), '--slot', '2', '--id', 'A', '--belongs', 'maybe'], '--belongs must be true or false; got "maybe"'],
+    [['encode', 'Heartbeat', '--imei', imei(), '--slot', '2'], '--slot does not apply to Heartbeat'],
+    [['encode', 'LendRequest', '--imei', imei(), '--slot', '2', '--id', 'A', '--status', '1.FU.A'], '--status does not apply to LendRequest, which takes --slot --id'],
+    [['encode', 'LendRequest', '--imei', imei(), '--slot', 'two', '--id', 'A'], '--slot must be a slot number; got "two"'],
+    [['encode', 'LendRequest', '--imei', imei(), '--slot', '4', '--id', 'A'], 'cannot encode: slot must be an integer from 1 to 3; got 4 (a station with more slots: --slots N)'],
+    [['encode', 'LendRequest', '--imei', '12345', '--slot', '1', '--id', 'A'], 'cannot encode: imei must be a string of 15 digits; got "12345"'],
+    [['encode', 'LendRequest', '--imei', imei(), '--slot', '1', '--id', 'a-b'], 'cannot encode: powerBankId must be 1 to 32 digits or uppercase letters; got "a-b"'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.XX.A'], '--status record "1.XX.A" is not SLOT.CODE or SLOT.CODE.ID with CODE one of FU, NF, EM, ER'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', 'x.FU.A'], '--status slot must be a slot number; got "x"'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU'], 'cannot encode: slots[0].powerBankId is required for status \'full\''],
+    [['encode', 'Heartbeat', '--imei', imei(), '--raw', '--hex'], '--raw and --hex contradict each other'],
+    [['encode', '--imei', imei()], '--imei needs a message type first, e.g. encode LendRequest --imei ...'],
+    [['encode'], 'no message on stdin: give a message type (e.g. encode Heartbeat --imei 860123456789014) or JSON messages; see encode --help', ''],
+    [['encode'], 'stdin line 2: expected a JSON object (a message) or an array of them, found "h"', '\nhello'],
+    [['encode'], /^stdin line 1: invalid JSON: /, '{"type": Heartbeat}'],
+    [['encode'], 'stdin line 1: the JSON value that starts here is not complete', '{"type": "Heartbeat"'],
+    [['encode'], 'stdin line 1, message 2: cannot encode: unknown message type "Lend"', '[{"type":"Heartbeat","imei":"860123456789014"},{"type":"Lend"}]'],
+    [['crc'], 'crc needs the text to checksum, e.g. powerbank-codec crc 860123456789014,CH, (see: powerbank-codec crc --help)'],
+    [['crc', '--bogus', 'a'], "unknown option --bogus (a value that starts with '-' goes after '--') (see: powerbank-codec crc --help)"],
+    [['crc', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec crc --help)'],
+    [['crc', '--hex', 'xyz'], 'hex input, line 1: "xyz" is not hex'],
+  ];
+
+  function imei(): string {
+    return '860123456789014';
+  }
+
+  it.for(USAGE_ERRORS.map(([args, message, stdin]) => [args.join(' '), args, message, stdin] as const))(
+    '%s: one line on stderr, no stack trace, exit 2',
+    async ([, args, message, stdin], { expect }) => {
+      const { status, stderr } = await run(args, stdin);
+      expect(status).toBe(2);
+      expect(stderr.endsWith('\n')).toBe(true);
+      expect(lines(stderr)).toHaveLength(1);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      const text = stderr.replace(/^powerbank-codec: /, '').trimEnd();
+      if (typeof message === 'string') expect(text).toBe(message);
+      else expect(text).toMatch(message);
+    },
+  );
+});

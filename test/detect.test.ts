@@ -1,0 +1,195 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { crc16, crcCatalogue, decode, detectDialects, encode, encodeToString, type CrcName, type Dialect, type Message } from 'powerbank-codec';
+import { GOLDEN } from './support/vectors.js';
+
+const imei = '860123456789014';
+const COVERAGES = ['fields', 'fieldsWithComma', 'frame'] as const;
+const LINE_ENDINGS = ['\r\n', '\n', ''] as const;
+const MESSAGES: readonly Message[] = GOLDEN.map(([, message]) => message);
+const crcNames = Object.keys(crcCatalogue) as CrcName[];
+
+/** A message of the same type as `template`, for another station, slot and power bank. */
+function reshape(template: Message, imei: string, slot: number, powerBankId: string): Message {
+  if ('slot' in template) return { ...template, imei, slot, powerBankId };
+  if (template.type === 'StatusAnswer') return { ...template, imei, slots: [{ slot, status: 'full', code: 'FU', powerBankId }] };
+  return { ...template, imei };
+}
+
+/** Any message of any type for a station with `slotCount` slots. */
+function arbMessageFor(slotCount: number): fc.Arbitrary<Message> {
+  return fc
+    .record({
+      template: fc.constantFrom(...MESSAGES),
+      imei: fc.stringMatching(/^\d{15}$/),
+      slot: fc.integer({ min: 1, max: slotCount }),
+      powerBankId: fc.stringMatching(/^[0-9A-Z]{1,32}$/),
+    })
+    .map(({ template, imei, slot, powerBankId }) => reshape(template, imei, slot, powerBankId));
+}
+
+/** Every dialect of PROTOCOL.md section 8 with a catalogue CRC or none: 13 x 3 coverages, plus none, x quotes x line endings. */
+const EVERY_DIALECT: readonly Dialect[] = [...crcNames, 'none' as const].flatMap((crc) =>
+  (crc === 'none' ? (['fields'] as const) : COVERAGES).flatMap((crcCoverage) =>
+    [true, false].flatMap((quotes) => LINE_ENDINGS.map((lineEnding) => ({ quotes, lineEnding, crc, crcCoverage, slotCount: 3 }))),
+  ),
+);
+
+const describeDialect = (dialect: Dialect) =>
+  `${String(dialect.crc)} over ${dialect.crcCoverage}, quotes ${dialect.quotes}, line ending ${JSON.stringify(dialect.lineEnding)}`;
+
+describe('detectDialects', () => {
+  it('covers every dialect: 13 CRCs x 3 coverages and none, x quotes x line endings', () => {
+    expect(EVERY_DIALECT).toHaveLength((13 * 3 + 1) * 2 * 3);
+  });
+
+  it.each(EVERY_DIALECT.map((dialect) => [describeDialect(dialect), dialect] as const))(
+    'names %s, and only it, from every message type',
+    (_, dialect) => {
+      const detection = detectDialects(MESSAGES.map((message) => encode(message, { dialect })));
+      expect(detection.matches.map((match) => match.dialect)).toEqual([dialect]);
+      expect(detection.matches[0]).toMatchObject({ explained: 15, decoded: 15, unexplained: [], highestSlot: 3 });
+      expect(detection.candidates[0]).toBe(detection.matches[0]);
+    },
+  );
+
+  it.each(EVERY_DIALECT.map((dialect) => [describeDialect(dialect), dialect] as const))('names %s from a single lend request', (_, dialect) => {
+    const frame = encode({ type: 'LendRequest', imei, slot: 2, powerBankId: '1234567890' }, { dialect });
+    expect(detectDialects([frame]).matches.map((match) => match.dialect)).toEqual([dialect]);
+  });
+
+  it('reads quotes and line ending from the bytes, and counts what it saw', () => {
+    const heartbeat = { type: 'Heartbeat', imei } as const;
+    const frames = [
+      encodeToString(heartbeat, { dialect: { quotes: false, lineEnding: '\n' } }),
+      encodeToString(heartbeat, { dialect: { quotes: false, lineEnding: '\n' } }),
+      encodeToString(heartbeat, { dialect: { quotes: true, lineEnding: '\r\n' } }),
+      `${encodeToString(heartbeat, { dialect: { quotes: false, lineEnding: '' } })}\r`,
+    ];
+    const detection = detectDialects(frames);
+    expect(detection.quotes).toEqual({ value: false, withQuotes: 1, withoutQuotes: 3 });
+    expect(detection.lineEnding).toEqual({ value: '\n', crlf: 1, lf: 2, cr: 1, none: 0 });
+    // Missing quotes and a lone CR are deviations, not CRC failures: every frame is explained.
+    expect(detection.matches[0]?.dialect).toMatchObject({ crc: 'CRC-16/MODBUS', crcCoverage: 'fields', quotes: false, lineEnding: '\n' });
+  });
+
+  it('breaks ties the canonical way: quotes, then CRLF, then LF, then none', () => {
+    const quoted = encodeToString({ type: 'Heartbeat', imei }, { dialect: { lineEnding: '' } });
+    const bare = encodeToString({ type: 'Heartbeat', imei }, { dialect: { quotes: false, lineEnding: '' } });
+    expect(detectDialects([quoted, bare]).quotes.value).toBe(true);
+    expect(detectDialects([`${quoted}\r\n`, `${quoted}\n`]).lineEnding.value).toBe('\r\n');
+    expect(detectDialects([`${quoted}\n`, quoted]).lineEnding.value).toBe('\n');
+    expect(detectDialects([quoted, quoted, `${quoted}\n`]).lineEnding.value).toBe('');
+  });
+
+  it('infers the slot count from the highest slot seen, never below 3', () => {
+    const dialect = { slotCount: 12 };
+    const lend = encode({ type: 'LendSuccess', imei, slot: 11, powerBankId: 'A1' }, { dialect });
+    const status = encode({ type: 'StatusAnswer', imei, slots: [{ slot: 12, status: 'fault' }, { slot: 4, status: 'full', powerBankId: 'B2' }] }, { dialect });
+    expect(detectDialects([lend]).matches[0]).toMatchObject({ highestSlot: 11, dialect: { slotCount: 11 } });
+    expect(detectDialects([lend, status]).matches[0]).toMatchObject({ highestSlot: 12, dialect: { slotCount: 12 } });
+    const heartbeat = encode({ type: 'Heartbeat', imei });
+    expect(detectDialects([heartbeat]).matches[0]).toMatchObject({ highestSlot: 0, dialect: { slotCount: 3 } });
+    const low = encode({ type: 'OwnershipQuery', imei, slot: 1, powerBankId: 'C3' });
+    expect(detectDialects([low]).matches[0]).toMatchObject({ highestSlot: 1, dialect: { slotCount: 3 } });
+  });
+
+  it('lists every dialect that explains all frames, the most likely first, when the frames cannot tell them apart', () => {
+    // Found by search: this frame's CRC verifies under MODBUS and under GENIBUS, both over the fields.
+    const ambiguous = '{"860123456789014,MC,BO.2.421,279F"}\r\n';
+    const detection = detectDialects([ambiguous]);
+    expect(detection.matches.map((match) => [match.dialect.crc, match.dialect.crcCoverage])).toEqual([
+      ['CRC-16/MODBUS', 'fields'],
+      ['CRC-16/GENIBUS', 'fields'],
+    ]);
+    // One more frame settles it.
+    const settled = detectDialects([ambiguous, encode({ type: 'Heartbeat', imei })]);
+    expect(settled.matches.map((match) => match.dialect.crc)).toEqual(['CRC-16/MODBUS']);
+    expect(settled.candidates.map((candidate) => [candidate.dialect.crc, candidate.explained])).toEqual([
+      ['CRC-16/MODBUS', 2],
+      ['CRC-16/GENIBUS', 1],
+    ]);
+  });
+
+  it('ranks partial candidates when no dialect explains every frame, listing the frames each leaves out', () => {
+    const dialect = { crc: 'CRC-16/ARC', crcCoverage: 'frame' } as const;
+    const frames = MESSAGES.map((message) => encodeToString(message, { dialect }));
+    frames[4] = frames[4]!.replace('1234567890', '1234567891'); // damaged on the line
+    const detection = detectDialects(frames);
+    expect(detection.matches).toEqual([]);
+    expect(detection.candidates[0]).toMatchObject({ dialect: { ...dialect, quotes: true, lineEnding: '\r\n', slotCount: 3 }, explained: 14, unexplained: [4] });
+    expect(detection.candidates.every((candidate) => candidate.unexplained.includes(4) || candidate.explained < 14)).toBe(true);
+  });
+
+  it('counts repeated frames once as evidence and every time as frames', () => {
+    const heartbeat = encode({ type: 'Heartbeat', imei });
+    const damaged = encodeToString({ type: 'StatusQuery', imei }).replace('AFC5', 'AFC6');
+    const detection = detectDialects([heartbeat, damaged, heartbeat, damaged]);
+    expect(detection).toMatchObject({ frameCount: 4, distinctFrames: 2, matches: [] });
+    expect(detection.candidates[0]).toMatchObject({ explained: 2, decoded: 2, unexplained: [1, 3] });
+  });
+
+  it('counts frames whose CRC verifies but which do not decode as explained, not decoded', () => {
+    const crc = crc16('860123456789014,XX,').toString(16).toUpperCase().padStart(4, '0');
+    const unknownCommand = `{"860123456789014,XX,,${crc}"}`;
+    expect(decode(unknownCommand)).toMatchObject({ ok: false, error: { code: 'COMMAND' } });
+    const detection = detectDialects([encode({ type: 'Heartbeat', imei }), unknownCommand]);
+    expect(detection.matches[0]).toMatchObject({ dialect: { crc: 'CRC-16/MODBUS' }, explained: 2, decoded: 1 });
+  });
+
+  it('explains a frame without CRC field by none only when it decodes', () => {
+    const none = { crc: 'none' } as const;
+    // Its data ends in four hex digits after a '.': a CRC dialect reads them as a CRC, which does not verify.
+    const frame = encode({ type: 'OwnershipQuery', imei, slot: 2, powerBankId: 'ABCD' }, { dialect: none });
+    expect(detectDialects([frame]).matches.map((match) => match.dialect)).toEqual([{ quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', slotCount: 3 }]);
+    expect(detectDialects(['{"860123456789014,XX,"}']).candidates).toEqual([]);
+    expect(detectDialects([encode({ type: 'Heartbeat', imei })]).candidates.map((candidate) => candidate.dialect.crc)).not.toContain('none');
+  });
+
+  it('takes any iterable of bytes or strings, and finds nothing in nothing', () => {
+    function* frames() {
+      yield '{"860123456789014,CH,,3FCE"}\r\n';
+      yield encode({ type: 'StatusQuery', imei });
+    }
+    expect(detectDialects(frames()).matches).toHaveLength(1);
+    expect(detectDialects([])).toEqual({
+      frameCount: 0,
+      distinctFrames: 0,
+      quotes: { value: true, withQuotes: 0, withoutQuotes: 0 },
+      lineEnding: { value: '\r\n', crlf: 0, lf: 0, cr: 0, none: 0 },
+      matches: [],
+      candidates: [],
+    });
+    expect(detectDialects(['AT', 'garbage']).candidates).toEqual([]);
+  });
+
+  it('always finds the dialect that wrote the frames, and every match decodes every frame', () => {
+    const arbCatalogueDialect = fc.record({
+      quotes: fc.boolean(),
+      lineEnding: fc.constantFrom(...LINE_ENDINGS),
+      crc: fc.constantFrom<CrcName | 'none'>(...crcNames, 'none'),
+      crcCoverage: fc.constantFrom(...COVERAGES),
+      slotCount: fc.integer({ min: 1, max: 999 }),
+    });
+    const arbCapture = arbCatalogueDialect.chain((dialect) =>
+      fc.array(arbMessageFor(dialect.slotCount), { minLength: 1, maxLength: 6 }).map((messages) => ({ dialect, messages })),
+    );
+    fc.assert(
+      fc.property(arbCapture, ({ dialect, messages }) => {
+        const frames = messages.map((message) => encode(message, { dialect }));
+        const detection = detectDialects(frames);
+        const found = detection.matches.find(
+          (match) => match.dialect.crc === dialect.crc && (dialect.crc === 'none' || match.dialect.crcCoverage === dialect.crcCoverage),
+        );
+        expect(found?.dialect).toMatchObject({ quotes: dialect.quotes, lineEnding: dialect.lineEnding });
+        expect(found!.dialect.slotCount).toBeLessThanOrEqual(Math.max(3, dialect.slotCount));
+        for (const match of detection.matches) {
+          for (const [index, frame] of frames.entries()) {
+            expect(decode(frame, { dialect: match.dialect })).toMatchObject({ ok: true, message: messages[index] });
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
