@@ -33,7 +33,7 @@ const MEANINGS: { readonly [T in MessageType]: string } = {
   StatusAnswer: 'status',
   LendRequest: 'lend request',
   OwnershipQuery: 'ownership query',
-  OwnershipAnswer: 'ownership answer',
+  OwnershipAnswer: 'ownership answer', // described with its T or F
   LendSuccess: 'lent',
   ReturnSuccess: 'returned',
   LendSuccessAck: 'lend acknowledged',
@@ -87,7 +87,7 @@ export function describeSlots(slots: readonly SlotStatus[]): string {
  * describeMessage({ type: 'LendSuccess', imei: '860123456789014', slot: 2, powerBankId: '1234567890' });
  * // 'MC.BO lent: slot 2, power bank 1234567890'
  * describeMessage({ type: 'OwnershipAnswer', imei: '860123456789014', belongs: false, slot: 2, powerBankId: 'X1' });
- * // 'RQ.F ownership answer: does not belong: slot 2, power bank X1'
+ * // 'RQ.F does not belong: slot 2, power bank X1'
  * describeMessage({ type: 'StatusAnswer', imei: '860123456789014', slots: [{ slot: 3, status: 'fault', code: 'ER' }] });
  * // 'AQ status: slot 3 fault'
  * ```
@@ -101,7 +101,7 @@ export function describeMessage(message: Message): string {
     case 'StatusAnswer':
       return `${name}: ${describeSlots(message.slots)}`;
     case 'OwnershipAnswer':
-      return `RQ.${message.belongs ? 'T' : 'F'} ${MEANINGS[message.type]}: ${message.belongs ? 'belongs' : 'does not belong'}: ${slotAndBank(message.slot, message.powerBankId)}`;
+      return `RQ.${message.belongs ? 'T belongs' : 'F does not belong'}: ${slotAndBank(message.slot, message.powerBankId)}`;
     default:
       return `${name}: ${slotAndBank(message.slot, message.powerBankId)}`;
   }
