@@ -46,6 +46,16 @@ describe('ConversationTracker: completed flows', () => {
     ]);
   });
 
+  it('lists the open flows, with their slot and power bank when they have one', () => {
+    const tracker = new ConversationTracker();
+    tracker.observe('server', { type: 'StatusQuery', imei }, 1);
+    tracker.observe('server', { type: 'LendRequest', ...bank }, 2);
+    expect(tracker.openFlows()).toEqual([
+      { flow: 'status', expected: 'the station answers CQ with AQ', startedAt: 1, waitingSince: 1 },
+      { flow: 'lend', expected: expect.stringContaining('the station answers CC'), slot: 2, powerBankId: '1234567890', startedAt: 2, waitingSince: 2 },
+    ]);
+  });
+
   it('answers status queries in order', () => {
     const events = track([
       ['server', { type: 'StatusQuery', imei }],
@@ -339,6 +349,15 @@ describe('ConversationTracker.observeItem: what the decoder reports', () => {
       { violation: 'discarded', code: 'tooLong', offset: 11, received: expect.stringMatching(/^"\{"A+…"$/) },
     ]);
     expect(events[0]?.description).toBe('3 bytes at byte 0: discarded, noise — expected: complete frames, nothing between them but line endings; received: "AT\\x00"');
+  });
+
+  it('shows unprintable bytes of a frame escaped, and at most 80 bytes of it', () => {
+    const long = `{"860123456789014,AQ,${'1.FU.1234567890;'.repeat(6)},0000"}`;
+    const events = observeStream(`{"860123456789014,CH\r\n,,3FCE"}\r\n${long}\r\n`, 'strict');
+    expect(events).toMatchObject([
+      { violation: 'decodeError', description: expect.stringContaining('frame at byte 0 {"860123456789014,CH\\r\\n,,3FCE"}: CRC error') },
+      { violation: 'decodeError', description: expect.stringContaining(`frame at byte 32 ${long.slice(0, 80)}…: `) },
+    ]);
   });
 
   it('reports a line ending where the dialect has none', () => {

@@ -122,7 +122,7 @@ export const STEPS: { readonly [S in StepName]: Step } = {
     flow: 'status',
     from: 'device',
     next: { StatusAnswer: { outcome: 'statusAnswered' } },
-    expected: () => 'the station answers CQ with AQ',
+    expected: (last) => `the station answers CQ${about(last)} with AQ`,
   },
 };
 

@@ -128,7 +128,7 @@ export type ViolationKind = 'unexpected' | 'mismatch' | 'timeout' | 'heartbeatGa
  * const tracker = new ConversationTracker();
  * const [violation] = tracker.observe('device', { type: 'LendSuccess', imei: '860123456789014', slot: 2, powerBankId: 'A1' }, 0);
  * if (violation?.kind === 'violation') console.log(violation.violation, violation.expected);
- * // 'unexpected' 'a CC lend request for that slot and power bank, not yet answered'
+ * // 'unexpected' 'first a CC lend request for that slot and power bank, not yet answered'
  * ```
  */
 export interface Violation {
@@ -299,7 +299,7 @@ function sideOf(sender: Sender): string {
  *
  * tracker.observe('server', { type: 'StatusQuery', imei }, 1_000);
  * tracker.tick(6_001)[0]?.description;
- * // 'status: expected within 5.0 s: the station answers CQ with AQ; received nothing'
+ * // 'status: no answer within 5.0 s — expected: the station answers CQ with AQ; received: nothing'
  * ```
  */
 export class ConversationTracker {
@@ -362,9 +362,9 @@ export class ConversationTracker {
    * for (const item of decoder.push('{860123456789014,CH,,3FCE}\n')) {
    *   for (const event of tracker.observeItem('device', item, 0)) console.log(event.description);
    * }
-   * // frame at byte 0 {860123456789014,CH,,3FCE}: QUOTES: …
+   * // frame at byte 0 {860123456789014,CH,,3FCE}: QUOTES — expected: the body between double quotes, …
    * // heartbeat (CH)
-   * // frame at byte 26: LINE_ENDING: …
+   * // line ending at byte 26: LINE_ENDING — expected: "\r\n"; received: "\n"
    * ```
    */
   observeItem(from: Sender, item: DecoderItem, now: number): ConversationEvent[] {
