@@ -16,6 +16,7 @@ const imei = '860123456789014';
 interface Misbehaviour {
   readonly station?: Partial<StationSimulatorOptions>;
   readonly transform?: StationClientOptions['transform'];
+  readonly client?: Partial<StationClientOptions>;
   /** What the station sends besides its answers after receiving a message: messages, or raw bytes. */
   readonly after?: (received: Message, station: StationSimulator) => Array<Message | Uint8Array>;
 }
@@ -46,6 +47,7 @@ async function harness(misbehaviour: Misbehaviour = {}): Promise<{ result: Harne
         port,
         tickEvery: 25,
         ...(misbehaviour.transform === undefined ? {} : { transform: misbehaviour.transform }),
+        ...misbehaviour.client,
         onTraffic: (traffic) => {
           if (traffic.direction === 'received' && traffic.item.kind === 'message') {
             for (const extra of misbehaviour.after?.(traffic.item.message, station) ?? []) {
@@ -84,13 +86,13 @@ describe('the conformance harness', () => {
       'The station names itself: its first frame carries its IMEI',
       'Status: CQ → AQ',
       'Lend: CC → MC.BO → AM.BO',
-      'Lend from an empty slot must fail: CC → MR.BF → AR.BF',
+      'Lend from an empty slot must fail: CQ → AQ to find one, then CC → MR.BF → AR.BF',
       'Return, accepted: MQ → RQ.T → MC.RO → AM.RO',
       'Return, rejected: MQ → RQ.F, then nothing more',
       'Heartbeat: CH, not answered (every heartbeat of the session is checked here)',
     ]);
     expect(result.steps[2]?.notes).toEqual(['lent slot 1, power bank 1234567890']);
-    expect(result.steps[3]?.notes).toEqual(['slot 3 is empty and the station said so']);
+    expect(result.steps[3]?.notes).toEqual(['slot 1 is empty and the station said so']);
     expect(output.filter((line) => line.includes('OPERATOR'))).toHaveLength(2);
     expect(output.at(-1)).toBe('All 7 steps passed: the station follows the protocol.');
   });
@@ -99,10 +101,10 @@ describe('the conformance harness', () => {
     ['QUOTES', [2, 3, 4, 5, 6, 7]],
     ['LINE_ENDING', [2, 3, 4, 5, 6, 7]],
     ['SEPARATOR', [2, 3, 4, 5, 6, 7]],
-    // Only CRCs with a letter can be lowercase: those of steps 2 and 4 (AQ …,0C52 and MR …,1775) are all digits.
-    ['LOWERCASE_CRC', [3, 5, 6, 7]],
-    ['MISSING_SEMICOLON', [2]],
-    ['UNKNOWN_STATUS', [2]],
+    // Only CRCs with a letter can be lowercase: step 2's frame (AQ …,0C52) has none.
+    ['LOWERCASE_CRC', [3, 4, 5, 6, 7]],
+    ['MISSING_SEMICOLON', [2, 4]],
+    ['UNKNOWN_STATUS', [2, 4]],
   ])('names the deviation %s in every step whose frames have it, and still follows the flows', async (code, steps) => {
     const { result, output } = await harness({ station: { deviations: [code] } });
     const failed = failures(result);
@@ -127,10 +129,10 @@ describe('the conformance harness', () => {
   });
 
   it('names a lend answered for another slot', async () => {
-    const { result } = await harness({ transform: (message) => (message.type === 'LendFailure' ? { ...message, slot: 1 } : message) });
-    expect(failures(result)[4]).toEqual([
-      'lend: slot mismatch — expected: 3, as in CC lend request: slot 3, power bank 1234567890; received: 1 in MR.BF lend failed: slot 1, power bank 1234567890',
-    ]);
+    const { result } = await harness({ transform: (message) => (message.type === 'LendFailure' ? { ...message, slot: 2 } : message) });
+    expect(failures(result)).toEqual({
+      4: ['lend: slot mismatch — expected: 1, as in CC lend request: slot 1, power bank 1234567890; received: 2 in MR.BF lend failed: slot 2, power bank 1234567890'],
+    });
   });
 
   it('names the vendor erratum: a failed return reported as MR.BF', async () => {
@@ -158,7 +160,7 @@ describe('the conformance harness', () => {
       'expected MC.BO: the status answer listed slot 1 with power bank 1234567890; received MR.BF (lend failed) — the flow is valid, but the lend did not succeed',
     ]);
     const lying = await harness({ transform: (message) => (message.type === 'LendFailure' ? { ...message, type: 'LendSuccess' } : message) });
-    expect(failures(lying.result)).toEqual({ 4: ['expected MR.BF: slot 3 is empty; received MC.BO (lent) — a station must not report a lend from an empty slot'] });
+    expect(failures(lying.result)).toEqual({ 4: ['expected MR.BF: slot 1 is empty; received MC.BO (lent) — a station must not report a lend from an empty slot'] });
   });
 
   it('names a missing status answer, and says why the lend could not run', async () => {
@@ -166,7 +168,7 @@ describe('the conformance harness', () => {
     const failed = failures(result);
     expect(failed[2]).toEqual(['status: no answer within 0.4 s — expected: the station answers CQ with AQ; received: nothing']);
     expect(failed[3]).toEqual([
-      'expected the status answer to list a power bank to lend (FU or NF); received no status answer. Put a charged power bank in and run again',
+      'expected the status answer to list a power bank to lend (FU, NF or EM); received no status answer. Put a charged power bank in and run again',
     ]);
   });
 
@@ -192,7 +194,7 @@ describe('the conformance harness', () => {
     });
     const failed = failures(result);
     expect(failed[7]?.[0]).toBe('heartbeat: imei mismatch — expected: 860123456789014, the station\'s IMEI; received: 860123456789022 in CH heartbeat');
-    expect(failed[4]).toEqual(['lend: no answer within 0.4 s — expected: the station answers CC (slot 3, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing']);
+    expect(failed[4]).toEqual(['lend: no answer within 0.4 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing']);
   });
 
   it('names noise and a frame with a bad CRC sent where an answer was due', async () => {
@@ -208,6 +210,30 @@ describe('the conformance harness', () => {
       'frame at byte N {"860123456789014,CH,,3FCF"}: CRC error — expected: a frame that decodes; received: CRC 3FCF at byte 22 does not match 3FCE, the CRC-16/MODBUS of bytes 2..20',
       'lend: no answer within 0.4 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing',
     ]);
+  });
+
+  it('serves a station that brings lent banks back by itself, before the operator is asked', async () => {
+    const { result, output } = await harness({ client: { returnAfter: 10 } });
+    expect(failures(result)).toEqual({});
+    expect(result.steps[4]?.notes[0]).toBe('the station sent this MQ before being asked (slot 1, power bank 1234567890); it was answered RQ.T');
+    expect(output.filter((line) => line.includes('OPERATOR'))).toHaveLength(1);
+  });
+
+  it('names another CRC variant, and follows the flows anyway', async () => {
+    const { result, output } = await harness({ station: { dialect: { crc: 'CRC-16/XMODEM' } } });
+    const failed = failures(result);
+    expect(Object.keys(failed).map(Number)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(failed[3]).toEqual([
+      "the CRC is CRC-16/XMODEM over the fields; the protocol's is CRC-16/MODBUS over the fields (the harness followed such frames as if their CRC were right)",
+      expect.stringMatching(/^frame at byte \d+ \{"860123456789014,MC,BO\.1\.1234567890,[0-9A-F]{4}"\}: CRC error — expected: a frame that decodes; received: CRC [0-9A-F]{4} at byte 37 does not match [0-9A-F]{4}, the CRC-16\/MODBUS of bytes 2\.\.35$/),
+    ]);
+    expect(output.filter((line) => line.includes('✓ lent:'))).toHaveLength(1);
+  });
+
+  it('accepts a refused lend of a bank with no charge left, saying the success path was not tested', async () => {
+    const { result } = await harness({ station: { banks: [{ slot: 1, powerBankId: 'E1', charge: 'depleted' }], lendFailureRate: 1 } });
+    expect(failures(result)).toEqual({});
+    expect(result.steps[2]?.notes[0]).toContain('the station refused to lend E1, listed EM (no charge left)');
   });
 
   it('fails every step when the station says nothing', async () => {

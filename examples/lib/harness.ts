@@ -11,15 +11,19 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import {
   ConversationTracker,
+  crcCatalogue,
   createDecoder,
   decode,
   describeMessage,
   encode,
   replyTo,
   type ConversationEvent,
+  type CrcCoverage,
+  type CrcName,
   type DecoderItem,
   type Message,
   type MessageType,
+  type OwnershipQuery,
   type StatusAnswer,
   type StreamDecoder,
   type Violation,
@@ -59,6 +63,13 @@ export interface HarnessResult {
   readonly passed: boolean;
 }
 
+/** One of the returns the harness runs: the answer it gives, and what the station sent. */
+interface ReturnPlan {
+  readonly belongs: boolean;
+  query?: OwnershipQuery;
+  report?: Message;
+}
+
 /** What a step collects while it runs. */
 interface StepRecord {
   readonly notes: string[];
@@ -80,8 +91,12 @@ class Session {
   imei: string | undefined;
   closed = false;
   lastStatus: StatusAnswer | undefined;
-  /** What to answer to the next ownership query: set by the return steps. */
-  belongs: boolean | undefined;
+  /**
+   * The two returns the harness runs, in order: the first accepted (RQ.T), the second
+   * rejected (RQ.F). An MQ is given to the first return that has none yet, even before
+   * its step asks the operator: a station that brings banks back by itself is served.
+   */
+  readonly returns: ReturnPlan[] = [{ belongs: true }, { belongs: false }];
   readonly heartbeats: number[] = [];
   current: StepRecord = { notes: [], problems: [], violations: [] };
   /** The heartbeat step's record: every heartbeat is checked there, whenever it comes. */
@@ -183,11 +198,15 @@ class Session {
     this.socket.destroy();
   }
 
-  /** Records the events in the current step (heartbeat problems in the heartbeat step), and prints each. */
-  record(events: readonly ConversationEvent[]): void {
+  /**
+   * Records the events in the current step, and prints each. Problems with heartbeats
+   * (`aboutHeartbeat`: the frame these events are about is one) go to the heartbeat step.
+   */
+  record(events: readonly ConversationEvent[], aboutHeartbeat = false): void {
     for (const event of events) {
       if (event.kind === 'violation') {
-        (event.flow === 'heartbeat' ? this.heartbeat : this.current).violations.push(event);
+        const frameLevel = event.violation === 'deviation' || event.violation === 'decodeError';
+        (event.flow === 'heartbeat' || (aboutHeartbeat && frameLevel) ? this.heartbeat : this.current).violations.push(event);
         this.print(red(`             ✗ ${event.description}`));
       } else {
         this.print(green(`             ✓ ${event.description}`));
@@ -205,18 +224,32 @@ class Session {
 
   private receiveItem(item: DecoderItem): void {
     const now = this.now();
-    const message = this.messageOf(item);
+    const decoded = this.messageOf(item);
+    const message = decoded?.message;
     this.printItem(item, message);
     const events = this.tracker.observeItem('device', item, now);
+    if (decoded?.crc !== undefined && message !== undefined) {
+      // The tracker reported the CRC error; follow the message anyway, so that one wrong
+      // CRC variant does not also break every flow.
+      const diagnosis = `the CRC is ${decoded.crc}; the protocol's is CRC-16/MODBUS over the fields (the harness followed such frames as if their CRC were right)`;
+      const step = message.type === 'Heartbeat' ? this.heartbeat : this.current;
+      if (!step.problems.includes(diagnosis)) step.problems.push(diagnosis);
+      events.push(...this.tracker.observe('device', message, now));
+    }
     const imei = message?.imei ?? (item.kind === 'error' && 'imei' in item.error ? item.error.imei : undefined);
     if (imei !== undefined && this.imei === undefined) {
       this.imei = imei;
       this.firstFrame?.(imei);
     }
-    this.record(events);
+    this.record(events, message?.type === 'Heartbeat');
     if (message === undefined) return;
     if (message.type === 'Heartbeat') this.heartbeats.push(now);
     if (message.type === 'StatusAnswer') this.lastStatus = message;
+    if (REPORTS.has(message.type) && 'slot' in message) {
+      // The report on an accepted return, whether right (MC.RO, MR.RF) or not.
+      const plan = this.returns.find((candidate) => candidate.belongs && candidate.query?.slot === message.slot && candidate.report === undefined);
+      if (plan !== undefined) plan.report = message;
+    }
     // Answer what the protocol says must be answered, unless the tracker found the
     // message out of place: a server does not acknowledge what nobody asked for.
     const outOfPlace = events.some((event) => event.kind === 'violation' && event.violation === 'unexpected' && sameMessage(event.message, message));
@@ -231,22 +264,27 @@ class Session {
 
   private answer(message: Message): void {
     if (message.type === 'OwnershipQuery') {
-      const belongs = this.belongs ?? false;
-      if (this.belongs === undefined) this.current.notes.push(`an MQ came outside the return steps (slot ${message.slot}, power bank ${message.powerBankId}); answered RQ.F`);
-      this.belongs = undefined;
+      const plan = this.returns.find((candidate) => candidate.query === undefined);
+      if (plan === undefined) this.current.notes.push(`an MQ came after both returns (slot ${message.slot}, power bank ${message.powerBankId}); answered RQ.F`);
+      else plan.query = message;
+      const belongs = plan?.belongs ?? false;
       this.send({ type: 'OwnershipAnswer', imei: message.imei, belongs, slot: message.slot, powerBankId: message.powerBankId });
       return;
     }
+
     const reply = replyTo(message, { belongs: () => false });
     if (reply !== undefined) this.send(reply);
   }
 
   /** The message of a decoded frame, or of one strict mode refused only for a deviation (decoded again leniently). */
-  private messageOf(item: DecoderItem): Message | undefined {
-    if (item.kind === 'message') return item.message;
-    if (item.kind !== 'error' || !('deviation' in item.error) || item.error.deviation === undefined) return undefined;
-    const lenient = decode(item.frame, { dialect: this.dialect, from: 'device' });
-    return lenient.ok ? lenient.message : undefined;
+  private messageOf(item: DecoderItem): { message: Message; crc?: string } | undefined {
+    if (item.kind === 'message') return { message: item.message };
+    if (item.kind !== 'error') return undefined;
+    if ('deviation' in item.error && item.error.deviation !== undefined) {
+      const lenient = decode(item.frame, { dialect: this.dialect, from: 'device' });
+      if (lenient.ok) return { message: lenient.message };
+    }
+    return otherCrc(item.frame, this.dialect.slotCount);
   }
 
   private printItem(item: DecoderItem, message: Message | undefined): void {
@@ -272,11 +310,28 @@ function headline(problem: string): string {
   return dash < 0 ? problem : problem.slice(0, dash);
 }
 
+const COVERAGES: readonly CrcCoverage[] = ['fields', 'fieldsWithComma', 'frame'];
+
+/** For a frame whose CRC is wrong: the CRC variant (algorithm and coverage) it matches, if any, with its message. */
+function otherCrc(frame: Uint8Array, slotCount: number): { message: Message; crc: string } | undefined {
+  for (const crc of Object.keys(crcCatalogue) as CrcName[]) {
+    for (const crcCoverage of COVERAGES) {
+      if (crc === 'CRC-16/MODBUS' && crcCoverage === 'fields') continue;
+      const result = decode(frame, { dialect: { crc, crcCoverage, slotCount }, from: 'device' });
+      if (result.ok) return { message: result.message, crc: `${crc} over ${crcCoverage === 'fields' ? 'the fields' : crcCoverage === 'frame' ? 'the frame from {' : 'the fields and the comma before the CRC'}` };
+    }
+  }
+  return undefined;
+}
+
 /** The slots of a status answer that hold a bank ready to lend: full first, then charging. */
-function lendable(status: StatusAnswer | undefined): { slot: number; powerBankId: string } | undefined {
+function lendable(status: StatusAnswer | undefined): { slot: number; powerBankId: string; depleted: boolean } | undefined {
   const records = status?.slots ?? [];
-  const record = records.find((candidate) => candidate.status === 'full') ?? records.find((candidate) => candidate.status === 'notFull');
-  return record?.powerBankId === undefined ? undefined : { slot: record.slot, powerBankId: record.powerBankId };
+  const record =
+    records.find((candidate) => candidate.status === 'full') ??
+    records.find((candidate) => candidate.status === 'notFull') ??
+    records.find((candidate) => candidate.status === 'depleted');
+  return record?.powerBankId === undefined ? undefined : { slot: record.slot, powerBankId: record.powerBankId, depleted: record.status === 'depleted' };
 }
 
 /** Runs the harness: waits for a station, drives every step, prints the report. */
@@ -324,9 +379,17 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     steps.push(result);
     print(result.passed ? green(`   PASS  ${title}`) : red(`   FAIL  ${title}`));
   };
-  const operator = (text: string) => {
+  /** The MQ of a return: already received (a station that brought a bank back by itself), or after asking the operator. */
+  const insertion = async (station: Session, plan: ReturnPlan, request: string): Promise<OwnershipQuery | undefined> => {
+    if (plan.query !== undefined) {
+      station.current.notes.push(`the station sent this MQ before being asked (slot ${plan.query.slot}, power bank ${plan.query.powerBankId}); it was answered RQ.${plan.belongs ? 'T' : 'F'}`);
+      return plan.query;
+    }
+    const text = `${request}. Waiting up to ${seconds(timeout)} for the station's MQ…`;
     print(yellow(bold(`  ▶ OPERATOR: ${text}`)));
     options.onOperatorRequest?.(text);
+    await station.expect((message) => message === plan.query, 'MQ (ownership query) after the insertion', ': was a power bank inserted?');
+    return plan.query;
   };
 
   let lent: { slot: number; powerBankId: string } | undefined;
@@ -347,29 +410,34 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       const bank = lendable(station.lastStatus);
       if (bank === undefined) {
         record.problems.push(
-          `expected the status answer to list a power bank to lend (FU or NF); received ${station.lastStatus === undefined ? 'no status answer' : describeMessage(station.lastStatus)}. Put a charged power bank in and run again`,
+          `expected the status answer to list a power bank to lend (FU, NF or EM); received ${station.lastStatus === undefined ? 'no status answer' : describeMessage(station.lastStatus)}. Put a charged power bank in and run again`,
         );
         return;
       }
       station.send({ type: 'LendRequest', imei: station.imei!, slot: bank.slot, powerBankId: bank.powerBankId });
       const answer = await station.expect((message) => REPORTS.has(message.type), 'MC.BO (lent) or MR.BF (lend failed)');
       if (answer?.type === 'LendSuccess') lent = { slot: answer.slot, powerBankId: answer.powerBankId };
-      if (answer?.type === 'LendFailure') {
+      if (answer?.type === 'LendFailure' && bank.depleted) {
+        record.notes.push(`the station refused to lend ${bank.powerBankId}, listed EM (no charge left): a valid lend failure, but the success path was not exercised; put a charged power bank in to test it`);
+      } else if (answer?.type === 'LendFailure') {
         record.problems.push(`expected MC.BO: the status answer listed slot ${bank.slot} with power bank ${bank.powerBankId}; received MR.BF (lend failed) — the flow is valid, but the lend did not succeed`);
       }
       if (lent !== undefined) record.notes.push(`lent slot ${lent.slot}, power bank ${lent.powerBankId}`);
     });
 
-    await run('Lend from an empty slot must fail: CC → MR.BF → AR.BF', async (record, station) => {
-      const listed = new Set(station.lastStatus?.slots.map((slot) => slot.slot) ?? []);
+    await run('Lend from an empty slot must fail: CQ → AQ to find one, then CC → MR.BF → AR.BF', async (record, station) => {
+      station.send({ type: 'StatusQuery', imei: station.imei! });
+      const fresh = await station.expect((message) => message.type === 'StatusAnswer', 'AQ (the status answer)');
+      const status = fresh?.type === 'StatusAnswer' ? fresh : station.lastStatus;
+      const listed = new Set(status?.slots.map((record) => record.slot) ?? []);
       let slot: number | undefined;
       for (let candidate = 1; candidate <= slotCount && slot === undefined; candidate++) if (!listed.has(candidate)) slot = candidate;
-      slot ??= lent?.slot;
       if (slot === undefined) {
-        record.problems.push('expected an empty slot to ask for (none was listed as empty, and no lend emptied one); leave one slot empty and run again');
+        record.problems.push(`expected an empty slot to ask for; received a status answer listing every slot (${status === undefined ? 'none' : describeMessage(status)}). Leave one slot empty and run again`);
         return;
       }
-      const powerBankId = lent?.powerBankId ?? '1234567890';
+      const ids = new Set(status?.slots.map((record) => record.powerBankId) ?? []);
+      const powerBankId = [lent?.powerBankId, '1234567890', 'NOTHERE1'].find((id) => id !== undefined && !ids.has(id))!;
       station.send({ type: 'LendRequest', imei: station.imei!, slot, powerBankId });
       const answer = await station.expect((message) => REPORTS.has(message.type), 'MR.BF (lend failed)');
       if (answer?.type === 'LendSuccess') record.problems.push(`expected MR.BF: slot ${slot} is empty; received MC.BO (lent) — a station must not report a lend from an empty slot`);
@@ -377,11 +445,14 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     });
 
     await run('Return, accepted: MQ → RQ.T → MC.RO → AM.RO', async (record, station) => {
-      station.belongs = true;
-      operator(`insert a power bank into an empty slot of the station now${lent === undefined ? '' : ` (the one lent in step 3, ${lent.powerBankId}, will do)`}. Waiting up to ${seconds(timeout)} for the station's MQ…`);
-      const query = await station.expect((message) => message.type === 'OwnershipQuery', 'MQ (ownership query) after the insertion', ': was a power bank inserted?');
-      if (query?.type !== 'OwnershipQuery') return;
-      const report = await station.expect((message) => REPORTS.has(message.type), 'MC.RO (returned) or MR.RF (return failed) after RQ.T');
+      const plan = station.returns[0]!;
+      const query = await insertion(
+        station,
+        plan,
+        `insert a power bank into an empty slot of the station now${lent === undefined ? '' : ` (the one lent in step 3, ${lent.powerBankId}, will do)`}`,
+      );
+      if (query === undefined) return;
+      const report = plan.report ?? (await station.expect((message) => REPORTS.has(message.type), 'MC.RO (returned) or MR.RF (return failed) after RQ.T'));
       if (report?.type === 'ReturnFailure') {
         record.problems.push(`expected MC.RO after RQ.T for slot ${query.slot}, power bank ${query.powerBankId}; received MR.RF (return failed) — the flow is valid, but the return did not succeed`);
       }
@@ -389,10 +460,12 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     });
 
     await run('Return, rejected: MQ → RQ.F, then nothing more', async (record, station) => {
-      station.belongs = false;
-      operator(`insert a power bank into an empty slot again; the harness will refuse it (RQ.F) and the station must release it without reporting anything. Waiting up to ${seconds(timeout)}…`);
-      const query = await station.expect((message) => message.type === 'OwnershipQuery', 'MQ (ownership query) after the insertion', ': was a power bank inserted?');
-      if (query?.type === 'OwnershipQuery') record.notes.push(`refused power bank ${query.powerBankId} in slot ${query.slot}; listening ${seconds(settle)} for anything more`);
+      const query = await insertion(
+        station,
+        station.returns[1]!,
+        'insert a power bank into an empty slot again; the harness will refuse it (RQ.F) and the station must release it without reporting anything',
+      );
+      if (query !== undefined) record.notes.push(`refused power bank ${query.powerBankId} in slot ${query.slot}; listened ${seconds(settle)} more for anything else`);
     });
 
     await run(
