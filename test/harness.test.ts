@@ -30,8 +30,8 @@ async function harness(misbehaviour: Misbehaviour = {}): Promise<{ result: Harne
   const result = await runHarness({
     port: 0,
     host: '127.0.0.1',
-    timeout: 400,
-    settle: 60,
+    timeout: 1_500,
+    settle: 100,
     print: (line) => output.push(line),
     onListening: (port) => {
       const station = new StationSimulator({
@@ -77,7 +77,7 @@ function failures(result: HarnessResult): Record<number, string[]> {
   return Object.fromEntries(result.steps.filter((step) => !step.passed).map((step) => [step.number, [...step.problems]]));
 }
 
-describe('the conformance harness', () => {
+describe.concurrent('the conformance harness', () => {
   it('passes a correct station on every step, and prints the report', async () => {
     const { result, output } = await harness();
     expect(failures(result)).toEqual({});
@@ -117,6 +117,13 @@ describe('the conformance harness', () => {
     expect(output.filter((line) => line.includes('✓ lent:'))).toHaveLength(1);
     expect(output.filter((line) => line.includes('✓ returned:'))).toHaveLength(1);
     expect(output.join('\n')).toContain(`What to fix, by kind:\n  ${code}: `);
+  });
+
+  it('names frames sent without a line ending', async () => {
+    const { result } = await harness({ station: { dialect: { lineEnding: '' } } });
+    const problems = Object.values(failures(result)).flat();
+    expect(problems.length).toBeGreaterThan(5);
+    for (const problem of problems) expect(problem).toMatch(/^line ending at byte \d+: LINE_ENDING — expected: "\\r\\n"; received: nothing: the next bytes follow the \} directly$/);
   });
 
   it('names a lend answered with another power bank id', async () => {
@@ -166,7 +173,7 @@ describe('the conformance harness', () => {
   it('names a missing status answer, and says why the lend could not run', async () => {
     const { result } = await harness({ transform: (message) => (message.type === 'StatusAnswer' ? undefined : message) });
     const failed = failures(result);
-    expect(failed[2]).toEqual(['status: no answer within 0.4 s — expected: the station answers CQ with AQ; received: nothing']);
+    expect(failed[2]).toEqual(['status: no answer within 1.5 s — expected: the station answers CQ with AQ; received: nothing']);
     expect(failed[3]).toEqual([
       'expected the status answer to list a power bank to lend (FU, NF or EM); received no status answer. Put a charged power bank in and run again',
     ]);
@@ -194,7 +201,7 @@ describe('the conformance harness', () => {
     });
     const failed = failures(result);
     expect(failed[7]?.[0]).toBe('heartbeat: imei mismatch — expected: 860123456789014, the station\'s IMEI; received: 860123456789022 in CH heartbeat');
-    expect(failed[4]).toEqual(['lend: no answer within 0.4 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing']);
+    expect(failed[4]).toEqual(['lend: no answer within 1.5 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing']);
   });
 
   it('names noise and a frame with a bad CRC sent where an answer was due', async () => {
@@ -208,7 +215,7 @@ describe('the conformance harness', () => {
       '11 bytes at byte N: discarded, noise — expected: complete frames, nothing between them but line endings; received: "+CSQ: 23,99"',
       '2 bytes at byte N: discarded, noise — expected: complete frames, nothing between them but line endings; received: "OK"',
       'frame at byte N {"860123456789014,CH,,3FCF"}: CRC error — expected: a frame that decodes; received: CRC 3FCF at byte 22 does not match 3FCE, the CRC-16/MODBUS of bytes 2..20',
-      'lend: no answer within 0.4 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing',
+      'lend: no answer within 1.5 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing',
     ]);
   });
 
@@ -239,7 +246,7 @@ describe('the conformance harness', () => {
   it('fails every step when the station says nothing', async () => {
     const { result } = await harness({ transform: () => undefined });
     expect(result.passed).toBe(false);
-    expect(failures(result)[1]).toEqual(["expected a first frame carrying the station's IMEI within 0.4 s; received nothing"]);
+    expect(failures(result)[1]).toEqual(["expected a first frame carrying the station's IMEI within 1.5 s; received nothing"]);
     expect(result.steps.slice(1).every((step) => step.problems[0] === 'not run: the station never named itself')).toBe(true);
   });
 });

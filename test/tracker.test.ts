@@ -360,6 +360,31 @@ describe('ConversationTracker.observeItem: what the decoder reports', () => {
     ]);
   });
 
+  it('reports a frame followed directly by the next bytes, without a line ending, for each side apart', () => {
+    const tracker = new ConversationTracker();
+    const heartbeat = '{"860123456789014,CH,,3FCE"}';
+    const events = observeStream(`${heartbeat}${heartbeat}\r\n${heartbeat}AT\r\n`, 'strict', tracker);
+    expect(events.map((event) => (event.kind === 'violation' ? `${event.violation}:${event.code}@${event.offset}` : event.kind))).toEqual([
+      'heartbeat',
+      'deviation:LINE_ENDING@28',
+      'heartbeat',
+      'heartbeat',
+      'deviation:LINE_ENDING@86',
+      'discarded:noise@86',
+    ]);
+    expect(events[1]).toMatchObject({
+      flow: 'heartbeat',
+      description: 'line ending at byte 28: LINE_ENDING — expected: "\\r\\n"; received: nothing: the next bytes follow the } directly',
+    });
+    // The server's stream is another stream: its offsets do not continue the station's.
+    const server = createDecoder({ from: 'server' }).push(ascii('{"860123456789014,CQ,,AFC5"}\r\n'));
+    expect(server.flatMap((item) => tracker.observeItem('server', item, 0))).toEqual([]);
+    // Without a line ending in the dialect, none is expected.
+    const bare = new ConversationTracker({ dialect: { lineEnding: '' } });
+    const decoder = createDecoder({ dialect: { lineEnding: '' } });
+    expect(decoder.push(ascii(`${heartbeat}${heartbeat}`)).flatMap((item) => bare.observeItem('device', item, 0)).map((event) => event.kind)).toEqual(['heartbeat', 'heartbeat']);
+  });
+
   it('reports a line ending where the dialect has none', () => {
     const tracker = new ConversationTracker({ dialect: { lineEnding: '' } });
     const decoder = createDecoder({ dialect: { lineEnding: '' } });

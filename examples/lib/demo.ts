@@ -171,7 +171,8 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
       '9. Line noise: C\'s modem chatters (AT+CSQ …) and a frame is cut off; the decoder reports and drops the bytes, then resynchronises on the next {',
       () => {
         const station = client('C').station;
-        client('C').sendRaw(concat([station.malformedFrame('noise'), station.malformedFrame('truncated')]));
+        client('C').sendRaw(station.malformedFrame('noise'));
+        client('C').sendRaw(station.malformedFrame('truncated'));
         client('C').send({ type: 'Heartbeat', imei: imeiOf('C') });
       },
       (label, event) => label === 'C' && event.kind === 'heartbeat',
@@ -194,16 +195,6 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
   print('');
   print(`Every connection closed and the server stopped, ${seconds(performance.now() - started)} after it started.`);
   return result;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }
 
 /** The lines of the transcript for one server entry. */

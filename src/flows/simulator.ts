@@ -125,7 +125,11 @@ interface Slot {
   readonly faulty: boolean;
 }
 
+/** The charge of a bank the seed puts in a slot: full three times in five. */
 const CHARGES: readonly ChargeState[] = ['full', 'full', 'full', 'notFull', 'depleted'];
+
+/** The status code of each charge state. */
+const CODES: { readonly [C in ChargeState]: string } = { full: 'FU', notFull: 'NF', depleted: 'EM' };
 
 function checkRate(value: number | undefined, field: string): number {
   if (value === undefined) return 0;
@@ -413,5 +417,3 @@ export class StationSimulator {
     return this.slots[slot - 1]!;
   }
 }
-
-const CODES: { readonly [C in ChargeState]: string } = { full: 'FU', notFull: 'NF', depleted: 'EM' };

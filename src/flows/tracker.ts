@@ -314,6 +314,8 @@ export class ConversationTracker {
   private gapReported = false;
   /** The flow of the last frame seen, to which a line-ending report belongs. */
   private lastFrameFlow: FlowName | undefined;
+  /** Where the last frame from each side ended in its stream, to notice a missing line ending. */
+  private readonly frameEnds: { device?: number; server?: number } = {};
 
   constructor(options: ConversationTrackerOptions = {}) {
     this.imei = options.imei;
@@ -346,8 +348,8 @@ export class ConversationTracker {
    * Observes one item of a streaming decoder (`createDecoder`, `decodeStream`) reading
    * what `from` sent: a decoded message is observed as by {@link observe}, after a
    * `deviation` violation for each deviation lenient mode accepted; a line ending other
-   * than the dialect's is a `deviation`; a frame that did not decode is a `decodeError`;
-   * noise, truncated and oversized frames are `discarded`.
+   * than the dialect's, or none before the next bytes, is a `deviation`; a frame that did
+   * not decode is a `decodeError`; noise, truncated and oversized frames are `discarded`.
    *
    * A frame that strict mode refused only for a deviation is decoded again leniently
    * (in the tracker's `dialect`): each of its deviations is reported, and its message
@@ -369,6 +371,22 @@ export class ConversationTracker {
    */
   observeItem(from: Sender, item: DecoderItem, now: number): ConversationEvent[] {
     const events = this.tick(now);
+    const lineEnding = this.dialect?.lineEnding ?? '\r\n';
+    if (item.kind !== 'lineEnding' && item.offset === this.frameEnds[from] && lineEnding !== '') {
+      // The splitter drops line endings between frames and reports another line ending
+      // than the dialect's; nothing at all between a `}` and what follows shows here.
+      events.push(
+        this.violation('deviation', this.lastFrameFlow, now, {
+          subject: `line ending at byte ${item.offset}`,
+          problem: 'LINE_ENDING',
+          expected: JSON.stringify(lineEnding),
+          received: 'nothing: the next bytes follow the } directly',
+          code: 'LINE_ENDING',
+          offset: item.offset,
+        }),
+      );
+    }
+    if (item.kind === 'message' || item.kind === 'error') this.frameEnds[from] = item.offset + item.length;
     switch (item.kind) {
       case 'message':
         this.reportDeviations(item.message, item.deviations, item.offset, item.frame, now, events, '');
