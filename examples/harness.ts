@@ -53,12 +53,19 @@ if (values.port === undefined) {
 }
 const port = values.port === '0' ? 0 : positive('port', values.port, 0, true);
 
-const result = await runHarness({
+const options = {
   port,
   timeout: positive('timeout', values.timeout, 30, false) * 1000,
   slotCount: positive('slots', values.slots, 3, true),
   settle: positive('settle', values.settle, 1, false) * 1000,
   ...(values.host === undefined ? {} : { host: values.host }),
-  print: (line) => console.log(line),
-});
-process.exit(result.passed ? 0 : 1);
+  print: (line: string) => console.log(line),
+};
+try {
+  const result = await runHarness(options);
+  process.exit(result.passed ? 0 : 1);
+} catch (error) {
+  // Listening failed: the port is taken, or the address is not this machine's.
+  console.error(`cannot listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { StationSimulator, type DeviationCode, type Message, type StationSimulatorOptions } from 'powerbank-codec';
@@ -283,6 +284,16 @@ describe('npm run harness (the command line)', () => {
     const { code, output } = await command(['--port', '0', '--timeout', '3', '--settle', '0.05'], ['LOWERCASE_CRC']);
     expect(output).toContain('LOWERCASE_CRC — expected: the CRC in uppercase hex');
     expect(code).toBe(1);
+  });
+
+  it('exits 2 when it cannot listen', { timeout: 30_000 }, async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as AddressInfo;
+    const { code, output } = await command(['--port', String(port), '--host', '127.0.0.1']);
+    taken.close();
+    expect(output).toContain(`cannot listen on port ${port}: listen EADDRINUSE`);
+    expect(code).toBe(2);
   });
 
   it('exits 2 on a usage error', { timeout: 30_000 }, async () => {

@@ -194,6 +194,8 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
   for (const line of summary(result, events, frames)) print(line);
   print('');
   print(`Every connection closed and the server stopped, ${seconds(performance.now() - started)} after it started.`);
+  print(dim('The code: examples/lib/demo.ts (these scenes), examples/lib/server.ts (the server), examples/lib/station-client.ts'));
+  print(dim('(a simulated station on TCP), src/flows/ (replyTo, StationSimulator, ConversationTracker). For firmware: docs/firmware-guide.md.'));
   return result;
 }
 

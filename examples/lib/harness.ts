@@ -119,8 +119,8 @@ class Session {
     socket.on('data', (chunk: Uint8Array) => this.receive(this.decoder.push(chunk)));
     socket.on('error', () => {});
     socket.on('close', () => {
-      this.receive(this.decoder.end());
       if (this.closed) return; // closed by finish()
+      this.receive(this.decoder.end());
       this.closed = true;
       this.print(yellow('  the station closed the connection'));
       for (const waiter of this.waiters) waiter.resolve(undefined);
