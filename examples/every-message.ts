@@ -2,7 +2,7 @@
  * Encodes and decodes one message of each of the fourteen types, then shows what the
  * decoder says about a sloppy frame, a corrupted one and a strict-mode refusal.
  *
- * Run it with `npm start`.
+ * Run it with `npm run example:messages`.
  */
 import { decode, encode, encodeToString, messageTypes, type Message } from 'powerbank-codec';
 

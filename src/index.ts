@@ -5,7 +5,8 @@
  * The pipeline, in `src/`: stream (`stream/`: bytes → frames) → frame (`frame/`:
  * envelope, CRC) → fields (`fields/`: IMEI, slot, power-bank id) → message
  * (`messages/`: one file per command word). `decode` and `encode` are the two
- * directions; `stream/` builds on them and the core never imports it.
+ * directions; `stream/` builds on them, `flows/` (the conversation: replies, a
+ * station simulator, a flow tracker) on both, and the core imports neither.
  *
  * @packageDocumentation
  */
@@ -66,3 +67,25 @@ export {
   type StreamDecoder,
   type StreamDecoderOptions,
 } from './stream/decoder.js';
+
+export { replyTo, type OwnershipPolicy, type ReplyTo } from './flows/replies.js';
+export { describeMessage } from './flows/describe.js';
+export type { FlowName, Sender } from './flows/steps.js';
+export type { MalformedFrameKind } from './flows/frames.js';
+export {
+  StationSimulator,
+  type ChargeState,
+  type SimulatedBank,
+  type StationSimulatorOptions,
+} from './flows/simulator.js';
+export {
+  ConversationTracker,
+  type ConversationEvent,
+  type ConversationTrackerOptions,
+  type FlowCompleted,
+  type HeartbeatReceived,
+  type OpenFlow,
+  type StatusAnswered,
+  type Violation,
+  type ViolationKind,
+} from './flows/tracker.js';
