@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { MessageType } from './messages/index.js';
+
 /**
  * Why `decode` refused a frame. Checks run in this order and the first failure is the
  * one reported:
@@ -96,7 +98,7 @@ export interface DirectionError extends DecodeErrorBase {
   readonly code: 'DIRECTION';
   readonly imei: string;
   /** The message type that arrived from the wrong side. */
-  readonly messageType: string;
+  readonly messageType: MessageType;
 }
 
 /**

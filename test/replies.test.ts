@@ -19,7 +19,7 @@ import {
   type ReturnSuccessAck,
   type StatusAnswer,
 } from 'powerbank-codec';
-import { arbMessage } from './support/arbitraries.js';
+import { arbMessage } from 'powerbank-codec/arbitraries';
 
 const bank = { imei: '860123456789014', slot: 2, powerBankId: '1234567890' } as const;
 const always = { belongs: () => true };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConversationTracker, createDecoder, encode, StationSimulator, type ConversationEvent, type Message, type Violation } from 'powerbank-codec';
-import { arbMessage } from './support/arbitraries.js';
+import { arbMessage } from 'powerbank-codec/arbitraries';
 
 const imei = '860123456789014';
 const bank = { imei, slot: 2, powerBankId: '1234567890' } as const;

@@ -101,7 +101,7 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
   print(dim('complete, ✗ something it had to report. The server answers with replyTo(); a ConversationTracker'));
   print(dim('follows each station\'s flows.'));
   print('');
-  print(`Server listening on ${server.host}:${server.port}. Its fleet: ${fleet.size} power banks, ${OUT_ON_RENT} out on rent.`);
+  print(`Server listening on ${server.host}:${server.port}. Its fleet: ${fleet.size} power banks, one of them (${OUT_ON_RENT}) out on rent.`);
 
   const clients = new Map<string, StationClient>();
   const scene = async (title: string, action: () => void, until: (label: string, event: ConversationEvent) => boolean, what: string) => {
@@ -179,7 +179,7 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
       "C's heartbeat after the noise",
     );
     await scene(
-      '10. Status again: A lists the returned power bank in slot 1 again',
+      '10. Status again: A lists the returned power bank in slot 1 again (its battery ran down during the rental)',
       () => to('A').send({ type: 'StatusQuery', imei: imeiOf('A') }),
       (label, event) => label === 'A' && event.kind === 'statusAnswered',
       "A's status",

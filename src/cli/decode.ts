@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createDecoder, type DecodeError, type DecoderItem, type MessageType, type StreamDecoderOptions } from '../index.js';
+import { createDecoder, type DecodeError, type DecoderItem, type StreamDecoderOptions } from '../index.js';
 import { dialectFromFlags, dialectHelp, dialectOptions, parseCommandLine, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { crcFieldOf, escaped, latin1, messageFields, plural, quoted, senderOf } from './format.js';
@@ -159,7 +159,7 @@ class Table {
       }
       case 'error': {
         const { error } = item;
-        const from = error.code === 'DIRECTION' ? senderOf(error.messageType as MessageType) : '-';
+        const from = error.code === 'DIRECTION' ? senderOf(error.messageType) : '-';
         const text = `${error.message}${'deviation' in error && error.deviation !== undefined ? ` [${error.deviation}]` : ''}  ${style.dim(escaped(item.frame))}`;
         return this.row(item.offset, from, style.bad(`${error.code} error`.padEnd(18)), this.crcCell(item.frame, crcVerdict(error)), text);
       }

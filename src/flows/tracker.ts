@@ -395,7 +395,7 @@ export class ConversationTracker {
       case 'error': {
         const { error, frame, offset } = item;
         const imei = 'imei' in error ? error.imei : undefined;
-        const flow = 'messageType' in error ? FLOW_OF[error.messageType as Message['type']] : undefined;
+        const flow = 'messageType' in error ? FLOW_OF[error.messageType] : undefined;
         const deviation = 'deviation' in error ? error.deviation : undefined;
         let refusal = error;
         if (deviation !== undefined) {
@@ -472,7 +472,8 @@ export class ConversationTracker {
    * const tracker = new ConversationTracker({ heartbeatGap: 60_000 });
    * tracker.observe('device', { type: 'Heartbeat', imei: '860123456789014' }, 0);
    * tracker.tick(60_000); // []
-   * tracker.tick(60_001)[0]?.violation; // 'heartbeatGap'
+   * const [event] = tracker.tick(60_001);
+   * if (event?.kind === 'violation') console.log(event.violation); // 'heartbeatGap'
    * ```
    */
   tick(now: number): ConversationEvent[] {
