@@ -8,7 +8,7 @@
  * directions; `stream/` builds on them, `flows/` (the conversation: replies, a
  * station simulator, a flow tracker) on both, and the core imports neither.
  *
- * @packageDocumentation
+ * @module powerbank-codec
  */
 
 export { decode, type DecodeOptions, type DecodeResult } from './decode.js';

@@ -16,7 +16,7 @@
  * }));
  * ```
  *
- * @module
+ * @module powerbank-codec/arbitraries
  */
 
 import * as fc from 'fast-check';
