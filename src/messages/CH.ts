@@ -36,5 +36,5 @@ export const CH: CommandCodec<Heartbeat> = {
   sender: 'device',
   types: ['Heartbeat'],
   decode: (bytes, start, end, imei) => checkEmptyData(bytes, start, end, 'CH') ?? { type: 'Heartbeat', imei },
-  encode: () => '',
+  encode: () => {},
 };

@@ -37,5 +37,5 @@ export const CQ: CommandCodec<StatusQuery> = {
   sender: 'server',
   types: ['StatusQuery'],
   decode: (bytes, start, end, imei) => checkEmptyData(bytes, start, end, 'CQ') ?? { type: 'StatusQuery', imei },
-  encode: () => '',
+  encode: () => {},
 };

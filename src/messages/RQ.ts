@@ -50,17 +50,17 @@ export const RQ: CommandCodec<OwnershipAnswer> = {
   sender: 'server',
   types: ['OwnershipAnswer'],
   decode: (bytes, start, end, imei, context) =>
-    decodeSlotData(bytes, start, end, context.slotCount, WORDS, (word, slot, powerBankId) => ({
+    decodeSlotData(bytes, start, end, context, WORDS, (word, slot, powerBankId) => ({
       type: 'OwnershipAnswer',
       imei,
       belongs: word === 0,
       slot,
       powerBankId,
     })),
-  encode: (message, slotCount) => {
+  encode: (message, slotCount, out) => {
     if (typeof message.belongs !== 'boolean') {
       throw new ProtocolError('BELONGS', 'belongs', `belongs must be true or false; got ${JSON.stringify(message.belongs)}`);
     }
-    return encodeSlotData(message.belongs ? 'T' : 'F', message, slotCount);
+    encodeSlotData(message.belongs ? 'T' : 'F', message, slotCount, out);
   },
 };

@@ -7,6 +7,8 @@
 
 import type { DeviationCode } from '../errors.js';
 import type { FieldFailure } from '../fields/failure.js';
+import type { StringCache } from '../fields/stringCache.js';
+import type { FrameWriter } from '../frame/writer.js';
 
 /**
  * The ten command words of the protocol (PROTOCOL.md section 3).
@@ -26,6 +28,8 @@ export type Sender = 'device' | 'server';
 /** What a data decoder needs to know besides the bytes. */
 export interface DataContext {
   readonly slotCount: number;
+  /** The power-bank ids of recent frames, for `readPowerBankId`. */
+  readonly powerBankIds: StringCache;
   /**
    * Reports a lenient-mode deviation inside the data field. Returns a failure in
    * strict mode, `undefined` when the deviation was recorded and decoding goes on.
@@ -42,6 +46,6 @@ export interface CommandCodec<M extends { readonly type: string; readonly imei: 
   readonly types: readonly M['type'][];
   /** Decodes `bytes[start..end)`, the data field, into a message for `imei`. */
   decode(bytes: Uint8Array, start: number, end: number, imei: string, context: DataContext): M | FieldFailure;
-  /** The data field for `message`; throws a `ProtocolError` naming the invalid field. */
-  encode(message: M, slotCount: number): string;
+  /** Writes the data field of `message` to `out`; throws a `ProtocolError` naming the invalid field. */
+  encode(message: M, slotCount: number, out: FrameWriter): void;
 }

@@ -33,12 +33,12 @@ export function slotCommand<T extends string>(
     sender,
     types,
     decode: (bytes, start, end, imei, context) =>
-      decodeSlotData(bytes, start, end, context.slotCount, leadingWords, (word, slot, powerBankId) => ({
+      decodeSlotData(bytes, start, end, context, leadingWords, (word, slot, powerBankId) => ({
         type: types[word]!,
         imei,
         slot,
         powerBankId,
       })),
-    encode: (message, slotCount) => encodeSlotData(words[message.type], message, slotCount),
+    encode: (message, slotCount, out) => encodeSlotData(words[message.type], message, slotCount, out),
   };
 }
