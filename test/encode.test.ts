@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { decode, encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
 
 const imei = '860123456789014';
 
@@ -94,5 +94,37 @@ describe('encode writes the dialect it is given', () => {
     const a = encode({ type: 'Heartbeat', imei });
     a[0] = 0;
     expect(encode({ type: 'Heartbeat', imei })[0]).toBe(0x7b);
+  });
+
+  it('returns an array of its own, not a view into a larger one', () => {
+    const frame = encode({ type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' });
+    expect(frame.byteOffset).toBe(0);
+    expect(frame.buffer.byteLength).toBe(frame.length);
+  });
+
+  it('writes frames of any length (a full 999-slot status answer)', () => {
+    const slots = Array.from({ length: 999 }, (_, index) => ({ slot: index + 1, status: 'full' as const, powerBankId: 'B'.repeat(32) }));
+    const dialect = { slotCount: 999 };
+    const frame = encode({ type: 'StatusAnswer', imei, slots }, { dialect });
+    expect(frame.length).toBeGreaterThan(38_000);
+    const decoded = decode(frame, { dialect });
+    expect(decoded.ok && decoded.message.type === 'StatusAnswer' && decoded.message.slots.length).toBe(999);
+    expect(encodeToString({ type: 'Heartbeat', imei })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+  });
+
+  it('encodes correctly when reading the message encodes another one', () => {
+    const nested = { type: 'Heartbeat', imei: '860123456789022' } as const;
+    let inner: string | undefined;
+    const message = {
+      type: 'LendSuccess',
+      imei,
+      slot: 2,
+      get powerBankId() {
+        inner = encodeToString(nested);
+        return '1234567890';
+      },
+    } as const;
+    expect(encodeToString(message)).toBe('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
+    expect(inner).toBe(encodeToString(nested));
   });
 });
