@@ -1,7 +1,8 @@
 /**
- * Timing and allocation, on top of mitata: each case runs in several rounds (all cases
- * once per round, so that a burst of load on a shared machine hits every case alike),
- * each round a warm-up and a series of samples, with a full GC before each.
+ * Timing and allocation, on top of mitata: after two untimed warm-up passes over every
+ * case, each case runs in many short rounds (all cases once per round, so that a burst
+ * of load on a shared machine hits neighbouring cases alike), each round a series of
+ * samples after a full GC.
  */
 import { do_not_optimize, measure } from 'mitata';
 
@@ -32,6 +33,8 @@ export interface Timing {
   readonly nsPerByte: number;
   /** Megabytes (10^6 bytes) per second. */
   readonly megabytesPerSecond: number;
+  /** The median nanoseconds per call of each round, for ratios taken round by round. */
+  readonly roundMedians: number[];
 }
 
 export function collectGarbage(): void {
@@ -40,7 +43,7 @@ export function collectGarbage(): void {
   gc();
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const low = Math.floor(position);
   const high = Math.ceil(position);
@@ -66,17 +69,19 @@ export async function timeCases(
 ): Promise<Timing[]> {
   for (let pass = 0; pass < 2; pass++) for (const entry of cases) warmUp(entry.run, cpuTimePerRound / 2);
   const samples = cases.map(() => [] as number[]);
+  const roundMedians = cases.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
     for (const [index, entry] of cases.entries()) {
       collectGarbage();
       // Each call does many frames (see `Case.units`), so one call is one sample: no batching.
       const stats = await measure(() => do_not_optimize(entry.run()), {
         min_cpu_time: cpuTimePerRound * 1e6,
-        min_samples: 8,
+        min_samples: 2,
         batch_threshold: -1,
         gc: collectGarbage,
       });
       for (const sample of stats.samples) samples[index]!.push(sample);
+      roundMedians[index]!.push(quantile([...stats.samples].sort((a, b) => a - b), 0.5));
     }
     onRound(round + 1);
   }
@@ -91,6 +96,7 @@ export async function timeCases(
       unitsPerSecond: (entry.units * 1e9) / median,
       nsPerByte: median / entry.bytes,
       megabytesPerSecond: (entry.bytes * 1e3) / median,
+      roundMedians: roundMedians[index]!,
     };
   });
 }

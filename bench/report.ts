@@ -38,10 +38,11 @@ export function formatAllocations(allocations: readonly { label: string; bytes: 
 
 export function formatTargets(results: readonly TargetResult[]): string {
   return `\n${table(
-    ['target', 'ratio', 'needed', 'result'],
-    results.map(({ target, ratio, pass }) => [
+    ['target', 'ratio', 'rounds', 'needed', 'result'],
+    results.map(({ target, ratio, lowest, highest, pass }) => [
       target.label,
       `${fixed(ratio, 2)}×`,
+      `${fixed(lowest, 2)}–${fixed(highest, 2)}`,
       target.atLeast === undefined ? `≤ ${target.atMost}×` : `≥ ${target.atLeast}×`,
       pass ? 'PASS' : 'FAIL',
     ]),

@@ -8,7 +8,7 @@
  * `src/`.
  */
 import { deepStrictEqual, strictEqual } from 'node:assert';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { do_not_optimize } from 'mitata';
 import { createDecoder, decode, encode, FrameSplitter } from 'powerbank-codec';
@@ -33,8 +33,8 @@ import { checkTargets, TARGETS } from './targets.js';
 import { formatAllocations, formatTable, formatTargets } from './report.js';
 
 const check = process.argv.includes('--check');
-const ROUNDS = 3;
-const CPU_MS_PER_ROUND = 250;
+const ROUNDS = 10;
+const CPU_MS_PER_ROUND = 80;
 /** Frames (sentences, packets) per timed call of a single-frame case: a call takes tens of microseconds. */
 const REPEAT = 200;
 /** One TCP connection carries one station: the stream is one station's frames. */
@@ -154,7 +154,7 @@ console.log(`timing ${library}`);
 console.log(
   `mixed stream (one connection, one station): ${(streamBytes.length / 1e6).toFixed(1)} MB, ${streamFrames} frames, in ${chunks.length} chunks of ${SEGMENT_SIZE} bytes`,
 );
-console.log(`${CASES.length} cases × ${ROUNDS} rounds of ≥${CPU_MS_PER_ROUND} ms each, a full GC before each\n`);
+console.log(`${CASES.length} cases × ${ROUNDS} rounds of ≥${CPU_MS_PER_ROUND} ms each, a full GC before each; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`);
 
 const timings = await timeCases(CASES, ROUNDS, CPU_MS_PER_ROUND, (round) => process.stderr.write(`round ${round}/${ROUNDS} done\n`));
 const byId = new Map<string, Timing>(timings.map((timing) => [timing.case.id, timing]));
@@ -172,5 +172,5 @@ console.log(formatAllocations(allocations));
 
 const results = checkTargets(TARGETS, byId);
 console.log(formatTargets(results));
-console.log(`\nwhole run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\nwhole run: ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 if (check && results.some((result) => !result.pass)) process.exitCode = 1;

@@ -1,8 +1,10 @@
 /**
  * The targets of the bench, as ratios between two cases timed in the same run: absolute
- * numbers move with the machine and its load, ratios between neighbours much less.
+ * numbers move with the machine and its load, ratios between neighbours much less. Each
+ * ratio is taken round by round and the median kept, so that a burst of load during one
+ * round moves it little.
  */
-import type { Timing } from './measure.js';
+import { quantile, type Timing } from './measure.js';
 
 type Metric = 'unitsPerSecond' | 'megabytesPerSecond' | 'nsPerUnit';
 
@@ -20,8 +22,19 @@ export interface Target {
 
 export interface TargetResult {
   readonly target: Target;
+  /** The median over the rounds of the ratio in each round. */
   readonly ratio: number;
+  /** The lowest and highest ratio of a round. */
+  readonly lowest: number;
+  readonly highest: number;
   readonly pass: boolean;
+}
+
+/** `metric` from nanoseconds per call. */
+function metricOf(metric: Metric, timing: Timing, nsPerCall: number): number {
+  const { units, bytes } = timing.case;
+  if (metric === 'nsPerUnit') return nsPerCall / units;
+  return metric === 'unitsPerSecond' ? (units * 1e9) / nsPerCall : (bytes * 1e3) / nsPerCall;
 }
 
 export const TARGETS: readonly Target[] = [
@@ -42,8 +55,12 @@ export function checkTargets(targets: readonly Target[], timings: ReadonlyMap<st
     const ours = timings.get(target.ours);
     const theirs = timings.get(target.theirs);
     if (ours === undefined || theirs === undefined) throw new Error(`target "${target.label}" names a case that was not timed`);
-    const ratio = ours[target.metric] / theirs[target.metric];
+    // Round by round: both cases of a round ran seconds apart at most, under the same load.
+    const ratios = ours.roundMedians
+      .map((nsPerCall, round) => metricOf(target.metric, ours, nsPerCall) / metricOf(target.metric, theirs, theirs.roundMedians[round]!))
+      .sort((a, b) => a - b);
+    const ratio = quantile(ratios, 0.5);
     const pass = (target.atLeast === undefined || ratio >= target.atLeast) && (target.atMost === undefined || ratio <= target.atMost);
-    return { target, ratio, pass };
+    return { target, ratio, lowest: ratios[0]!, highest: ratios[ratios.length - 1]!, pass };
   });
 }

@@ -71,7 +71,8 @@ export class StringCache {
     if (end - start > MAX_CACHED_LENGTH) return text;
     const slot = this.slotOf(bytes, start, end);
     this.strings[slot] = text;
-    this.keys.set(bytes.subarray(start, end), slot * MAX_CACHED_LENGTH);
+    const key = slot * MAX_CACHED_LENGTH;
+    for (let i = start; i < end; i++) this.keys[key + i - start] = bytes[i]!;
     return text;
   }
 
