@@ -14,7 +14,7 @@ import { StringCache } from './fields/stringCache.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
 import type { DataContext } from './messages/codec.js';
-import { codecByWord, type Message } from './messages/index.js';
+import { codecOfWord, type Message } from './messages/index.js';
 
 /**
  * Options for {@link decode}.
@@ -61,6 +61,7 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
+const IMEI_LENGTH = 15;
 /** IMEIs a decoder remembers: one per connection, a few more for `decode` shared by several. */
 const IMEI_CACHE_SIZE = 4;
 /** The most power-bank ids a decoder remembers: twice its slot count, up to this. */
@@ -149,7 +150,11 @@ export class FrameDecoder implements DataContext {
     if (envelopeError) return { ok: false, error: envelopeError };
     const { start, end } = this.bounds;
 
-    const imeiEnd = indexOfByte(bytes, COMMA, start, end);
+    // Most frames start with an IMEI this decoder checked before: found in its cache, it
+    // is 15 digits, so the ',' after it is the first one and the search for it is done.
+    const knownImeiEnd = start + IMEI_LENGTH;
+    let imei = knownImeiEnd < end && bytes[knownImeiEnd] === COMMA ? this.imeis.find(bytes, start, knownImeiEnd) : undefined;
+    const imeiEnd = imei === undefined ? indexOfByte(bytes, COMMA, start, end) : knownImeiEnd;
     if (imeiEnd < 0) {
       return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
     }
@@ -170,7 +175,6 @@ export class FrameDecoder implements DataContext {
       }
     }
 
-    let imei = this.imeis.find(bytes, start, imeiEnd);
     if (imei === undefined) {
       // Not among the IMEIs that passed before: check it, and keep it once it passed.
       imei = byteString(bytes, start, imeiEnd);
@@ -193,7 +197,7 @@ export class FrameDecoder implements DataContext {
       this.imeis.store(imei, bytes, start, imeiEnd);
     }
 
-    const codec = commandEnd - commandStart === 2 ? codecByWord.get((bytes[commandStart]! << 8) | bytes[commandStart + 1]!) : undefined;
+    const codec = commandEnd - commandStart === 2 ? codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) : undefined;
     if (codec === undefined) {
       return this.fail(bytes, dataStart, end, {
         code: 'COMMAND',
