@@ -20,7 +20,7 @@
 export const MAX_CACHED_LENGTH = 32;
 
 /** How many of the last bytes of a string the hash reads: where IMEIs and ids differ most. */
-const HASHED_BYTES = 6;
+const HASHED_BYTES = 3;
 
 /** The smallest power of two that is at least `count`. */
 function powerOfTwoAtLeast(count: number): number {
@@ -76,11 +76,14 @@ export class StringCache {
     return text;
   }
 
-  /** The slot for `bytes[start..end)`: a hash (FNV-1a) of its length and its last bytes. */
+  /**
+   * The slot for `bytes[start..end)`: its length and its last three bytes, packed in 32
+   * bits, hashed by one multiplication (Knuth's multiplicative hashing).
+   */
   private slotOf(bytes: Uint8Array, start: number, end: number): number {
-    let hash = end - start;
-    for (let i = Math.max(start, end - HASHED_BYTES); i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    return (hash >>> 16) & this.mask;
+    let key = end - start;
+    for (let i = Math.max(start, end - HASHED_BYTES); i < end; i++) key = (key << 8) | bytes[i]!;
+    return (Math.imul(key, 0x9e3779b1) >>> 16) & this.mask;
   }
 
   /** Whether the `length` bytes of the key at `key` equal `bytes[start..start + length)`. */
