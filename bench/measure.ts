@@ -1,8 +1,8 @@
 /**
  * Timing and allocation, on top of mitata: after two untimed warm-up passes over every
  * case, each case runs in many short rounds (all cases once per round, so that a burst
- * of load on a shared machine hits neighbouring cases alike), each round a series of
- * samples after a full GC.
+ * of load on a shared machine hits neighbouring cases alike), each round a full GC, one
+ * untimed call, then a series of samples.
  */
 import { do_not_optimize, measure } from 'mitata';
 
@@ -72,13 +72,16 @@ export async function timeCases(
   const roundMedians = cases.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
     for (const [index, entry] of cases.entries()) {
+      // A full GC between cases, then one untimed call: the first call after a GC pays
+      // for growing the young generation again, which would weigh on cases of few samples.
       collectGarbage();
+      do_not_optimize(entry.run());
       // Each call does many frames (see `Case.units`), so one call is one sample: no batching.
       const stats = await measure(() => do_not_optimize(entry.run()), {
         min_cpu_time: cpuTimePerRound * 1e6,
-        min_samples: 2,
+        min_samples: 3,
         batch_threshold: -1,
-        gc: collectGarbage,
+        gc: false,
       });
       for (const sample of stats.samples) samples[index]!.push(sample);
       roundMedians[index]!.push(quantile([...stats.samples].sort((a, b) => a - b), 0.5));
