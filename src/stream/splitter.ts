@@ -302,8 +302,8 @@ export class FrameSplitter {
   private readBetween(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
     // The usual case first: right after a frame, the expected line ending and the next '{'.
     if (this.afterFrame === 'brace') {
-      const next = start + this.lineEnding.length;
-      if (chunk[next] === LEFT_BRACE && spells(chunk, start, next, this.lineEnding)) {
+      const next = this.nextFrameAfter(chunk, start);
+      if (next >= 0) {
         this.afterFrame = 'none';
         this.startFrame(base + next, next);
         return this.readFrame(chunk, next + 1, base, events);
@@ -340,19 +340,36 @@ export class FrameSplitter {
     return chunk.length;
   }
 
-  /** Inside a frame: its `}`, or a `{` that cuts it short, within `maxFrameLength`. */
+  /**
+   * Where the next frame starts when `chunk[after..]` holds the expected line ending and
+   * then a `{`, as between most frames; -1 otherwise.
+   */
+  private nextFrameAfter(chunk: Uint8Array, after: number): number {
+    const next = after + this.lineEnding.length;
+    return chunk[next] === LEFT_BRACE && spells(chunk, after, next, this.lineEnding) ? next : -1;
+  }
+
+  /**
+   * Inside a frame: its `}`, or a `{` that cuts it short, within `maxFrameLength`. Frames
+   * that follow one another in the usual way (the expected line ending between them) are
+   * read in one go.
+   */
   private readFrame(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    const room = this.maxFrameLength - (base + start - this.frameStart);
-    const limit = Math.min(chunk.length, start + room);
-    const at = this.braces.find(chunk, start, limit);
-    if (at >= 0 && chunk[at] === RIGHT_BRACE) {
+    let at = this.braces.find(chunk, start, this.frameLimit(chunk, base));
+    while (at >= 0 && chunk[at] === RIGHT_BRACE) {
       const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
       events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
-      this.state = 'between';
-      this.afterFrame = 'brace';
       this.buffered = 0;
-      return at + 1;
+      const next = this.nextFrameAfter(chunk, at + 1);
+      if (next < 0) {
+        this.state = 'between';
+        this.afterFrame = 'brace';
+        return at + 1;
+      }
+      this.startFrame(base + next, next);
+      at = this.braces.find(chunk, next + 1, this.frameLimit(chunk, base));
     }
+    const limit = this.frameLimit(chunk, base);
     if (at >= 0) {
       const preview = this.collect(chunk, at, PREVIEW_LENGTH);
       events.push({ kind: 'truncated', offset: this.frameStart, length: base + at - this.frameStart, preview });
@@ -369,6 +386,11 @@ export class FrameSplitter {
       return limit;
     }
     return chunk.length;
+  }
+
+  /** Where in `chunk` (whose first byte is at stream position `base`) the current frame reaches `maxFrameLength`, or the chunk's end. */
+  private frameLimit(chunk: Uint8Array, base: number): number {
+    return Math.min(chunk.length, this.frameStart + this.maxFrameLength - base);
   }
 
   /** Skipping an oversized frame: up to its `}` (included) or the next `{` (excluded). */
