@@ -8,7 +8,7 @@
 import { byteString, describeByte, indexOfByte, toBytes } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
-import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
+import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
 import { StringCache } from './fields/stringCache.js';
 import { DeviationLog } from './frame/deviations.js';
@@ -61,7 +61,6 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
-const IMEI_LENGTH = 15;
 /** IMEIs a decoder remembers: one per connection, a few more for `decode` shared by several. */
 const IMEI_CACHE_SIZE = 4;
 /** The most power-bank ids a decoder remembers: twice its slot count, up to this. */

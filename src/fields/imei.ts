@@ -9,9 +9,12 @@
  * @internal
  */
 
+/** The number of digits in an IMEI. */
+export const IMEI_LENGTH = 15;
+
 /** Whether `bytes[start..end)` is exactly 15 ASCII digits. */
 export function isImeiDigits(bytes: Uint8Array, start: number, end: number): boolean {
-  if (end - start !== 15) return false;
+  if (end - start !== IMEI_LENGTH) return false;
   for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
     if (byte < 0x30 || byte > 0x39) return false;
@@ -31,14 +34,4 @@ export function hasValidLuhnDigit(imei: string): boolean {
     sum += digit;
   }
   return sum % 10 === 0;
-}
-
-/** Whether `value` is a string of exactly 15 ASCII digits. */
-export function isImeiString(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 15) return false;
-  for (let i = 0; i < 15; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x30 || code > 0x39) return false;
-  }
-  return true;
 }
