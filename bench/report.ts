@@ -48,3 +48,36 @@ export function formatTargets(results: readonly TargetResult[]): string {
     ]),
   )}`;
 }
+
+/** Stations, and how often each sends a heartbeat and a status answer, as in the issue. */
+const STATIONS = 100_000;
+const HEARTBEATS_PER_SECOND = STATIONS / 30;
+const STATUS_ANSWERS_PER_SECOND = STATIONS / 60;
+
+/**
+ * What the timings mean for 100,000 stations: the share of one core spent decoding their
+ * frames (with `decode`, and through the stream decoder), and the garbage made.
+ */
+export function formatDeployment(timings: ReadonlyMap<string, Timing>, allocations: readonly { label: string; bytes: number }[]): string {
+  const ns = (id: string) => timings.get(id)?.nsPerUnit;
+  const heartbeat = ns('decode.CH');
+  const statusAnswer = ns('decode.AQ');
+  const stream = ns('stream.decode');
+  const query = ns('encode.CH');
+  if (heartbeat === undefined || statusAnswer === undefined || stream === undefined || query === undefined) return '';
+  const frames = HEARTBEATS_PER_SECOND + STATUS_ANSWERS_PER_SECOND;
+  const decodeNs = HEARTBEATS_PER_SECOND * heartbeat + STATUS_ANSWERS_PER_SECOND * statusAnswer;
+  const streamNs = frames * stream;
+  const encodeNs = STATUS_ANSWERS_PER_SECOND * query;
+  const share = (nanoseconds: number) => `${fixed(nanoseconds / 1e6, 2)} ms per second, ${fixed(nanoseconds / 1e7, 2)}% of one core`;
+  const allocated = (label: string) => allocations.find((entry) => entry.label === label)?.bytes ?? 0;
+  const garbage = HEARTBEATS_PER_SECOND * allocated('decode heartbeat') + STATUS_ANSWERS_PER_SECOND * allocated('decode status answer');
+  return [
+    `\n${STATIONS.toLocaleString('en-US')} stations, a heartbeat every 30 s and a status answer every minute: ${fixed(frames, 0)} frames/s`,
+    `  decode:                      ${share(decodeNs)}`,
+    `  splitter + decode:           ${share(streamNs)}`,
+    `  encode a query each minute:  ${share(encodeNs)}`,
+    `  heap allocated by decode:    ${fixed(garbage / 1e6, 2)} MB per second`,
+    `  stations one core could decode (splitter + decode): ${fixed((1e9 / streamNs) * STATIONS, 0)}`,
+  ].join('\n');
+}

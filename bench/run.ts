@@ -30,7 +30,7 @@ import { floorCrc16Modbus, floorScanForBrace } from './floors.js';
 import { bytesAllocatedPerCall, collectGarbage, timeCases, type Case, type Timing } from './measure.js';
 import { createMqttParser, MQTT_PACKET_SIZE, mqttPublishBuffer, parseNmeaSentence } from './peers.js';
 import { checkTargets, TARGETS } from './targets.js';
-import { formatAllocations, formatTable, formatTargets } from './report.js';
+import { formatAllocations, formatDeployment, formatTable, formatTargets } from './report.js';
 
 const check = process.argv.includes('--check');
 /** `--only=decode,floor`: time only the cases whose id contains one of these words (no targets then). */
@@ -173,6 +173,8 @@ const allocations = [
   { label: 'baseline decode status answer', bytes: bytesAllocatedPerCall(() => baselineDecode(STATUS_ANSWER_FRAME), 1000) },
 ];
 console.log(formatAllocations(allocations));
+
+console.log(formatDeployment(byId, allocations));
 
 const results = checkTargets(
   TARGETS.filter((target) => byId.has(target.ours) && byId.has(target.theirs)),
