@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { codecByType } from '../src/messages/index.js';
+import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
 
@@ -126,5 +128,12 @@ describe('encode writes the dialect it is given', () => {
     } as const;
     expect(encodeToString(message)).toBe('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
     expect(inner).toBe(encodeToString(nested));
+  });
+});
+
+describe('each command codec (internal)', () => {
+  it.each(GOLDEN)('gives the data field of %s as text, the bytes encode writes', (frame, message) => {
+    const data = frame.slice(frame.indexOf(',', frame.indexOf(',') + 1) + 1, frame.lastIndexOf(','));
+    expect(codecByType.get(message.type)!.encode(message as never, 3)).toBe(data);
   });
 });

@@ -35,3 +35,13 @@ export function hasValidLuhnDigit(imei: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/** Whether `value` is a string of exactly 15 ASCII digits. */
+export function isImeiString(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length !== 15) return false;
+  for (let i = 0; i < 15; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}

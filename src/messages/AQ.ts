@@ -24,7 +24,7 @@ import { FieldFailure } from '../fields/failure.js';
 import { isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import type { FrameWriter } from '../frame/writer.js';
-import type { CommandCodec, DataContext } from './codec.js';
+import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
 import { checkPowerBankIdField, checkSlotField } from './grammar.js';
 
 /**
@@ -295,15 +295,15 @@ function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount
 }
 
 /** @internal */
-export const AQ: CommandCodec<StatusAnswer> & { encode(message: StatusAnswerInit, slotCount: number, out: FrameWriter): void } = {
+export const AQ: CommandCodec<StatusAnswer, StatusAnswerInit> = commandCodec<StatusAnswer, StatusAnswerInit>({
   command: 'AQ',
   sender: 'device',
   types: ['StatusAnswer'],
   decode: decodeStatusAnswer,
-  encode: (message, slotCount, out) => {
+  write: (message, slotCount, out) => {
     if (!Array.isArray(message.slots)) {
       throw new ProtocolError('SLOTS', 'slots', `slots must be an array of slot records; got ${JSON.stringify(message.slots)}`);
     }
     for (let index = 0; index < message.slots.length; index++) encodeRecord(message.slots, index, slotCount, out);
   },
-};
+});

@@ -14,7 +14,7 @@
  */
 
 import { ProtocolError } from '../errors.js';
-import type { CommandCodec } from './codec.js';
+import { commandCodec, type CommandCodec } from './codec.js';
 import { decodeSlotData, encodeSlotData } from './grammar.js';
 
 /**
@@ -45,7 +45,7 @@ export interface OwnershipAnswer {
 const WORDS = ['T', 'F'] as const;
 
 /** @internal */
-export const RQ: CommandCodec<OwnershipAnswer> = {
+export const RQ: CommandCodec<OwnershipAnswer> = commandCodec({
   command: 'RQ',
   sender: 'server',
   types: ['OwnershipAnswer'],
@@ -57,10 +57,10 @@ export const RQ: CommandCodec<OwnershipAnswer> = {
       slot,
       powerBankId,
     })),
-  encode: (message, slotCount, out) => {
+  write: (message, slotCount, out) => {
     if (typeof message.belongs !== 'boolean') {
       throw new ProtocolError('BELONGS', 'belongs', `belongs must be true or false; got ${JSON.stringify(message.belongs)}`);
     }
     encodeSlotData(message.belongs ? 'T' : 'F', message, slotCount, out);
   },
-};
+});

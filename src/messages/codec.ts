@@ -8,7 +8,8 @@
 import type { DeviationCode } from '../errors.js';
 import type { FieldFailure } from '../fields/failure.js';
 import type { StringCache } from '../fields/stringCache.js';
-import type { FrameWriter } from '../frame/writer.js';
+import { byteString } from '../bytes.js';
+import { FrameWriter } from '../frame/writer.js';
 
 /**
  * The ten command words of the protocol (PROTOCOL.md section 3).
@@ -37,8 +38,12 @@ export interface DataContext {
   deviate(code: DeviationCode, offset: number, message: string): FieldFailure | undefined;
 }
 
-/** One command word's codec: decodes its data into a message and encodes it back. */
-export interface CommandCodec<M extends { readonly type: string; readonly imei: string }> {
+/**
+ * One command word's codec: decodes its data into a message and encodes it back. `I` is
+ * what encoding accepts, when it is wider than the message decoded (a status answer's
+ * records may leave out their `code`).
+ */
+export interface CommandCodec<M extends { readonly type: string; readonly imei: string }, I = M> {
   readonly command: CommandWord;
   /** Who sends each message type this command word carries. */
   readonly sender: Sender;
@@ -47,5 +52,21 @@ export interface CommandCodec<M extends { readonly type: string; readonly imei: 
   /** Decodes `bytes[start..end)`, the data field, into a message for `imei`. */
   decode(bytes: Uint8Array, start: number, end: number, imei: string, context: DataContext): M | FieldFailure;
   /** Writes the data field of `message` to `out`; throws a `ProtocolError` naming the invalid field. */
-  encode(message: M, slotCount: number, out: FrameWriter): void;
+  write(message: I, slotCount: number, out: FrameWriter): void;
+  /** The data field of `message` as text (what `write` writes), for code that assembles frames itself. */
+  encode(message: I, slotCount: number): string;
+}
+
+/** A codec from everything but `encode`, which it derives from `write`. */
+export function commandCodec<M extends { readonly type: string; readonly imei: string }, I = M>(
+  codec: Omit<CommandCodec<M, I>, 'encode'>,
+): CommandCodec<M, I> {
+  return {
+    ...codec,
+    encode: (message, slotCount) => {
+      const out = new FrameWriter();
+      codec.write(message, slotCount, out);
+      return byteString(out.bytes, 0, out.length);
+    },
+  };
 }

@@ -6,7 +6,7 @@
  * @internal
  */
 
-import type { CommandCodec, CommandWord, Sender } from './codec.js';
+import { commandCodec, type CommandCodec, type CommandWord, type Sender } from './codec.js';
 import { decodeSlotData, encodeSlotData } from './grammar.js';
 
 /** The shape of every message about one power bank in one slot. */
@@ -28,7 +28,7 @@ export function slotCommand<T extends string>(
 ): CommandCodec<SlotMessage<T>> {
   const types = Object.keys(words) as T[];
   const leadingWords = types.map((type) => words[type]).filter((word) => word !== '');
-  return {
+  return commandCodec({
     command,
     sender,
     types,
@@ -39,6 +39,6 @@ export function slotCommand<T extends string>(
         slot,
         powerBankId,
       })),
-    encode: (message, slotCount, out) => encodeSlotData(words[message.type], message, slotCount, out),
-  };
+    write: (message, slotCount, out) => encodeSlotData(words[message.type], message, slotCount, out),
+  });
 }
