@@ -17,7 +17,7 @@ import { ProtocolError } from '../errors.js';
 /**
  * A complete frame, from `{` to `}` inclusive, without its line ending.
  *
- * When the frame lies inside one chunk, `bytes` is a view into that chunk and shares
+ * When the frame lies inside one chunk, `bytes` is a `subarray` of that chunk and shares
  * its memory: copy it (`bytes.slice()`) before keeping it if the chunk's owner reuses
  * the buffer. A frame that spans chunks is a fresh copy.
  */
@@ -114,15 +114,6 @@ type State = 'between' | 'inFrame' | 'tooLong';
 
 /** What follows the last `}` so far: nothing left to check, the `}` itself, or `}` then CR. */
 type AfterFrame = 'none' | 'brace' | 'braceCr';
-
-/**
- * `bytes[start..end)` as a plain `Uint8Array` sharing its memory. Unlike `subarray`, it
- * is never a Node `Buffer` (whose `subarray` builds one at twice the cost) and always
- * the same type, whatever the chunk.
- */
-function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
-}
 
 /** The typed-array `indexOf`, also for a Node `Buffer`, whose own `indexOf` is slower on one byte. */
 const indexOf = Uint8Array.prototype.indexOf;
@@ -236,7 +227,7 @@ export class FrameSplitter {
 
   /**
    * Feeds the next chunk of the stream; returns the events its bytes complete. A frame
-   * that lies inside `chunk` is returned as a view into it (see {@link FrameEvent}).
+   * that lies inside `chunk` is returned as a `subarray` of it (see {@link FrameEvent}).
    *
    * @example
    * ```ts
@@ -357,7 +348,7 @@ export class FrameSplitter {
   private readFrame(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
     let at = this.braces.find(chunk, start, this.frameLimit(chunk, base));
     while (at >= 0 && chunk[at] === RIGHT_BRACE) {
-      const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
+      const bytes = this.frameStartInChunk >= 0 ? chunk.subarray(this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
       events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
       this.buffered = 0;
       const next = this.nextFrameAfter(chunk, at + 1);
