@@ -8,7 +8,7 @@
 import { byteString } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError } from './errors.js';
-import { isImeiString } from './fields/imei.js';
+import { IMEI_LENGTH } from './fields/imei.js';
 import { closeFrame, openFrame } from './frame/envelope.js';
 import { FrameWriter } from './frame/writer.js';
 import { codecByType, type MessageInit } from './messages/index.js';
@@ -80,16 +80,16 @@ export function encode(message: MessageInit, options?: EncodeOptions): Uint8Arra
     throw new ProtocolError('TYPE', 'type', `unknown message type ${JSON.stringify(message.type)}`);
   }
   const imei = message.imei;
-  if (!isImeiString(imei)) {
-    throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
-  }
   // Nested calls (from a getter on the message, say) get a writer of their own.
   const out = sharedWriter.busy ? new FrameWriter() : sharedWriter;
   out.busy = true;
   try {
     out.length = 0;
     const fieldsStart = openFrame(out, dialect);
-    out.ascii(imei);
+    // The IMEI is checked as it is written: 15 digits.
+    if (typeof imei !== 'string' || imei.length !== IMEI_LENGTH || !out.digits(imei)) {
+      throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
+    }
     out.byte(COMMA);
     out.ascii(codec.command);
     out.byte(COMMA);

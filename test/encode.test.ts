@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { isImeiString } from '../src/fields/imei.js';
 import { codecByType } from '../src/messages/index.js';
 import { GOLDEN } from './support/vectors.js';
 
@@ -135,5 +137,23 @@ describe('each command codec (internal)', () => {
   it.each(GOLDEN)('gives the data field of %s as text, the bytes encode writes', (frame, message) => {
     const data = frame.slice(frame.indexOf(',', frame.indexOf(',') + 1) + 1, frame.lastIndexOf(','));
     expect(codecByType.get(message.type)!.encode(message as never, 3)).toBe(data);
+  });
+});
+
+describe('isImeiString (internal, for code that checks an IMEI before encoding)', () => {
+  it('accepts exactly what encode accepts as an IMEI', () => {
+    const candidate = fc.oneof(fc.stringMatching(/^[0-9]{13,17}$/), fc.string({ minLength: 15, maxLength: 15 }), fc.anything());
+    fc.assert(
+      fc.property(candidate, (imei) => {
+        let accepted = true;
+        try {
+          encode({ type: 'Heartbeat', imei } as MessageInit);
+        } catch {
+          accepted = false;
+        }
+        return isImeiString(imei) === accepted;
+      }),
+      { numRuns: 500 },
+    );
   });
 });

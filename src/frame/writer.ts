@@ -35,6 +35,20 @@ export class FrameWriter {
     this.length = length;
   }
 
+  /** Writes `text` if every character is an ASCII digit; otherwise returns false, with part of it written. */
+  digits(text: string): boolean {
+    this.reserve(text.length);
+    const bytes = this.bytes;
+    let length = this.length;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x30 || code > 0x39) return false;
+      bytes[length++] = code;
+    }
+    this.length = length;
+    return true;
+  }
+
   /** Writes a non-negative integer below 1000 (a slot number) in decimal. */
   decimal(value: number): void {
     this.reserve(3);

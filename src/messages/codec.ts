@@ -61,11 +61,16 @@ export interface CommandCodec<M extends { readonly type: string; readonly imei: 
 export function commandCodec<M extends { readonly type: string; readonly imei: string }, I = M>(
   codec: Omit<CommandCodec<M, I>, 'encode'>,
 ): CommandCodec<M, I> {
+  const { command, sender, types, decode, write } = codec;
   return {
-    ...codec,
+    command,
+    sender,
+    types,
+    decode,
+    write,
     encode: (message, slotCount) => {
       const out = new FrameWriter();
-      codec.write(message, slotCount, out);
+      write(message, slotCount, out);
       return byteString(out.bytes, 0, out.length);
     },
   };
