@@ -10,6 +10,7 @@ import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
+import { MAX_POWER_BANK_ID_LENGTH } from './fields/powerBankId.js';
 import { StringCache } from './fields/stringCache.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
@@ -61,8 +62,8 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
-/** IMEIs a decoder remembers: one per connection, a few more for `decode` shared by several. */
-const IMEI_CACHE_SIZE = 4;
+/** IMEIs a decoder remembers: one per connection, one more for `decode` shared by several. */
+const IMEI_CACHE_SIZE = 2;
 /** The most power-bank ids a decoder remembers: twice its slot count, up to this. */
 const MAX_ID_CACHE_SIZE = 64;
 
@@ -112,7 +113,7 @@ export class FrameDecoder implements DataContext {
    * The IMEIs and power-bank ids of recent frames, checked: a connection carries one
    * station, so its decoder builds and checks each of them once (see `StringCache`).
    */
-  private readonly imeis = new StringCache(IMEI_CACHE_SIZE);
+  private readonly imeis = new StringCache(IMEI_CACHE_SIZE, IMEI_LENGTH);
   readonly powerBankIds: StringCache;
   private readonly log: DeviationLog;
   private readonly from: 'device' | 'server' | undefined;
@@ -132,7 +133,7 @@ export class FrameDecoder implements DataContext {
     }
     this.dialect = resolveDialect(options.dialect);
     this.slotCount = this.dialect.slotCount;
-    this.powerBankIds = new StringCache(Math.min(2 * this.slotCount, MAX_ID_CACHE_SIZE));
+    this.powerBankIds = new StringCache(Math.min(2 * this.slotCount, MAX_ID_CACHE_SIZE), MAX_POWER_BANK_ID_LENGTH);
     this.log = new DeviationLog(mode === 'strict');
     this.from = from;
     this.luhn = checkImei === 'luhn';

@@ -5,7 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDecoder, decode, encode, type DecodeOptions, type Message } from 'powerbank-codec';
-import { MAX_CACHED_LENGTH, StringCache } from '../src/fields/stringCache.js';
+import { StringCache } from '../src/fields/stringCache.js';
+
+/** The longest string the caches below keep. */
+const MAX_LENGTH = 32;
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
 const ascii = (text: string) => new TextEncoder().encode(text);
@@ -17,33 +20,33 @@ function store(cache: StringCache, bytes: Uint8Array): string {
 
 describe('StringCache', () => {
   it('returns the very string it stored for the same bytes, found anywhere in a buffer', () => {
-    const cache = new StringCache(8);
+    const cache = new StringCache(8, MAX_LENGTH);
     const stored = store(cache, ascii('860123456789014'));
     const frame = ascii('{"860123456789014,CH,,3FCE"}');
     expect(cache.find(frame, 2, 17)).toBe(stored);
   });
 
   it('finds nothing it was not given, nor an empty string, nor an over-long one', () => {
-    const cache = new StringCache(8);
+    const cache = new StringCache(8, MAX_LENGTH);
     expect(cache.find(ascii('1234567890'), 0, 10)).toBeUndefined();
     expect(cache.find(ascii(''), 0, 0)).toBeUndefined();
-    const long = ascii('A'.repeat(MAX_CACHED_LENGTH + 1));
-    expect(store(cache, long)).toBe('A'.repeat(MAX_CACHED_LENGTH + 1));
+    const long = ascii('A'.repeat(MAX_LENGTH + 1));
+    expect(store(cache, long)).toBe('A'.repeat(MAX_LENGTH + 1));
     expect(cache.find(long, 0, long.length)).toBeUndefined();
     expect(cache.count).toBe(0);
   });
 
   it('has a power-of-two number of slots, at least the capacity asked for', () => {
-    expect(new StringCache(1).size).toBe(1);
-    expect(new StringCache(6).size).toBe(8);
-    expect(new StringCache(64).size).toBe(64);
+    expect(new StringCache(1, MAX_LENGTH).size).toBe(1);
+    expect(new StringCache(6, MAX_LENGTH).size).toBe(8);
+    expect(new StringCache(64, MAX_LENGTH).size).toBe(64);
   });
 
   it('never returns a string other than the one the bytes spell, and stays bounded', () => {
-    const field = fc.uint8Array({ minLength: 0, maxLength: MAX_CACHED_LENGTH + 2 });
+    const field = fc.uint8Array({ minLength: 0, maxLength: MAX_LENGTH + 2 });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 16 }), fc.array(fc.tuple(fc.boolean(), field), { maxLength: 300 }), (capacity, steps) => {
-        const cache = new StringCache(capacity);
+        const cache = new StringCache(capacity, MAX_LENGTH);
         for (const [storing, bytes] of steps) {
           const found = cache.find(bytes, 0, bytes.length);
           if (found !== undefined && found !== latin1(bytes)) return false;
@@ -57,7 +60,7 @@ describe('StringCache', () => {
   });
 
   it('tells apart strings that share their hashed last bytes', () => {
-    const cache = new StringCache(1); // one slot: every string competes for it
+    const cache = new StringCache(1, MAX_LENGTH); // one slot: every string competes for it
     const a = ascii('111111111123456');
     const b = ascii('999999999123456');
     store(cache, a);

@@ -9,15 +9,12 @@
  * A hit never returns a wrong string: the hash only picks the slot, and the slot's
  * string is returned only when its bytes, kept beside it, equal the field's bytes one by
  * one. Storing puts the string in its slot, in place of the one there. Memory is
- * bounded: a fixed number of slots, each holding a string of at most
- * `MAX_CACHED_LENGTH` characters and a copy of its bytes.
+ * bounded: a fixed number of slots, each holding a string of at most `maxLength`
+ * characters and a copy of its bytes.
  *
  * @module
  * @internal
  */
-
-/** Longer strings are built, never cached: an IMEI has 15 characters, a power-bank id at most 32. */
-export const MAX_CACHED_LENGTH = 32;
 
 /** How many of the last bytes of a string the hash reads: where IMEIs and ids differ most. */
 const HASHED_BYTES = 3;
@@ -33,15 +30,21 @@ function powerOfTwoAtLeast(count: number): number {
 export class StringCache {
   /** The string in each slot ('' when empty). */
   private readonly strings: string[];
-  /** The bytes of each slot's string, `MAX_CACHED_LENGTH` bytes per slot: comparing bytes is cheaper than `charCodeAt`. */
+  /** The bytes of each slot's string, `maxLength` bytes per slot: comparing bytes is cheaper than `charCodeAt`. */
   private readonly keys: Uint8Array;
   private readonly mask: number;
 
-  /** A cache with room for at least `capacity` strings (rounded up to a power of two). */
-  constructor(capacity: number) {
+  /**
+   * A cache with room for at least `capacity` strings (rounded up to a power of two) of
+   * at most `maxLength` characters; longer ones are never cached.
+   */
+  constructor(
+    capacity: number,
+    readonly maxLength: number,
+  ) {
     const size = powerOfTwoAtLeast(capacity);
     this.strings = new Array<string>(size).fill('');
-    this.keys = new Uint8Array(size * MAX_CACHED_LENGTH);
+    this.keys = new Uint8Array(size * maxLength);
     this.mask = size - 1;
   }
 
@@ -60,18 +63,18 @@ export class StringCache {
   /** The cached string that `bytes[start..end)` spells, if there is one. */
   find(bytes: Uint8Array, start: number, end: number): string | undefined {
     const length = end - start;
-    if (length === 0 || length > MAX_CACHED_LENGTH) return undefined;
+    if (length === 0 || length > this.maxLength) return undefined;
     const slot = this.slotOf(bytes, start, end);
     const cached = this.strings[slot]!;
-    return cached.length === length && this.keyEquals(slot * MAX_CACHED_LENGTH, bytes, start, length) ? cached : undefined;
+    return cached.length === length && this.keyEquals(slot * this.maxLength, bytes, start, length) ? cached : undefined;
   }
 
   /** Keeps `text`, the string that `bytes[start..end)` spells, for `find`; returns `text`. */
   store(text: string, bytes: Uint8Array, start: number, end: number): string {
-    if (end - start > MAX_CACHED_LENGTH) return text;
+    if (end - start > this.maxLength) return text;
     const slot = this.slotOf(bytes, start, end);
     this.strings[slot] = text;
-    const key = slot * MAX_CACHED_LENGTH;
+    const key = slot * this.maxLength;
     for (let i = start; i < end; i++) this.keys[key + i - start] = bytes[i]!;
     return text;
   }
