@@ -8,12 +8,14 @@
 import { byteString, describeByte, indexOfByte, toBytes } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
-import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
+import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
+import { MAX_POWER_BANK_ID_LENGTH } from './fields/powerBankId.js';
+import { StringCache } from './fields/stringCache.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
 import type { DataContext } from './messages/codec.js';
-import { codecByWord, type Message } from './messages/index.js';
+import { codecOfWord, type Message } from './messages/index.js';
 
 /**
  * Options for {@link decode}.
@@ -60,6 +62,11 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
+/** IMEIs a decoder remembers: one per connection, one more for `decode` shared by several. */
+const IMEI_CACHE_SIZE = 2;
+/** The most power-bank ids a decoder remembers: twice its slot count, up to this. */
+const MAX_ID_CACHE_SIZE = 64;
+
 const COMMA = 0x2c;
 const DOT = 0x2e;
 const SEMICOLON = 0x3b;
@@ -102,6 +109,12 @@ function findCommandEnd(bytes: Uint8Array, start: number, end: number): number {
 export class FrameDecoder implements DataContext {
   readonly dialect: ResolvedDialect;
   readonly slotCount: number;
+  /**
+   * The IMEIs and power-bank ids of recent frames, checked: a connection carries one
+   * station, so its decoder builds and checks each of them once (see `StringCache`).
+   */
+  private readonly imeis = new StringCache(IMEI_CACHE_SIZE, IMEI_LENGTH);
+  readonly powerBankIds: StringCache;
   private readonly log: DeviationLog;
   private readonly from: 'device' | 'server' | undefined;
   private readonly luhn: boolean;
@@ -120,6 +133,7 @@ export class FrameDecoder implements DataContext {
     }
     this.dialect = resolveDialect(options.dialect);
     this.slotCount = this.dialect.slotCount;
+    this.powerBankIds = new StringCache(Math.min(2 * this.slotCount, MAX_ID_CACHE_SIZE), MAX_POWER_BANK_ID_LENGTH);
     this.log = new DeviationLog(mode === 'strict');
     this.from = from;
     this.luhn = checkImei === 'luhn';
@@ -136,7 +150,11 @@ export class FrameDecoder implements DataContext {
     if (envelopeError) return { ok: false, error: envelopeError };
     const { start, end } = this.bounds;
 
-    const imeiEnd = indexOfByte(bytes, COMMA, start, end);
+    // Most frames start with an IMEI this decoder checked before: found in its cache, it
+    // is 15 digits, so the ',' after it is the first one and the search for it is done.
+    const knownImeiEnd = start + IMEI_LENGTH;
+    let imei = knownImeiEnd < end && bytes[knownImeiEnd] === COMMA ? this.imeis.find(bytes, start, knownImeiEnd) : undefined;
+    const imeiEnd = imei === undefined ? indexOfByte(bytes, COMMA, start, end) : knownImeiEnd;
     if (imeiEnd < 0) {
       return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
     }
@@ -157,26 +175,29 @@ export class FrameDecoder implements DataContext {
       }
     }
 
-    if (!isImeiDigits(bytes, start, imeiEnd)) {
-      const imei = byteString(bytes, start, imeiEnd);
-      return this.fail(bytes, dataStart, end, {
-        code: 'IMEI',
-        offset: start,
-        imei,
-        message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
-      });
-    }
-    const imei = byteString(bytes, start, imeiEnd);
-    if (this.luhn && !hasValidLuhnDigit(imei)) {
-      return this.fail(bytes, dataStart, end, {
-        code: 'IMEI',
-        offset: start,
-        imei,
-        message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
-      });
+    if (imei === undefined) {
+      // Not among the IMEIs that passed before: check it, and keep it once it passed.
+      imei = byteString(bytes, start, imeiEnd);
+      if (!isImeiDigits(bytes, start, imeiEnd)) {
+        return this.fail(bytes, dataStart, end, {
+          code: 'IMEI',
+          offset: start,
+          imei,
+          message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
+        });
+      }
+      if (this.luhn && !hasValidLuhnDigit(imei)) {
+        return this.fail(bytes, dataStart, end, {
+          code: 'IMEI',
+          offset: start,
+          imei,
+          message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
+        });
+      }
+      this.imeis.store(imei, bytes, start, imeiEnd);
     }
 
-    const codec = commandEnd - commandStart === 2 ? codecByWord.get((bytes[commandStart]! << 8) | bytes[commandStart + 1]!) : undefined;
+    const codec = commandEnd - commandStart === 2 ? codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) : undefined;
     if (codec === undefined) {
       return this.fail(bytes, dataStart, end, {
         code: 'COMMAND',

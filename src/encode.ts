@@ -8,8 +8,9 @@
 import { byteString } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError } from './errors.js';
-import { isImeiString } from './fields/imei.js';
-import { writeFrame } from './frame/envelope.js';
+import { IMEI_LENGTH } from './fields/imei.js';
+import { closeFrame, openFrame } from './frame/envelope.js';
+import { FrameWriter } from './frame/writer.js';
 import { codecByType, type MessageInit } from './messages/index.js';
 
 /**
@@ -28,7 +29,11 @@ export interface EncodeOptions {
   readonly dialect?: Partial<Dialect>;
 }
 
+const COMMA = 0x2c;
+
 const canonical = resolveDialect(undefined);
+/** Where frames are written before they are copied out: one for all calls, which are synchronous. */
+const sharedWriter = new FrameWriter();
 const dialects = new WeakMap<Partial<Dialect>, { readonly resolved: ResolvedDialect; readonly snapshot: Partial<Dialect> }>();
 
 function sameDialect(a: Partial<Dialect>, b: Partial<Dialect>): boolean {
@@ -74,12 +79,27 @@ export function encode(message: MessageInit, options?: EncodeOptions): Uint8Arra
   if (codec === undefined) {
     throw new ProtocolError('TYPE', 'type', `unknown message type ${JSON.stringify(message.type)}`);
   }
-  if (!isImeiString(message.imei)) {
-    throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(message.imei)}`);
+  const imei = message.imei;
+  // Nested calls (from a getter on the message, say) get a writer of their own.
+  const out = sharedWriter.busy ? new FrameWriter() : sharedWriter;
+  out.busy = true;
+  try {
+    out.length = 0;
+    const fieldsStart = openFrame(out, dialect);
+    // The IMEI is checked as it is written: 15 digits.
+    if (typeof imei !== 'string' || imei.length !== IMEI_LENGTH || !out.digits(imei)) {
+      throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
+    }
+    out.byte(COMMA);
+    out.ascii(codec.command);
+    out.byte(COMMA);
+    // The lookup by type guarantees the codec matches the message.
+    codec.write(message as never, dialect.slotCount, out);
+    closeFrame(out, fieldsStart, dialect);
+    return out.bytes.slice(0, out.length);
+  } finally {
+    out.busy = false;
   }
-  // The lookup by type guarantees the codec matches the message.
-  const data = codec.encode(message as never, dialect.slotCount);
-  return writeFrame(message.imei, codec.command, data, dialect);
 }
 
 /**

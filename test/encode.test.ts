@@ -1,5 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { decode, encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { isImeiString } from '../src/fields/imei.js';
+import { codecByType } from '../src/messages/index.js';
+import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
 
@@ -94,5 +98,62 @@ describe('encode writes the dialect it is given', () => {
     const a = encode({ type: 'Heartbeat', imei });
     a[0] = 0;
     expect(encode({ type: 'Heartbeat', imei })[0]).toBe(0x7b);
+  });
+
+  it('returns an array of its own, not a view into a larger one', () => {
+    const frame = encode({ type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' });
+    expect(frame.byteOffset).toBe(0);
+    expect(frame.buffer.byteLength).toBe(frame.length);
+  });
+
+  it('writes frames of any length (a full 999-slot status answer)', () => {
+    const slots = Array.from({ length: 999 }, (_, index) => ({ slot: index + 1, status: 'full' as const, powerBankId: 'B'.repeat(32) }));
+    const dialect = { slotCount: 999 };
+    const frame = encode({ type: 'StatusAnswer', imei, slots }, { dialect });
+    expect(frame.length).toBeGreaterThan(38_000);
+    const decoded = decode(frame, { dialect });
+    expect(decoded.ok && decoded.message.type === 'StatusAnswer' && decoded.message.slots.length).toBe(999);
+    expect(encodeToString({ type: 'Heartbeat', imei })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+  });
+
+  it('encodes correctly when reading the message encodes another one', () => {
+    const nested = { type: 'Heartbeat', imei: '860123456789022' } as const;
+    let inner: string | undefined;
+    const message = {
+      type: 'LendSuccess',
+      imei,
+      slot: 2,
+      get powerBankId() {
+        inner = encodeToString(nested);
+        return '1234567890';
+      },
+    } as const;
+    expect(encodeToString(message)).toBe('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
+    expect(inner).toBe(encodeToString(nested));
+  });
+});
+
+describe('each command codec (internal)', () => {
+  it.each(GOLDEN)('gives the data field of %s as text, the bytes encode writes', (frame, message) => {
+    const data = frame.slice(frame.indexOf(',', frame.indexOf(',') + 1) + 1, frame.lastIndexOf(','));
+    expect(codecByType.get(message.type)!.encode(message as never, 3)).toBe(data);
+  });
+});
+
+describe('isImeiString (internal, for code that checks an IMEI before encoding)', () => {
+  it('accepts exactly what encode accepts as an IMEI', () => {
+    const candidate = fc.oneof(fc.stringMatching(/^[0-9]{13,17}$/), fc.string({ minLength: 15, maxLength: 15 }), fc.anything());
+    fc.assert(
+      fc.property(candidate, (imei) => {
+        let accepted = true;
+        try {
+          encode({ type: 'Heartbeat', imei } as MessageInit);
+        } catch {
+          accepted = false;
+        }
+        return isImeiString(imei) === accepted;
+      }),
+      { numRuns: 500 },
+    );
   });
 });

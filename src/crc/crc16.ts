@@ -1,6 +1,6 @@
 /**
- * The table-driven CRC-16 engine: one 256-entry table per polynomial and bit order,
- * built on first use.
+ * The table-driven CRC-16 engine: eight 256-entry tables per polynomial and bit order,
+ * built on first use, read eight bytes per step.
  *
  * @module
  */
@@ -23,67 +23,99 @@ function reflect16(value: number): number {
   return result;
 }
 
-/** Table for a reflected (LSB-first) CRC: the register holds the reflected value. */
-function reflectedTable(poly: number): Uint16Array {
+/*
+ * Both engines read eight bytes per step ("slicing-by-8", as zlib does for CRC-32): one
+ * Uint16Array holds eight 256-entry tables, where table k (entries 256k..256k+255) is
+ * the CRC of a byte followed by k zero bytes. The register is only two bytes wide, so
+ * after XOR-ing the next two bytes into it, it and the six bytes after are eight
+ * independent lookups, where the byte-at-a-time loop is eight dependent ones. The bytes
+ * left over (fewer than eight) go through table 0 one at a time.
+ */
+const TABLES = 8;
+
+/** The tables of a reflected (LSB-first) CRC: the register holds the reflected value. */
+function reflectedTables(poly: number): Uint16Array {
   const reversed = reflect16(poly);
-  const table = new Uint16Array(256);
+  const tables = new Uint16Array(256 * TABLES);
   for (let byte = 0; byte < 256; byte++) {
     let crc = byte;
     for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ reversed : crc >>> 1;
-    table[byte] = crc;
+    tables[byte] = crc;
   }
-  return table;
+  for (let i = 256; i < tables.length; i++) {
+    const previous = tables[i - 256]!;
+    tables[i] = (previous >>> 8) ^ tables[previous & 0xff]!;
+  }
+  return tables;
 }
 
-/** Table for a normal (MSB-first) CRC. */
-function normalTable(poly: number): Uint16Array {
-  const table = new Uint16Array(256);
+/** The tables of a normal (MSB-first) CRC. */
+function normalTables(poly: number): Uint16Array {
+  const tables = new Uint16Array(256 * TABLES);
   for (let byte = 0; byte < 256; byte++) {
     let crc = byte << 8;
     for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ poly) & 0xffff : (crc << 1) & 0xffff;
-    table[byte] = crc;
+    tables[byte] = crc;
   }
-  return table;
+  for (let i = 256; i < tables.length; i++) {
+    const previous = tables[i - 256]!;
+    tables[i] = ((previous << 8) & 0xffff) ^ tables[previous >>> 8]!;
+  }
+  return tables;
 }
 
 class ReflectedEngine implements Crc16Engine {
-  private readonly table: Uint16Array;
+  private readonly tables: Uint16Array;
   private readonly init: number;
   private readonly flipOut: boolean;
   private readonly xorout: number;
 
   constructor(readonly name: string, params: CrcParams) {
-    this.table = reflectedTable(params.poly);
+    this.tables = reflectedTables(params.poly);
     this.init = reflect16(params.init);
     this.flipOut = !params.refout;
     this.xorout = params.xorout;
   }
 
   compute(bytes: Uint8Array, start: number, end: number): number {
-    const table = this.table;
+    const t = this.tables;
     let crc = this.init;
-    for (let i = start; i < end; i++) crc = (crc >>> 8) ^ table[(crc ^ bytes[i]!) & 0xff]!;
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      const x = crc ^ bytes[i]! ^ (bytes[i + 1]! << 8);
+      crc =
+        t[1792 + (x & 0xff)]! ^ t[1536 + (x >>> 8)]! ^ t[1280 + bytes[i + 2]!]! ^ t[1024 + bytes[i + 3]!]! ^
+        t[768 + bytes[i + 4]!]! ^ t[512 + bytes[i + 5]!]! ^ t[256 + bytes[i + 6]!]! ^ t[bytes[i + 7]!]!;
+    }
+    for (; i < end; i++) crc = (crc >>> 8) ^ t[(crc ^ bytes[i]!) & 0xff]!;
     return ((this.flipOut ? reflect16(crc) : crc) ^ this.xorout) & 0xffff;
   }
 }
 
 class NormalEngine implements Crc16Engine {
-  private readonly table: Uint16Array;
+  private readonly tables: Uint16Array;
   private readonly init: number;
   private readonly flipOut: boolean;
   private readonly xorout: number;
 
   constructor(readonly name: string, params: CrcParams) {
-    this.table = normalTable(params.poly);
+    this.tables = normalTables(params.poly);
     this.init = params.init;
     this.flipOut = params.refout;
     this.xorout = params.xorout;
   }
 
   compute(bytes: Uint8Array, start: number, end: number): number {
-    const table = this.table;
+    const t = this.tables;
     let crc = this.init;
-    for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ table[((crc >>> 8) ^ bytes[i]!) & 0xff]!;
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      const x = crc ^ (bytes[i]! << 8) ^ bytes[i + 1]!;
+      crc =
+        t[1792 + (x >>> 8)]! ^ t[1536 + (x & 0xff)]! ^ t[1280 + bytes[i + 2]!]! ^ t[1024 + bytes[i + 3]!]! ^
+        t[768 + bytes[i + 4]!]! ^ t[512 + bytes[i + 5]!]! ^ t[256 + bytes[i + 6]!]! ^ t[bytes[i + 7]!]!;
+    }
+    for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ t[((crc >>> 8) ^ bytes[i]!) & 0xff]!;
     return ((this.flipOut ? reflect16(crc) : crc) ^ this.xorout) & 0xffff;
   }
 }

@@ -9,9 +9,12 @@
  * @internal
  */
 
+/** The number of digits in an IMEI. */
+export const IMEI_LENGTH = 15;
+
 /** Whether `bytes[start..end)` is exactly 15 ASCII digits. */
 export function isImeiDigits(bytes: Uint8Array, start: number, end: number): boolean {
-  if (end - start !== 15) return false;
+  if (end - start !== IMEI_LENGTH) return false;
   for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
     if (byte < 0x30 || byte > 0x39) return false;

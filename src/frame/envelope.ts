@@ -1,7 +1,7 @@
 /**
  * The envelope of one frame: braces, quotes, line ending, the CRC field and the bytes
  * it covers. Reading it finds where the fields (`imei,command,data`) lie, after checking
- * the CRC; writing it wraps encoded fields into a frame.
+ * the CRC; writing it wraps the fields `encode` writes into a frame.
  *
  * ```
  * {"860123456789014,MC,BO.2.1234567890,88DD"}\r\n
@@ -18,10 +18,11 @@
  * @internal
  */
 
-import { byteString, describeByte, hex4, spells, writeAscii } from '../bytes.js';
+import { byteString, describeByte, hex4, spells } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { CrcError, DeviationCode, FrameError } from '../errors.js';
 import type { DeviationLog } from './deviations.js';
+import type { FrameWriter } from './writer.js';
 
 const LEFT_BRACE = 0x7b;
 const RIGHT_BRACE = 0x7d;
@@ -180,31 +181,29 @@ export function readEnvelope(
 }
 
 /**
- * Wraps the fields `imei,command,data` into a frame of `dialect`: braces, quotes,
- * the CRC over the covered bytes, and the line ending.
+ * Starts a frame of `dialect` in `out`: the brace and the quote. Returns where the
+ * fields (`imei,command,data`), which the caller writes next, start.
  */
-export function writeFrame(imei: string, command: string, data: string, dialect: ResolvedDialect): Uint8Array {
-  const quote = dialect.quotes ? 1 : 0;
+export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
+  out.byte(LEFT_BRACE);
+  if (dialect.quotes) out.byte(QUOTE);
+  return out.length;
+}
+
+/**
+ * Ends the frame whose fields start at `fieldsStart` in `out`: the CRC over the covered
+ * bytes, the quote, the brace and the line ending of `dialect`.
+ */
+export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: ResolvedDialect): void {
   const engine = dialect.engine;
-  const fieldsLength = imei.length + 1 + command.length + 1 + data.length;
-  const bytes = new Uint8Array(1 + quote + fieldsLength + (engine ? 5 : 0) + quote + 1 + dialect.lineEnding.length);
-  bytes[0] = LEFT_BRACE;
-  if (quote) bytes[1] = QUOTE;
-  const fieldsStart = 1 + quote;
-  let position = writeAscii(bytes, fieldsStart, imei);
-  bytes[position++] = COMMA;
-  position = writeAscii(bytes, position, command);
-  bytes[position++] = COMMA;
-  position = writeAscii(bytes, position, data);
   if (engine) {
-    const separator = position;
-    bytes[position++] = COMMA;
+    const separator = out.length;
+    out.byte(COMMA);
     const coveredStart = dialect.crcCoverage === 'frame' ? 0 : fieldsStart;
     const coveredEnd = dialect.crcCoverage === 'fields' ? separator : separator + 1;
-    position = writeAscii(bytes, position, hex4(engine.compute(bytes, coveredStart, coveredEnd)));
+    out.hex4(engine.compute(out.bytes, coveredStart, coveredEnd));
   }
-  if (quote) bytes[position++] = QUOTE;
-  bytes[position++] = RIGHT_BRACE;
-  writeAscii(bytes, position, dialect.lineEnding);
-  return bytes;
+  if (dialect.quotes) out.byte(QUOTE);
+  out.byte(RIGHT_BRACE);
+  out.ascii(dialect.lineEnding);
 }

@@ -21,9 +21,10 @@
 import { byteString, indexOfByte } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
-import { readPowerBankId } from '../fields/powerBankId.js';
-import { readSlot } from '../fields/slot.js';
-import type { CommandCodec, DataContext } from './codec.js';
+import { isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
+import { isSlot, readSlot } from '../fields/slot.js';
+import type { FrameWriter } from '../frame/writer.js';
+import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
 import { checkPowerBankIdField, checkSlotField } from './grammar.js';
 
 /**
@@ -130,12 +131,19 @@ export interface StatusAnswerInit {
   readonly slots: readonly SlotStatusInit[];
 }
 
-/** The four status codes of the protocol, with whether a power-bank id must follow. */
-const STATUS_CODES: Readonly<Record<Exclude<SlotState, 'unknown'>, { readonly code: string; readonly needsId: boolean }>> = {
-  full: { code: 'FU', needsId: true },
-  notFull: { code: 'NF', needsId: true },
-  depleted: { code: 'EM', needsId: true },
-  fault: { code: 'ER', needsId: false },
+/** A status code of the protocol: its state, its two letters, whether a power-bank id must follow. */
+interface StatusCode {
+  readonly status: Exclude<SlotState, 'unknown'>;
+  readonly code: string;
+  readonly needsId: boolean;
+}
+
+/** The four status codes of the protocol, by state. */
+const STATUS_CODES: Readonly<Record<Exclude<SlotState, 'unknown'>, StatusCode>> = {
+  full: { status: 'full', code: 'FU', needsId: true },
+  notFull: { status: 'notFull', code: 'NF', needsId: true },
+  depleted: { status: 'depleted', code: 'EM', needsId: true },
+  fault: { status: 'fault', code: 'ER', needsId: false },
 };
 
 const DOT = 0x2e;
@@ -145,14 +153,14 @@ function isUpperLetter(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 0x41 && byte <= 0x5a;
 }
 
-/** The state named by two status letters; `unknown` for any other two. */
-function stateOf(first: number, second: number): SlotState {
+/** The status code spelt by two letters; `undefined` for any other two. */
+function statusCodeOf(first: number, second: number): StatusCode | undefined {
   switch ((first << 8) | second) {
-    case 0x4655: return 'full'; // FU
-    case 0x4e46: return 'notFull'; // NF
-    case 0x454d: return 'depleted'; // EM
-    case 0x4552: return 'fault'; // ER
-    default: return 'unknown';
+    case 0x4655: return STATUS_CODES.full; // FU
+    case 0x4e46: return STATUS_CODES.notFull; // NF
+    case 0x454d: return STATUS_CODES.depleted; // EM
+    case 0x4552: return STATUS_CODES.fault; // ER
+    default: return undefined;
   }
 }
 
@@ -182,9 +190,10 @@ function decodeRecord(
       `status "${byteString(bytes, statusStart, statusEnd)}" of slot ${slot} at byte ${statusStart} is not two uppercase letters (FU, NF, EM or ER)`,
     );
   }
-  const status = stateOf(bytes[statusStart]!, bytes[statusStart + 1]!);
-  const code = status === 'unknown' ? byteString(bytes, statusStart, statusEnd) : STATUS_CODES[status].code;
-  if (status === 'unknown') {
+  const known = statusCodeOf(bytes[statusStart]!, bytes[statusStart + 1]!);
+  const status = known === undefined ? 'unknown' : known.status;
+  const code = known === undefined ? byteString(bytes, statusStart, statusEnd) : known.code;
+  if (known === undefined) {
     const failure = context.deviate(
       'UNKNOWN_STATUS',
       statusStart,
@@ -193,12 +202,12 @@ function decodeRecord(
     if (failure) return failure;
   }
   if (statusEnd === end) {
-    if (status !== 'unknown' && STATUS_CODES[status].needsId) {
+    if (known !== undefined && known.needsId) {
       return new FieldFailure(end, `slot ${slot} with status ${code} needs a power-bank id after byte ${end - 1}`);
     }
     return { slot, status, code };
   }
-  const powerBankId = readPowerBankId(bytes, statusEnd + 1, end);
+  const powerBankId = readPowerBankId(bytes, statusEnd + 1, end, context.powerBankIds);
   if (powerBankId instanceof FieldFailure) return powerBankId;
   return { slot, status, code, powerBankId };
 }
@@ -231,46 +240,70 @@ function decodeStatusAnswer(
   return { type: 'StatusAnswer', imei, slots };
 }
 
-function encodeRecord(record: SlotStatusInit, index: number, slotCount: number, seen: Set<number>): string {
-  const field = `slots[${index}]`;
-  if (typeof record !== 'object' || record === null) {
-    throw new ProtocolError('SLOTS', field, `${field} must be a slot record object; got ${JSON.stringify(record)}`);
+/** The status code for a state, or `undefined` when it is not one `encode` can write. */
+function statusCodeFor(status: unknown): StatusCode | undefined {
+  switch (status) {
+    case 'full': return STATUS_CODES.full;
+    case 'notFull': return STATUS_CODES.notFull;
+    case 'depleted': return STATUS_CODES.depleted;
+    case 'fault': return STATUS_CODES.fault;
+    default: return undefined;
   }
-  checkSlotField(record.slot, slotCount, `${field}.slot`);
-  if (seen.has(record.slot)) throw new ProtocolError('SLOT', `${field}.slot`, `slot ${record.slot} is listed twice`);
-  seen.add(record.slot);
-  if (!Object.hasOwn(STATUS_CODES, record.status)) {
+}
+
+/**
+ * Checks the record `slots[index]` and writes it to `out`, `;` included. The field names
+ * in errors are built only when one is thrown.
+ */
+function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount: number, out: FrameWriter): void {
+  const record = slots[index];
+  const field = () => `slots[${index}]`;
+  if (typeof record !== 'object' || record === null) {
+    throw new ProtocolError('SLOTS', field(), `${field()} must be a slot record object; got ${JSON.stringify(record)}`);
+  }
+  if (!isSlot(record.slot, slotCount)) checkSlotField(record.slot, slotCount, `${field()}.slot`);
+  for (let earlier = 0; earlier < index; earlier++) {
+    if (slots[earlier]!.slot === record.slot) throw new ProtocolError('SLOT', `${field()}.slot`, `slot ${record.slot} is listed twice`);
+  }
+  const known = statusCodeFor(record.status);
+  if (known === undefined) {
     throw new ProtocolError(
       'STATUS',
-      `${field}.status`,
-      `${field}.status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got ${JSON.stringify(record.status)}`,
+      `${field()}.status`,
+      `${field()}.status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got ${JSON.stringify(record.status)}`,
     );
   }
-  const { code, needsId } = STATUS_CODES[record.status as keyof typeof STATUS_CODES];
+  const { code, needsId } = known;
   if (record.code !== undefined && record.code !== code) {
-    throw new ProtocolError('STATUS', `${field}.code`, `${field}.code ${JSON.stringify(record.code)} does not match status '${record.status}' (${code})`);
+    throw new ProtocolError('STATUS', `${field()}.code`, `${field()}.code ${JSON.stringify(record.code)} does not match status '${record.status}' (${code})`);
   }
   if (record.powerBankId === undefined) {
     if (needsId) {
-      throw new ProtocolError('POWER_BANK_ID', `${field}.powerBankId`, `${field}.powerBankId is required for status '${record.status}'`);
+      throw new ProtocolError('POWER_BANK_ID', `${field()}.powerBankId`, `${field()}.powerBankId is required for status '${record.status}'`);
     }
-    return `${record.slot}.${code};`;
+  } else if (!isPowerBankId(record.powerBankId)) {
+    checkPowerBankIdField(record.powerBankId, `${field()}.powerBankId`);
   }
-  checkPowerBankIdField(record.powerBankId, `${field}.powerBankId`);
-  return `${record.slot}.${code}.${record.powerBankId};`;
+  out.decimal(record.slot);
+  out.byte(DOT);
+  out.ascii(code);
+  if (record.powerBankId !== undefined) {
+    out.byte(DOT);
+    out.ascii(record.powerBankId);
+  }
+  out.byte(SEMICOLON);
 }
 
 /** @internal */
-export const AQ: CommandCodec<StatusAnswer> & { encode(message: StatusAnswerInit, slotCount: number): string } = {
+export const AQ: CommandCodec<StatusAnswer, StatusAnswerInit> = commandCodec<StatusAnswer, StatusAnswerInit>({
   command: 'AQ',
   sender: 'device',
   types: ['StatusAnswer'],
   decode: decodeStatusAnswer,
-  encode: (message, slotCount) => {
+  write: (message, slotCount, out) => {
     if (!Array.isArray(message.slots)) {
       throw new ProtocolError('SLOTS', 'slots', `slots must be an array of slot records; got ${JSON.stringify(message.slots)}`);
     }
-    const seen = new Set<number>();
-    return message.slots.map((record, index) => encodeRecord(record, index, slotCount, seen)).join('');
+    for (let index = 0; index < message.slots.length; index++) encodeRecord(message.slots, index, slotCount, out);
   },
-};
+});

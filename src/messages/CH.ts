@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { CommandCodec } from './codec.js';
+import { commandCodec, type CommandCodec } from './codec.js';
 import { checkEmptyData } from './grammar.js';
 
 /**
@@ -31,10 +31,10 @@ export interface Heartbeat {
 }
 
 /** @internal */
-export const CH: CommandCodec<Heartbeat> = {
+export const CH: CommandCodec<Heartbeat> = commandCodec({
   command: 'CH',
   sender: 'device',
   types: ['Heartbeat'],
   decode: (bytes, start, end, imei) => checkEmptyData(bytes, start, end, 'CH') ?? { type: 'Heartbeat', imei },
-  encode: () => '',
-};
+  write: () => {},
+});

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { CommandCodec } from './codec.js';
+import { commandCodec, type CommandCodec } from './codec.js';
 import { checkEmptyData } from './grammar.js';
 
 /**
@@ -32,10 +32,10 @@ export interface StatusQuery {
 }
 
 /** @internal */
-export const CQ: CommandCodec<StatusQuery> = {
+export const CQ: CommandCodec<StatusQuery> = commandCodec({
   command: 'CQ',
   sender: 'server',
   types: ['StatusQuery'],
   decode: (bytes, start, end, imei) => checkEmptyData(bytes, start, end, 'CQ') ?? { type: 'StatusQuery', imei },
-  encode: () => '',
-};
+  write: () => {},
+});

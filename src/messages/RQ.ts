@@ -14,7 +14,7 @@
  */
 
 import { ProtocolError } from '../errors.js';
-import type { CommandCodec } from './codec.js';
+import { commandCodec, type CommandCodec } from './codec.js';
 import { decodeSlotData, encodeSlotData } from './grammar.js';
 
 /**
@@ -45,22 +45,22 @@ export interface OwnershipAnswer {
 const WORDS = ['T', 'F'] as const;
 
 /** @internal */
-export const RQ: CommandCodec<OwnershipAnswer> = {
+export const RQ: CommandCodec<OwnershipAnswer> = commandCodec({
   command: 'RQ',
   sender: 'server',
   types: ['OwnershipAnswer'],
   decode: (bytes, start, end, imei, context) =>
-    decodeSlotData(bytes, start, end, context.slotCount, WORDS, (word, slot, powerBankId) => ({
+    decodeSlotData(bytes, start, end, context, WORDS, (word, slot, powerBankId) => ({
       type: 'OwnershipAnswer',
       imei,
       belongs: word === 0,
       slot,
       powerBankId,
     })),
-  encode: (message, slotCount) => {
+  write: (message, slotCount, out) => {
     if (typeof message.belongs !== 'boolean') {
       throw new ProtocolError('BELONGS', 'belongs', `belongs must be true or false; got ${JSON.stringify(message.belongs)}`);
     }
-    return encodeSlotData(message.belongs ? 'T' : 'F', message, slotCount);
+    encodeSlotData(message.belongs ? 'T' : 'F', message, slotCount, out);
   },
-};
+});

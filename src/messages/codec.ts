@@ -7,6 +7,9 @@
 
 import type { DeviationCode } from '../errors.js';
 import type { FieldFailure } from '../fields/failure.js';
+import type { StringCache } from '../fields/stringCache.js';
+import { byteString } from '../bytes.js';
+import { FrameWriter } from '../frame/writer.js';
 
 /**
  * The ten command words of the protocol (PROTOCOL.md section 3).
@@ -26,6 +29,8 @@ export type Sender = 'device' | 'server';
 /** What a data decoder needs to know besides the bytes. */
 export interface DataContext {
   readonly slotCount: number;
+  /** The power-bank ids of recent frames, for `readPowerBankId`. */
+  readonly powerBankIds: StringCache;
   /**
    * Reports a lenient-mode deviation inside the data field. Returns a failure in
    * strict mode, `undefined` when the deviation was recorded and decoding goes on.
@@ -33,8 +38,12 @@ export interface DataContext {
   deviate(code: DeviationCode, offset: number, message: string): FieldFailure | undefined;
 }
 
-/** One command word's codec: decodes its data into a message and encodes it back. */
-export interface CommandCodec<M extends { readonly type: string; readonly imei: string }> {
+/**
+ * One command word's codec: decodes its data into a message and encodes it back. `I` is
+ * what encoding accepts, when it is wider than the message decoded (a status answer's
+ * records may leave out their `code`).
+ */
+export interface CommandCodec<M extends { readonly type: string; readonly imei: string }, I = M> {
   readonly command: CommandWord;
   /** Who sends each message type this command word carries. */
   readonly sender: Sender;
@@ -42,6 +51,27 @@ export interface CommandCodec<M extends { readonly type: string; readonly imei: 
   readonly types: readonly M['type'][];
   /** Decodes `bytes[start..end)`, the data field, into a message for `imei`. */
   decode(bytes: Uint8Array, start: number, end: number, imei: string, context: DataContext): M | FieldFailure;
-  /** The data field for `message`; throws a `ProtocolError` naming the invalid field. */
-  encode(message: M, slotCount: number): string;
+  /** Writes the data field of `message` to `out`; throws a `ProtocolError` naming the invalid field. */
+  write(message: I, slotCount: number, out: FrameWriter): void;
+  /** The data field of `message` as text (what `write` writes), for code that assembles frames itself. */
+  encode(message: I, slotCount: number): string;
+}
+
+/** A codec from everything but `encode`, which it derives from `write`. */
+export function commandCodec<M extends { readonly type: string; readonly imei: string }, I = M>(
+  codec: Omit<CommandCodec<M, I>, 'encode'>,
+): CommandCodec<M, I> {
+  const { command, sender, types, decode, write } = codec;
+  return {
+    command,
+    sender,
+    types,
+    decode,
+    write,
+    encode: (message, slotCount) => {
+      const out = new FrameWriter();
+      write(message, slotCount, out);
+      return byteString(out.bytes, 0, out.length);
+    },
+  };
 }

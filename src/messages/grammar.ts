@@ -15,6 +15,8 @@ import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
 import { isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
+import type { FrameWriter } from '../frame/writer.js';
+import type { DataContext } from './codec.js';
 
 const DOT = 0x2e;
 
@@ -36,7 +38,7 @@ export function decodeSlotData<M>(
   bytes: Uint8Array,
   start: number,
   end: number,
-  slotCount: number,
+  context: DataContext,
   words: readonly string[],
   build: SlotDataBuilder<M>,
 ): M | FieldFailure {
@@ -57,9 +59,9 @@ export function decodeSlotData<M>(
   if (dot < 0) {
     return new FieldFailure(position, `expected slot "." power-bank id at byte ${position}, found "${byteString(bytes, position, end)}"`);
   }
-  const slot = readSlot(bytes, position, dot, slotCount);
+  const slot = readSlot(bytes, position, dot, context.slotCount);
   if (slot instanceof FieldFailure) return slot;
-  const powerBankId = readPowerBankId(bytes, dot + 1, end);
+  const powerBankId = readPowerBankId(bytes, dot + 1, end, context.powerBankIds);
   if (powerBankId instanceof FieldFailure) return powerBankId;
   return build(word, slot, powerBankId);
 }
@@ -82,10 +84,20 @@ export function checkPowerBankIdField(powerBankId: unknown, field: string): void
   }
 }
 
-/** Encodes `[word "."] S "." ID` after checking the slot and the id. */
-export function encodeSlotData(word: string, message: { readonly slot: number; readonly powerBankId: string }, slotCount: number): string {
+/** Writes `[word "."] S "." ID` to `out` after checking the slot and the id. */
+export function encodeSlotData(
+  word: string,
+  message: { readonly slot: number; readonly powerBankId: string },
+  slotCount: number,
+  out: FrameWriter,
+): void {
   checkSlotField(message.slot, slotCount, 'slot');
   checkPowerBankIdField(message.powerBankId, 'powerBankId');
-  const fields = `${message.slot}.${message.powerBankId}`;
-  return word === '' ? fields : `${word}.${fields}`;
+  if (word !== '') {
+    out.ascii(word);
+    out.byte(DOT);
+  }
+  out.decimal(message.slot);
+  out.byte(DOT);
+  out.ascii(message.powerBankId);
 }

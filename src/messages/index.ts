@@ -120,10 +120,18 @@ export const messageTypes: { readonly [T in MessageType]: { readonly command: Co
     ) as { [T in MessageType]: { command: CommandWord; direction: Direction } },
   );
 
-/** @internal The codec of a command word, keyed by its two bytes (`(first << 8) | second`). */
-export const codecByWord: ReadonlyMap<number, AnyCommandCodec> = new Map(
-  CODECS.map((codec) => [(codec.command.charCodeAt(0) << 8) | codec.command.charCodeAt(1), codec]),
-);
+const LETTERS = 26;
+const A = 0x41;
+
+/** Every command word's codec at `(first - 'A') * 26 + (second - 'A')`, `undefined` elsewhere. */
+const codecTable: (AnyCommandCodec | undefined)[] = new Array<AnyCommandCodec | undefined>(LETTERS * LETTERS).fill(undefined);
+for (const codec of CODECS) codecTable[(codec.command.charCodeAt(0) - A) * LETTERS + (codec.command.charCodeAt(1) - A)] = codec;
+
+/** @internal The codec of the command word spelt by two bytes, or `undefined`: a table lookup. */
+export function codecOfWord(first: number, second: number): AnyCommandCodec | undefined {
+  if (first < A || first >= A + LETTERS || second < A || second >= A + LETTERS) return undefined;
+  return codecTable[(first - A) * LETTERS + (second - A)];
+}
 
 /** @internal The codec of a message type. */
 export const codecByType: ReadonlyMap<string, AnyCommandCodec> = new Map(

@@ -6,7 +6,7 @@
  * @internal
  */
 
-import type { CommandCodec, CommandWord, Sender } from './codec.js';
+import { commandCodec, type CommandCodec, type CommandWord, type Sender } from './codec.js';
 import { decodeSlotData, encodeSlotData } from './grammar.js';
 
 /** The shape of every message about one power bank in one slot. */
@@ -28,17 +28,17 @@ export function slotCommand<T extends string>(
 ): CommandCodec<SlotMessage<T>> {
   const types = Object.keys(words) as T[];
   const leadingWords = types.map((type) => words[type]).filter((word) => word !== '');
-  return {
+  return commandCodec({
     command,
     sender,
     types,
     decode: (bytes, start, end, imei, context) =>
-      decodeSlotData(bytes, start, end, context.slotCount, leadingWords, (word, slot, powerBankId) => ({
+      decodeSlotData(bytes, start, end, context, leadingWords, (word, slot, powerBankId) => ({
         type: types[word]!,
         imei,
         slot,
         powerBankId,
       })),
-    encode: (message, slotCount) => encodeSlotData(words[message.type], message, slotCount),
-  };
+    write: (message, slotCount, out) => encodeSlotData(words[message.type], message, slotCount, out),
+  });
 }

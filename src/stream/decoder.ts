@@ -137,9 +137,16 @@ export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder
       : { kind: 'error', offset, length, frame, error: result.error };
   }
 
+  /** Replaces each frame event by its decoded item, in the array the splitter returned. */
+  function decodeFrames(events: SplitterEvent[]): DecoderItem[] {
+    const items = events as DecoderItem[];
+    for (let i = 0; i < events.length; i++) items[i] = decodeFrame(events[i]!);
+    return items;
+  }
+
   return {
-    push: (chunk) => splitter.push(toBytes(chunk)).map(decodeFrame),
-    end: () => splitter.end().map(decodeFrame),
+    push: (chunk) => decodeFrames(splitter.push(toBytes(chunk))),
+    end: () => decodeFrames(splitter.end()),
     get bufferedLength() {
       return splitter.bufferedLength;
     },

@@ -1,0 +1,116 @@
+/**
+ * The decoder's cache of field strings is internal, so this file imports it from `src/`;
+ * the last tests check it through `decode`, the way users meet it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDecoder, decode, encode, type DecodeOptions, type Message } from 'powerbank-codec';
+import { StringCache } from '../src/fields/stringCache.js';
+
+/** The longest string the caches below keep. */
+const MAX_LENGTH = 32;
+
+const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+const ascii = (text: string) => new TextEncoder().encode(text);
+
+/** Stores the string of `bytes` the way the decoder does. */
+function store(cache: StringCache, bytes: Uint8Array): string {
+  return cache.store(latin1(bytes), bytes, 0, bytes.length);
+}
+
+describe('StringCache', () => {
+  it('returns the very string it stored for the same bytes, found anywhere in a buffer', () => {
+    const cache = new StringCache(8, MAX_LENGTH);
+    const stored = store(cache, ascii('860123456789014'));
+    const frame = ascii('{"860123456789014,CH,,3FCE"}');
+    expect(cache.find(frame, 2, 17)).toBe(stored);
+  });
+
+  it('finds nothing it was not given, nor an empty string, nor an over-long one', () => {
+    const cache = new StringCache(8, MAX_LENGTH);
+    expect(cache.find(ascii('1234567890'), 0, 10)).toBeUndefined();
+    expect(cache.find(ascii(''), 0, 0)).toBeUndefined();
+    const long = ascii('A'.repeat(MAX_LENGTH + 1));
+    expect(store(cache, long)).toBe('A'.repeat(MAX_LENGTH + 1));
+    expect(cache.find(long, 0, long.length)).toBeUndefined();
+    expect(cache.count).toBe(0);
+  });
+
+  it('has a power-of-two number of slots, at least the capacity asked for', () => {
+    expect(new StringCache(1, MAX_LENGTH).size).toBe(1);
+    expect(new StringCache(6, MAX_LENGTH).size).toBe(8);
+    expect(new StringCache(64, MAX_LENGTH).size).toBe(64);
+  });
+
+  it('never returns a string other than the one the bytes spell, and stays bounded', () => {
+    const field = fc.uint8Array({ minLength: 0, maxLength: MAX_LENGTH + 2 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 16 }), fc.array(fc.tuple(fc.boolean(), field), { maxLength: 300 }), (capacity, steps) => {
+        const cache = new StringCache(capacity, MAX_LENGTH);
+        for (const [storing, bytes] of steps) {
+          const found = cache.find(bytes, 0, bytes.length);
+          if (found !== undefined && found !== latin1(bytes)) return false;
+          if (storing) store(cache, bytes);
+          if (cache.count > cache.size) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells apart strings that share their hashed last bytes', () => {
+    const cache = new StringCache(1, MAX_LENGTH); // one slot: every string competes for it
+    const a = ascii('111111111123456');
+    const b = ascii('999999999123456');
+    store(cache, a);
+    expect(cache.find(b, 0, b.length)).toBeUndefined();
+    expect(cache.find(a, 0, a.length)).toBe(latin1(a));
+  });
+});
+
+describe('decoding through the cache', () => {
+  const stationMessages = (imei: string, id: string): Message[] => [
+    { type: 'Heartbeat', imei },
+    { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', code: 'FU', powerBankId: id }] },
+    { type: 'LendSuccess', imei, slot: 2, powerBankId: id },
+  ];
+  const digits = (length: number) => fc.stringMatching(new RegExp(`^[0-9]{${length}}$`));
+  const id = fc.stringMatching(/^[0-9A-Z]{1,32}$/);
+
+  it('gives every frame its own strings, whatever came before, with decode and createDecoder', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(digits(15), id, fc.nat(2)), { minLength: 1, maxLength: 60 }), (frames) => {
+        const stream = createDecoder();
+        return frames.every(([imei, powerBankId, which]) => {
+          const message = stationMessages(imei, powerBankId)[which]!;
+          const bytes = encode(message);
+          const decoded = decode(bytes);
+          const [item] = stream.push(bytes);
+          return decoded.ok && JSON.stringify(decoded.message) === JSON.stringify(message) && item?.kind === 'message' && JSON.stringify(item.message) === JSON.stringify(message);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('checks an IMEI it has not seen, even right after one that passed', () => {
+    const options: DecodeOptions = { checkImei: 'luhn' };
+    expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(true);
+    expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(true);
+    const bad = decode(encodeFrameFor('860123456789015'), options);
+    expect(!bad.ok && bad.error.code).toBe('IMEI');
+  });
+
+  it('keeps what each decoder checked to itself: a Luhn decoder never trusts an IMEI another decoder let through', () => {
+    const unchecked = '860123456789015'; // fails the Luhn check
+    expect(decode(encodeFrameFor(unchecked)).ok).toBe(true);
+    const result = decode(encodeFrameFor(unchecked), { checkImei: 'luhn' });
+    expect(!result.ok && result.error.code).toBe('IMEI');
+  });
+});
+
+/** A heartbeat frame for any 15 digits, Luhn digit right or not. */
+function encodeFrameFor(imei: string): Uint8Array {
+  return encode({ type: 'Heartbeat', imei });
+}
