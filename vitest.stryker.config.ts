@@ -13,6 +13,8 @@ export default mergeConfig(
     test: {
       exclude: ['test/cli.test.ts', 'test/demo.test.ts', 'test/harness.test.ts', 'test/guards.test.ts', 'node_modules/**'],
       env: { FC_RUNS_SCALE: '0.1' },
+      // Instrumented code runs several times slower; the 10 MB stream tests need the room.
+      testTimeout: 60_000,
     },
   }),
 );
