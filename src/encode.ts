@@ -40,8 +40,11 @@ function sameDialect(a: Partial<Dialect>, b: Partial<Dialect>): boolean {
   return a.quotes === b.quotes && a.lineEnding === b.lineEnding && a.crc === b.crc && a.crcCoverage === b.crcCoverage && a.slotCount === b.slotCount;
 }
 
-/** The resolved dialect of `options`, cached per dialect object (and re-resolved if it changed). */
-function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
+/**
+ * The resolved dialect of `options`, cached per dialect object (and re-resolved if it changed).
+ * @internal
+ */
+export function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
   const partial = options?.dialect;
   if (partial === undefined) return canonical;
   const cached = dialects.get(partial);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decode, isProtocolError, type CrcCoverage, type CrcName, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
-import { canonicalFrame } from './support/reference.js';
+import { FrameDecoder, frameDecoderFor } from '../src/decode.js';
+import { bitwiseCrc16, canonicalFrame } from './support/reference.js';
+
+const modbus = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 } as const;
+const crcOf = (fields: Uint8Array) => bitwiseCrc16(fields, modbus).toString(16).toUpperCase().padStart(4, '0');
 
 const imei = '860123456789014';
 
@@ -17,13 +21,49 @@ describe('IMEI', () => {
     ['nothing', '', 'IMEI "" at byte 2 is not 15 digits'],
     ['a long run', '1'.repeat(50), `IMEI "${'1'.repeat(40)}…" at byte 2 is not 15 digits`],
   ])('refuses %s', (_, badImei, message) => {
-    expect(errorOf(decode(canonicalFrame(`${badImei},CH,`)))).toEqual({ code: 'IMEI', offset: 2, imei: badImei, message });
+    expect(errorOf(decode(canonicalFrame(`${badImei},CH,`)))).toStrictEqual({ code: 'IMEI', offset: 2, imei: badImei, message });
+  });
+
+  it('shows a field of exactly 40 bytes whole, and cuts one of 41', () => {
+    const forty = '1'.repeat(40);
+    expect(errorOf(decode(canonicalFrame(`${forty},CH,`))).message).toBe(`IMEI "${forty}" at byte 2 is not 15 digits`);
+    expect(errorOf(decode(canonicalFrame(`${forty}1,CH,`))).message).toBe(`IMEI "${forty}…" at byte 2 is not 15 digits`);
+    expect(errorOf(decode(canonicalFrame(`${'2'.repeat(37)},CH,`))).message).toBe(`IMEI "${'2'.repeat(37)}" at byte 2 is not 15 digits`);
+  });
+
+  it.each(['86012345678901/', '/86012345678901', '86012345678901:'])('refuses %j, next to the digits in ASCII', (badImei) => {
+    expect(errorOf(decode(canonicalFrame(`${badImei},CH,`)))).toStrictEqual({
+      code: 'IMEI',
+      offset: 2,
+      imei: badImei,
+      message: `IMEI "${badImei}" at byte 2 is not 15 digits`,
+    });
+  });
+
+  it('finds the missing separator after an IMEI it has seen before', () => {
+    const options: DecodeOptions = {};
+    expect(decode(canonicalFrame(`${imei},CH,`), options).ok).toBe(true);
+    // The body is the IMEI alone: the ',' after it is the one before the CRC.
+    const expected = { code: 'FRAME', offset: 2, message: "expected ',' after the IMEI at byte 2; the body has no field separator" };
+    expect(errorOf(decode(canonicalFrame(imei), options))).toStrictEqual(expected);
+    expect(errorOf(decode(canonicalFrame(imei)))).toStrictEqual(expected);
+  });
+
+  it('checks again an IMEI it has seen before when it is followed by more than a comma', () => {
+    const options: DecodeOptions = {};
+    expect(decode(canonicalFrame(`${imei},CH,`), options).ok).toBe(true);
+    expect(errorOf(decode(canonicalFrame(`${imei}7,CH,`), options))).toMatchObject({ code: 'IMEI', imei: `${imei}7` });
+    expect(errorOf(decode(canonicalFrame(`${imei}.CH,`), options))).toStrictEqual({
+      code: 'FRAME',
+      offset: 21,
+      message: "expected ',' after the command word at byte 21; the frame has no data field",
+    });
   });
 
   it('checks the Luhn digit only when asked', () => {
     const frame = canonicalFrame('860123456789015,CH,');
     expect(decode(frame)).toMatchObject({ ok: true });
-    expect(errorOf(decode(frame, { checkImei: 'luhn' }))).toEqual({
+    expect(errorOf(decode(frame, { checkImei: 'luhn' }))).toStrictEqual({
       code: 'IMEI',
       offset: 2,
       imei: '860123456789015',
@@ -35,7 +75,7 @@ describe('IMEI', () => {
 
 describe('COMMAND', () => {
   it('refuses an unknown word and hands back the word and the data', () => {
-    expect(errorOf(decode(canonicalFrame(`${imei},XX,1.2.3`)))).toEqual({
+    expect(errorOf(decode(canonicalFrame(`${imei},XX,1.2.3`)))).toStrictEqual({
       code: 'COMMAND',
       offset: 18,
       imei,
@@ -45,14 +85,41 @@ describe('COMMAND', () => {
     });
   });
 
+  it('shows a command word of five letters whole in the message', () => {
+    expect(errorOf(decode(canonicalFrame(`${imei},HELLO,`))).message).toBe('unknown command word "HELLO" at byte 18');
+  });
+
+  it.each([
+    ['Bb', [0x42, 0x62]],
+    ['E\\x14', [0x45, 0x14]],
+    ['@\\x96', [0x40, 0x96]],
+    ['[A', [0x5b, 0x41]],
+    ['A[', [0x41, 0x5b]],
+    ['A@', [0x41, 0x40]],
+  ])('refuses %s, two bytes outside A-Z that could pass for a known word in a table', (_, word) => {
+    const fields = new Uint8Array([...new TextEncoder().encode(`${imei},`), ...word, 0x2c]);
+    const frame = new Uint8Array([0x7b, 0x22, ...fields, ...new TextEncoder().encode(`,${crcOf(fields)}"}\r\n`)]);
+    expect(errorOf(decode(frame))).toMatchObject({ code: 'COMMAND', offset: 18 });
+  });
+
   it.each(['ch', 'C', 'CHX', '', 'C H'])('refuses %j', (word) => {
     expect(errorOf(decode(canonicalFrame(`${imei},${word},`)))).toMatchObject({ code: 'COMMAND', word, data: '' });
   });
 });
 
+describe('FRAME inside the fields', () => {
+  it("refuses a '}' inside the data field", () => {
+    expect(errorOf(decode(canonicalFrame(`${imei},CC,BW.2.12}4`)))).toStrictEqual({
+      code: 'FRAME',
+      offset: 28,
+      message: "unexpected '}' at byte 28 inside the frame's fields",
+    });
+  });
+});
+
 describe('DIRECTION', () => {
   it('refuses a server message among frames from the device', () => {
-    expect(errorOf(decode(canonicalFrame(`${imei},CC,BW.1.A`), { from: 'device' }))).toEqual({
+    expect(errorOf(decode(canonicalFrame(`${imei},CC,BW.1.A`), { from: 'device' }))).toStrictEqual({
       code: 'DIRECTION',
       offset: 18,
       imei,
@@ -119,7 +186,74 @@ describe('options', () => {
 
   it('throws OPTIONS for options that are not an object', () => {
     expect(() => decode('{}', 'strict' as DecodeOptions)).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'options' }));
+    expect(() => decode('{}', null as unknown as DecodeOptions)).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'options' }));
   });
+
+  it.each<[DecodeOptions | string | null, string]>([
+    [{ mode: 'loose' as 'strict' }, `mode must be 'lenient' or 'strict'; got "loose"`],
+    [{ from: 'cloud' as 'device' }, `from must be 'device' or 'server'; got "cloud"`],
+    [{ checkImei: 'crc' as 'luhn' }, `checkImei must be 'digits' or 'luhn'; got "crc"`],
+    ['strict', 'options must be an object; got "strict"'],
+    [null, 'options must be an object; got null'],
+    [{ dialect: { quotes: 'yes' as unknown as boolean } }, 'dialect.quotes must be a boolean'],
+    [{ dialect: { lineEnding: '\r' as '\n' } }, `dialect.lineEnding must be '\\r\\n', '\\n' or ''; got "\\r"`],
+    [{ dialect: { crcCoverage: 'all' as 'frame' } }, `dialect.crcCoverage must be 'fields', 'fieldsWithComma' or 'frame'; got "all"`],
+    [{ dialect: { slotCount: 0 } }, 'dialect.slotCount must be an integer from 1 to 999; got 0'],
+  ])('says what is wrong with the options %j', (options, message) => {
+    expect(() => decode('{}', options as DecodeOptions)).toThrow(message);
+  });
+
+  it('decodes with each field of an options object as it is at the call', () => {
+    const options: {
+      mode?: 'lenient' | 'strict';
+      from?: 'device' | 'server';
+      checkImei?: 'digits' | 'luhn';
+      dialect?: { quotes?: boolean; lineEnding?: '\r\n' | '\n' | ''; crc?: CrcName; crcCoverage?: CrcCoverage; slotCount?: number };
+    } = {};
+    const outcome = (frame: string) => {
+      const result = decode(frame, options);
+      return result.ok ? result.deviations.map((deviation) => deviation.code).join() || 'ok' : result.error.code;
+    };
+    const unquoted = '{860123456789014,CH,,3FCE}\r\n';
+    const lend = canonicalFrame(`${imei},CC,BW.3.A`);
+    const notLuhn = canonicalFrame('860123456789015,CH,');
+
+    expect(outcome(unquoted)).toBe('QUOTES');
+    options.mode = 'strict';
+    expect(outcome(unquoted)).toBe('FRAME');
+    options.mode = 'lenient';
+    expect(outcome(lend)).toBe('ok');
+    options.from = 'device';
+    expect(outcome(lend)).toBe('DIRECTION');
+    delete options.from;
+    expect(outcome(notLuhn)).toBe('ok');
+    options.checkImei = 'luhn';
+    expect(outcome(notLuhn)).toBe('IMEI');
+    delete options.checkImei;
+
+    options.dialect = { quotes: false };
+    expect(outcome(unquoted)).toBe('ok');
+    delete options.dialect;
+    expect(outcome(unquoted)).toBe('QUOTES');
+    options.dialect = {};
+    expect(outcome(unquoted)).toBe('QUOTES');
+    options.dialect.quotes = false;
+    expect(outcome(unquoted)).toBe('ok');
+    options.dialect.lineEnding = '\n';
+    expect(outcome(unquoted)).toBe('LINE_ENDING');
+    options.dialect.lineEnding = '\r\n';
+    options.dialect.crc = 'CRC-16/XMODEM';
+    expect(outcome(unquoted)).toBe('CRC');
+    options.dialect.crc = 'CRC-16/MODBUS';
+    options.dialect.crcCoverage = 'frame';
+    expect(outcome(unquoted)).toBe('CRC');
+    options.dialect.crcCoverage = 'fields';
+    expect(outcome(unquoted)).toBe('ok');
+    expect(outcome(lend)).toBe('QUOTES');
+    options.dialect.slotCount = 2;
+    expect(outcome(lend)).toBe('DATA');
+  });
+
 
   it('reuses the decoder of an options object until one of its fields changes', () => {
     const frame = canonicalFrame(`${imei},CC,BW.7.A`);
@@ -168,5 +302,54 @@ describe('options', () => {
     expect(decode(frame, options).ok).toBe(false);
     options.dialect.quotes = false;
     expect(decode(frame, options).ok).toBe(true);
+  });
+});
+
+describe('the decoder of an options object (internal)', () => {
+  it('is built once per options object and kept while the object is unchanged', () => {
+    expect(frameDecoderFor(undefined)).toBe(frameDecoderFor(undefined));
+    const plain: DecodeOptions = { mode: 'strict' };
+    expect(frameDecoderFor(plain)).toBe(frameDecoderFor(plain));
+    expect(frameDecoderFor(plain)).not.toBe(frameDecoderFor({ mode: 'strict' }));
+    const withDialect: DecodeOptions = { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } };
+    const first = frameDecoderFor(withDialect);
+    expect(frameDecoderFor(withDialect)).toBe(first);
+  });
+
+  it('is built again when a field of the object or of its dialect changed', () => {
+    const options: { mode?: 'strict'; dialect?: { quotes?: boolean } } = {};
+    const first = frameDecoderFor(options);
+    options.mode = 'strict';
+    const second = frameDecoderFor(options);
+    expect(second).not.toBe(first);
+    options.dialect = {};
+    const third = frameDecoderFor(options);
+    expect(third).not.toBe(second);
+    expect(frameDecoderFor(options)).toBe(third);
+    options.dialect.quotes = false;
+    expect(frameDecoderFor(options)).not.toBe(third);
+  });
+
+  it('remembers twice as many power-bank ids as the dialect has slots, up to 64', () => {
+    expect(new FrameDecoder({ dialect: { slotCount: 3 } }).powerBankIds.size).toBe(8);
+    expect(new FrameDecoder({ dialect: { slotCount: 16 } }).powerBankIds.size).toBe(32);
+    expect(new FrameDecoder({ dialect: { slotCount: 999 } }).powerBankIds.size).toBe(64);
+  });
+});
+
+describe('the deviations of a result', () => {
+  it('belong to that result: a later decode does not change them', () => {
+    const first = decode('{860123456789014,CH,,3fce}\n');
+    const snapshot = JSON.stringify(first);
+    decode('{"860123456789014,CH,.3FCE"}');
+    decode(canonicalFrame(`${imei},CH,`));
+    expect(JSON.stringify(first)).toBe(snapshot);
+    expect(first.ok && first.deviations.map((deviation) => deviation.code)).toStrictEqual(['QUOTES', 'LOWERCASE_CRC', 'LINE_ENDING']);
+  });
+
+  it('are an empty frozen array when there are none', () => {
+    const result = decode(canonicalFrame(`${imei},CH,`));
+    expect(result.ok && result.deviations).toStrictEqual([]);
+    expect(result.ok && Object.isFrozen(result.deviations)).toBe(true);
   });
 });

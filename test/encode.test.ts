@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, encodeToString, isProtocolError, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { decode, encode, encodeToString, isProtocolError, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
 import { isImeiString } from '../src/fields/imei.js';
+import { dialectOf } from '../src/encode.js';
 import { codecByType } from '../src/messages/index.js';
 import { GOLDEN } from './support/vectors.js';
 
@@ -44,11 +45,17 @@ describe('encode refuses what the protocol cannot express', () => {
     ['a code that contradicts the status', { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', code: 'NF', powerBankId: 'A' }] }, 'STATUS', 'slots[0].code', `slots[0].code "NF" does not match status 'full' (FU)`],
     ['FU without an id', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full' }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', "slots[0].powerBankId is required for status 'full'"],
     ['a bad id in a record', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'fault', powerBankId: 'x' }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', 'slots[0].powerBankId must be 1 to 32 digits or uppercase letters; got "x"'],
+    ['an IMEI with a slash', { type: 'Heartbeat', imei: '86012345678901/' }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got "86012345678901/"'],
+    ['an IMEI with a colon', { type: 'Heartbeat', imei: '86012345678901:' }, 'IMEI', 'imei', 'imei must be a string of 15 digits; got "86012345678901:"'],
+    ['a numeric id', { type: 'LendRequest', imei, slot: 1, powerBankId: 1234 }, 'POWER_BANK_ID', 'powerBankId', 'powerBankId must be 1 to 32 digits or uppercase letters; got 1234'],
+    ['a numeric id in a record', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full', powerBankId: 1234 }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', 'slots[0].powerBankId must be 1 to 32 digits or uppercase letters; got 1234'],
+    ['a slot record that is a string', { type: 'StatusAnswer', imei, slots: ['1.FU'] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got "1.FU"'],
+    ['a slot record that is null', { type: 'StatusAnswer', imei, slots: [null] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got null'],
     ['a slot valid only in a bigger station', { type: 'LendRequest', imei, slot: 13, powerBankId: 'A' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 12; got 13', { dialect: { slotCount: 12 } }],
   ];
 
   it.each(cases)('%s', (_, message, code, field, text, options) => {
-    expect(thrownBy(() => encode(message as MessageInit, options))).toEqual({ code, field, message: text });
+    expect(thrownBy(() => encode(message as MessageInit, options))).toStrictEqual({ code, field, message: text });
     expect(thrownBy(() => encodeToString(message as MessageInit, options))).toMatchObject({ code, field });
   });
 
@@ -92,6 +99,37 @@ describe('encode writes the dialect it is given', () => {
     expect(encodeToString({ type: 'Heartbeat', imei }, { dialect })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
     dialect.quotes = false;
     expect(encodeToString({ type: 'Heartbeat', imei }, { dialect })).toBe('{860123456789014,CH,,3FCE}\r\n');
+  });
+
+  it('writes each field of a dialect object as it is at the call', () => {
+    const dialect: { -readonly [K in keyof Dialect]?: Dialect[K] } = {};
+    const heartbeat = () => encodeToString({ type: 'Heartbeat', imei }, { dialect });
+    expect(heartbeat()).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+    dialect.lineEnding = '\n';
+    expect(heartbeat()).toBe('{"860123456789014,CH,,3FCE"}\n');
+    dialect.crc = 'CRC-16/XMODEM';
+    const xmodem = heartbeat();
+    expect(xmodem).not.toBe('{"860123456789014,CH,,3FCE"}\n');
+    dialect.crcCoverage = 'frame';
+    expect(heartbeat()).not.toBe(xmodem);
+    dialect.crc = 'none';
+    expect(heartbeat()).toBe('{"860123456789014,CH,"}\n');
+    const lend = { type: 'LendRequest', imei, slot: 5, powerBankId: 'A' } as const;
+    expect(() => encode(lend, { dialect })).toThrow(expect.objectContaining({ code: 'SLOT' }));
+    dialect.slotCount = 5;
+    expect(encodeToString(lend, { dialect })).toBe('{"860123456789014,CC,BW.5.A"}\n');
+  });
+
+  it('resolves a dialect object once and again only after it changed (internal)', () => {
+    expect(dialectOf(undefined)).toBe(dialectOf({}));
+    const dialect: { -readonly [K in keyof Dialect]?: Dialect[K] } = { quotes: false, crc: 'CRC-16/ARC' };
+    const first = dialectOf({ dialect });
+    expect(dialectOf({ dialect })).toBe(first);
+    dialect.slotCount = 4;
+    const second = dialectOf({ dialect });
+    expect(second).not.toBe(first);
+    expect(second.slotCount).toBe(4);
+    expect(dialectOf({ dialect })).toBe(second);
   });
 
   it('returns a fresh array every time', () => {
@@ -141,6 +179,10 @@ describe('each command codec (internal)', () => {
 });
 
 describe('isImeiString (internal, for code that checks an IMEI before encoding)', () => {
+  it.each(['86012345678901/', '/86012345678901', '86012345678901:', '8601234567890145', '86012345678901'])('refuses %j', (text) => {
+    expect(isImeiString(text)).toBe(false);
+  });
+
   it('accepts exactly what encode accepts as an IMEI', () => {
     const candidate = fc.oneof(fc.stringMatching(/^[0-9]{13,17}$/), fc.string({ minLength: 15, maxLength: 15 }), fc.anything());
     fc.assert(

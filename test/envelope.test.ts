@@ -32,7 +32,39 @@ describe('envelope errors (FRAME)', () => {
     ['a brace inside the fields', canonicalFrame('860123456789014,CC,BW.2.12{4'), 28, "unexpected '{' at byte 28 inside the frame's fields"],
     ['a quote inside the fields', canonicalFrame('860123456789014,CC,BW.2.12"4'), 28, `unexpected '"' at byte 28 inside the frame's fields`],
   ])('%s', (_, frame, offset, message) => {
-    expect(errorOf(decode(frame))).toEqual({ code: 'FRAME', offset, message });
+    expect(errorOf(decode(frame))).toStrictEqual({ code: 'FRAME', offset, message });
+  });
+
+  it.each([
+    ['a colon', '3FC:'],
+    ["an '@'", '3FC@'],
+    ["a 'Z'", '3FCZ'],
+    ['a backtick', '3FC`'],
+    ["a 'g'", '3FCg'],
+    ['a space', '3FC '],
+  ])('refuses a CRC field with %s, next to the hex digits in ASCII', (_, crc) => {
+    expect(errorOf(decode(`{"860123456789014,CH,,${crc}"}`))).toStrictEqual({
+      code: 'FRAME',
+      offset: 22,
+      message: `the CRC field "${crc}" at byte 22 is not four hex digits`,
+    });
+  });
+
+  it.each([
+    ['"{}"', '{}', 1, 'the body at byte 1 is too short to end in a separator and a four-digit CRC'],
+    ['a brace and one byte', '{X', 1, "a frame ends with '}' (before its line ending), found 'X' at byte 1"],
+    ['empty quotes', '{""}', 2, 'the body at byte 2 is too short to end in a separator and a four-digit CRC'],
+  ])('tells the shortest frames apart: %s', (_, frame, offset, message) => {
+    expect(errorOf(decode(frame))).toStrictEqual({ code: 'FRAME', offset, message });
+  });
+
+  it('reads a body of exactly a separator and a CRC as a frame without fields', () => {
+    // CRC-16/MODBUS of no bytes is FFFF: the envelope is sound, the fields are missing.
+    expect(errorOf(decode('{",FFFF"}'))).toStrictEqual({
+      code: 'FRAME',
+      offset: 2,
+      message: "expected ',' after the IMEI at byte 2; the body has no field separator",
+    });
   });
 
   it('reports a stray field separator before an error of a later check', () => {
@@ -52,7 +84,7 @@ describe('envelope errors (FRAME)', () => {
 
 describe('CRC errors', () => {
   it('carries the expected and received values and names the covered bytes', () => {
-    expect(errorOf(decode('{"860123456789014,CH,,3FCF"}\r\n'))).toEqual({
+    expect(errorOf(decode('{"860123456789014,CH,,3FCF"}\r\n'))).toStrictEqual({
       code: 'CRC',
       offset: 22,
       expected: 0x3fce,
@@ -123,8 +155,8 @@ describe('section 7 deviations: accepted and listed in lenient mode, FRAME in st
   ];
 
   it.each(cases)('%s', (_, frame, code, offset, message, options = {}) => {
-    expect(decode(frame, options)).toEqual({ ok: true, message: heartbeat, deviations: [{ code, offset, message }] });
-    expect(errorOf(decode(frame, { ...options, mode: 'strict' }))).toEqual({ code: 'FRAME', offset, message, deviation: code });
+    expect(decode(frame, options)).toStrictEqual({ ok: true, message: heartbeat, deviations: [{ code, offset, message }] });
+    expect(errorOf(decode(frame, { ...options, mode: 'strict' }))).toStrictEqual({ code: 'FRAME', offset, message, deviation: code });
   });
 
   it('is no deviation when the frame has no line ending at all', () => {
@@ -136,7 +168,7 @@ describe('section 7 deviations: accepted and listed in lenient mode, FRAME in st
   it('lists several deviations in byte order', () => {
     const frame = canonicalFrame('860123456789014,CH.', { separator: ';', quotes: false, lineEnding: '\n' }).replace(/[0-9A-F]{4}}/, (crc) => crc.toLowerCase());
     const lenient = decode(frame);
-    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toEqual([
+    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toStrictEqual([
       ['QUOTES', 1],
       ['SEPARATOR', 19],
       ['SEPARATOR', 20],
@@ -148,12 +180,12 @@ describe('section 7 deviations: accepted and listed in lenient mode, FRAME in st
   it('accepts the vendor document\'s own layout with both separators as dots', () => {
     const frame = canonicalFrame('860123456789014,CC.BW.2.1234567890', { separator: '.' });
     const result = decode(frame);
-    expect(result.ok && result.message).toEqual({ type: 'LendRequest', imei: '860123456789014', slot: 2, powerBankId: '1234567890' });
-    expect(result.ok && result.deviations.map((d) => d.code)).toEqual(['SEPARATOR', 'SEPARATOR']);
+    expect(result.ok && result.message).toStrictEqual({ type: 'LendRequest', imei: '860123456789014', slot: 2, powerBankId: '1234567890' });
+    expect(result.ok && result.deviations.map((d) => d.code)).toStrictEqual(['SEPARATOR', 'SEPARATOR']);
   });
 
   it('refuses a separator before the CRC other than , . ;', () => {
-    expect(errorOf(decode('{"860123456789014,CH,:3FCE"}'))).toEqual({
+    expect(errorOf(decode('{"860123456789014,CH,:3FCE"}'))).toStrictEqual({
       code: 'FRAME',
       offset: 21,
       message: "expected ',' before the CRC at byte 21, found ':'",
@@ -167,7 +199,7 @@ describe('dialects', () => {
   it.each(['fields', 'fieldsWithComma', 'frame'] as const)('checks CRC coverage %s', (crcCoverage) => {
     for (const quotes of [true, false]) {
       const frame = referenceFrame(...fields, { quotes, lineEnding: '\r\n', crc: modbus, crcCoverage });
-      expect(decode(frame, { mode: 'strict', dialect: { quotes, crcCoverage } })).toEqual({ ok: true, message: lendSuccess, deviations: [] });
+      expect(decode(frame, { mode: 'strict', dialect: { quotes, crcCoverage } })).toStrictEqual({ ok: true, message: lendSuccess, deviations: [] });
       const other = crcCoverage === 'fields' ? 'frame' : 'fields';
       expect(errorOf(decode(frame, { dialect: { quotes, crcCoverage: other } })).code).toBe('CRC');
     }
@@ -185,7 +217,7 @@ describe('dialects', () => {
     const fields = '860123456789014,MC,BO.2.1234567890:';
     const crc = bitwiseCrc16(new TextEncoder().encode(fields), modbus);
     const frame = `{"${fields}${crc.toString(16).toUpperCase().padStart(4, '0')}"}`;
-    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toEqual({
+    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toStrictEqual({
       code: 'FRAME',
       offset: 36,
       message: "expected ',' before the CRC at byte 36, found ':'",
@@ -193,7 +225,7 @@ describe('dialects', () => {
   });
 
   it('decodes frames without a CRC field', () => {
-    expect(decode('{"860123456789014,MC,BO.2.1234567890"}\r\n', { mode: 'strict', dialect: { crc: 'none' } })).toEqual({
+    expect(decode('{"860123456789014,MC,BO.2.1234567890"}\r\n', { mode: 'strict', dialect: { crc: 'none' } })).toStrictEqual({
       ok: true,
       message: lendSuccess,
       deviations: [],
@@ -201,6 +233,22 @@ describe('dialects', () => {
     expect(errorOf(decode('{"860123456789014,MC,BO.2.1234567890,88DD"}', { dialect: { crc: 'none' } }))).toMatchObject({
       code: 'FRAME',
       offset: 36,
+    });
+  });
+
+  it('refuses, in strict mode, the wrong line ending of a frame without a CRC field', () => {
+    const frame = '{"860123456789014,CH,"}\n';
+    const message = `line ending "\\n" at byte 23; the dialect's is "\\r\\n"`;
+    expect(decode(frame, { dialect: { crc: 'none' } })).toStrictEqual({
+      ok: true,
+      message: heartbeat,
+      deviations: [{ code: 'LINE_ENDING', offset: 23, message }],
+    });
+    expect(errorOf(decode(frame, { mode: 'strict', dialect: { crc: 'none' } }))).toStrictEqual({
+      code: 'FRAME',
+      offset: 23,
+      message,
+      deviation: 'LINE_ENDING',
     });
   });
 

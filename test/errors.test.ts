@@ -18,6 +18,8 @@ describe('ProtocolError', () => {
     expect(isProtocolError(Object.assign(new Error('x'), { name: 'ProtocolError' }))).toBe(false);
     expect(isProtocolError({ name: 'ProtocolError', code: 'IMEI' })).toBe(false);
     expect(isProtocolError(undefined)).toBe(false);
+    expect(isProtocolError(Object.assign(new Error('x'), { code: 'IMEI', field: 'imei' }))).toBe(false);
+    expect(isProtocolError(Object.assign(new TypeError('x'), { code: 'ERR_INVALID_ARG_TYPE' }))).toBe(false);
   });
 
   it('is what encode throws', () => {

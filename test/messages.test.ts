@@ -14,7 +14,7 @@ const decodeData = (command: string, data: string, options?: DecodeOptions) => d
 
 describe('messageTypes', () => {
   it('lists the fourteen message types with their command words and directions', () => {
-    expect(messageTypes).toEqual({
+    expect(messageTypes).toStrictEqual({
       Heartbeat: { command: 'CH', direction: 'device → server' },
       StatusQuery: { command: 'CQ', direction: 'server → device' },
       StatusAnswer: { command: 'AQ', direction: 'device → server' },
@@ -36,7 +36,7 @@ describe('messageTypes', () => {
 
 describe('CH and CQ: no data', () => {
   it.each(['CH', 'CQ'])('%s refuses data', (command) => {
-    expect(errorOf(decodeData(command, 'X'))).toEqual({
+    expect(errorOf(decodeData(command, 'X'))).toStrictEqual({
       code: 'DATA',
       offset: 21,
       imei,
@@ -66,7 +66,7 @@ describe('slot messages: [word "."] S "." ID', () => {
     ['a non-ASCII byte in the id', 'MC', 'BO.2.A\u00e91', 27, "power-bank id at byte 26 holds 0xC3 at byte 27; only digits and uppercase letters are allowed"],
   ];
   it.each(cases)('refuses %s', (_, command, data, offset, message) => {
-    expect(errorOf(decodeData(command, data))).toEqual({ code: 'DATA', offset, imei, command, message: `${command} data: ${message}` });
+    expect(errorOf(decodeData(command, data))).toStrictEqual({ code: 'DATA', offset, imei, command, message: `${command} data: ${message}` });
   });
 
   it('accepts a 32-character id and the highest slot of the dialect', () => {
@@ -83,7 +83,7 @@ describe('slot messages: [word "."] S "." ID', () => {
       const result = decodeData(command, data);
       return result.ok ? result.message.type : result.error.code;
     };
-    expect(['MC', 'AM', 'MR', 'AR'].flatMap((c) => ['BO', 'RO', 'BF', 'RF'].map((w) => typeOf(c, `${w}.1.A`)))).toEqual([
+    expect(['MC', 'AM', 'MR', 'AR'].flatMap((c) => ['BO', 'RO', 'BF', 'RF'].map((w) => typeOf(c, `${w}.1.A`)))).toStrictEqual([
       'LendSuccess', 'ReturnSuccess', 'DATA', 'DATA',
       'LendSuccessAck', 'ReturnSuccessAck', 'DATA', 'DATA',
       'DATA', 'DATA', 'LendFailure', 'ReturnFailure',
@@ -96,12 +96,12 @@ describe('slot messages: [word "."] S "." ID', () => {
 
 describe('AQ: slot records', () => {
   it('decodes an empty station', () => {
-    expect(decodeData('AQ', '', { mode: 'strict' })).toEqual({ ok: true, message: { type: 'StatusAnswer', imei, slots: [] }, deviations: [] });
+    expect(decodeData('AQ', '', { mode: 'strict' })).toStrictEqual({ ok: true, message: { type: 'StatusAnswer', imei, slots: [] }, deviations: [] });
   });
 
   it('decodes every status, an id after ER, and records in any order', () => {
     const result = decodeData('AQ', '4.EM.C3;1.ER.Z9;2.NF.B2;3.FU.A1;', { mode: 'strict', dialect: { slotCount: 4 } });
-    expect(result).toEqual({
+    expect(result).toStrictEqual({
       ok: true,
       message: {
         type: 'StatusAnswer',
@@ -119,12 +119,12 @@ describe('AQ: slot records', () => {
 
   it('leaves powerBankId out (not undefined) when there is none', () => {
     const result = decodeData('AQ', '3.ER;');
-    expect(result.ok && result.message.type === 'StatusAnswer' && Object.keys(result.message.slots[0]!)).toEqual(['slot', 'status', 'code']);
+    expect(result.ok && result.message.type === 'StatusAnswer' && Object.keys(result.message.slots[0]!)).toStrictEqual(['slot', 'status', 'code']);
   });
 
   it('accepts a missing last ";" in lenient mode and reports it; strict mode says DATA', () => {
     const message = "the last slot record, at byte 37, is not closed by ';' (expected at byte 41)";
-    expect(decodeData('AQ', '1.FU.1234567890;2.ER')).toEqual({
+    expect(decodeData('AQ', '1.FU.1234567890;2.ER')).toStrictEqual({
       ok: true,
       message: {
         type: 'StatusAnswer',
@@ -136,7 +136,7 @@ describe('AQ: slot records', () => {
       },
       deviations: [{ code: 'MISSING_SEMICOLON', offset: 41, message }],
     });
-    expect(errorOf(decodeData('AQ', '1.FU.1234567890;2.ER', { mode: 'strict' }))).toEqual({
+    expect(errorOf(decodeData('AQ', '1.FU.1234567890;2.ER', { mode: 'strict' }))).toStrictEqual({
       code: 'DATA',
       offset: 41,
       imei,
@@ -148,7 +148,7 @@ describe('AQ: slot records', () => {
 
   it('keeps an unknown status code in lenient mode and reports it; strict mode says DATA', () => {
     const message = 'status "XY" of slot 1 at byte 23 is not one of FU, NF, EM, ER';
-    expect(decodeData('AQ', '1.XY;2.ZZ.A1;')).toEqual({
+    expect(decodeData('AQ', '1.XY;2.ZZ.A1;')).toStrictEqual({
       ok: true,
       message: {
         type: 'StatusAnswer',
@@ -163,13 +163,21 @@ describe('AQ: slot records', () => {
         { code: 'UNKNOWN_STATUS', offset: 28, message: 'status "ZZ" of slot 2 at byte 28 is not one of FU, NF, EM, ER' },
       ],
     });
-    expect(errorOf(decodeData('AQ', '1.XY;', { mode: 'strict' }))).toEqual({
+    expect(errorOf(decodeData('AQ', '1.XY;', { mode: 'strict' }))).toStrictEqual({
       code: 'DATA',
       offset: 23,
       imei,
       command: 'AQ',
       message: `AQ data: ${message}`,
       deviation: 'UNKNOWN_STATUS',
+    });
+  });
+
+  it.each(['AA', 'ZZ', 'AZ', 'ZA'])('reads the letters %s, at the ends of A-Z, as an unknown status', (code) => {
+    expect(decodeData('AQ', `1.${code};`)).toStrictEqual({
+      ok: true,
+      message: { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'unknown', code }] },
+      deviations: [{ code: 'UNKNOWN_STATUS', offset: 23, message: `status "${code}" of slot 1 at byte 23 is not one of FU, NF, EM, ER` }],
     });
   });
 
@@ -189,11 +197,15 @@ describe('AQ: slot records', () => {
     ['a one-letter status', '1.F.A1;', 23, 'status "F" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
     ['a lowercase status', '1.fu.A1;', 23, 'status "fu" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
     ['a status with digits', '1.F1.A1;', 23, 'status "F1" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
+    ['a three-letter status', '1.FUL.A1;', 23, 'status "FUL" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
+    ['a three-letter status without an id', '1.FUL;', 23, 'status "FUL" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
+    ["a status after 'Z'", '1.F[.A1;', 23, 'status "F[" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
+    ["a status before 'A'", '1.@F.A1;', 23, 'status "@F" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
     ['an empty status', '1..A1;', 23, 'status "" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
     ['a bad id', '1.FU.a1;', 26, "power-bank id at byte 26 holds 'a' at byte 26; only digits and uppercase letters are allowed"],
   ];
   it.each(refusals)('refuses %s', (_, data, offset, message) => {
-    expect(errorOf(decodeData('AQ', data))).toEqual({ code: 'DATA', offset, imei, command: 'AQ', message: `AQ data: ${message}` });
+    expect(errorOf(decodeData('AQ', data))).toStrictEqual({ code: 'DATA', offset, imei, command: 'AQ', message: `AQ data: ${message}` });
   });
 
   it('refuses a bad record even when a lenient deviation came first', () => {

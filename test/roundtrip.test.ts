@@ -14,7 +14,7 @@ describe('round trip', () => {
       const dialect = { crc, crcCoverage };
       fc.assert(
         fc.property(arbMessage(), (message) => {
-          expect(decode(encode(message, { dialect }), { dialect, mode: 'strict' })).toEqual({ ok: true, message, deviations: [] });
+          expect(decode(encode(message, { dialect }), { dialect, mode: 'strict' })).toStrictEqual({ ok: true, message, deviations: [] });
         }),
         { numRuns: 150 },
       );
@@ -27,7 +27,7 @@ describe('round trip', () => {
       (crc) => crc.toLowerCase(),
     );
     const result = decode(sloppy);
-    expect(result.ok && result.deviations.map((d) => d.code)).toEqual(['QUOTES', 'SEPARATOR', 'SEPARATOR', 'LOWERCASE_CRC', 'LINE_ENDING']);
+    expect(result.ok && result.deviations.map((d) => d.code)).toStrictEqual(['QUOTES', 'SEPARATOR', 'SEPARATOR', 'LOWERCASE_CRC', 'LINE_ENDING']);
     expect(result.ok && encodeToString(result.message)).toBe('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
   });
 });

@@ -69,6 +69,72 @@ describe('StringCache', () => {
   });
 });
 
+describe('StringCache: what it holds', () => {
+  it('counts the strings it holds', () => {
+    const cache = new StringCache(64, MAX_LENGTH);
+    expect(cache.count).toBe(0);
+    store(cache, ascii('860123456789014'));
+    expect(cache.count).toBe(1);
+    store(cache, ascii('860123456789014'));
+    expect(cache.count).toBe(1);
+  });
+
+  it('keeps and finds a string of exactly its longest length, and short ones', () => {
+    const cache = new StringCache(8, MAX_LENGTH);
+    for (const text of ['B'.repeat(MAX_LENGTH), 'AB1', 'Z', '1234']) {
+      const bytes = ascii(`${text};;;;`);
+      cache.store(text, bytes, 0, text.length);
+      expect(cache.find(bytes, 0, text.length)).toBe(text);
+    }
+  });
+
+  it('finds a string stored from the middle of one buffer in the middle of another', () => {
+    const cache = new StringCache(64, 15);
+    const first = ascii('{"860123456789014,CH,,3FCE"}');
+    cache.store('860123456789014', first, 2, 17);
+    const second = ascii('xxxxxxxxxxxx860123456789014,MC');
+    expect(cache.find(second, 12, 27)).toBe('860123456789014');
+    expect(cache.find(ascii('860123456789014'), 0, 15)).toBe('860123456789014');
+    for (const id of ['Z', 'Z9']) {
+      cache.store(id, ascii(id), 0, id.length);
+      expect(cache.find(ascii(`,BO.2.${id},`), 6, 6 + id.length)).toBe(id);
+    }
+  });
+
+  it('stores a string from the middle of a buffer even when its offset exceeds the longest length', () => {
+    const cache = new StringCache(8, 15);
+    const bytes = ascii(`${'-'.repeat(40)}860123456789014`);
+    cache.store('860123456789014', bytes, 40, 55);
+    expect(cache.count).toBe(1);
+    expect(cache.find(bytes, 40, 55)).toBe('860123456789014');
+  });
+
+  it('spreads the ids of one station, which differ in their last characters, over its slots', () => {
+    const cache = new StringCache(64, MAX_LENGTH);
+    for (let digit = 0; digit < 10; digit++) store(cache, ascii(`123456789${digit}`));
+    expect(cache.count).toBeGreaterThan(1);
+  });
+
+  it('loses no string it holds when it stores another next to it', () => {
+    // Whenever two strings end up in two slots, both are found: storing one never
+    // overwrites the bytes kept for another.
+    const length = 3;
+    const field = fc.string({ unit: fc.constantFrom('A', 'B', 'C', '1', '2'), minLength: length, maxLength: length });
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 4 }), field, field, (capacity, a, b) => {
+        const cache = new StringCache(capacity, length);
+        const bytesA = ascii(`${a};`);
+        const bytesB = ascii(`${b};`);
+        cache.store(a, bytesA, 0, length);
+        cache.store(b, bytesB, 0, length);
+        if (a === b || cache.count !== 2) return true;
+        return cache.find(bytesA, 0, length) === a && cache.find(bytesB, 0, length) === b;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('decoding through the cache', () => {
   const stationMessages = (imei: string, id: string): Message[] => [
     { type: 'Heartbeat', imei },
