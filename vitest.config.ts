@@ -12,6 +12,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
+    // CI machines are shared: a property test with 10,000 cases may take several seconds
+    // when the machine is busy. The limit catches a hang, not slowness.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Builds dist/cli.js, which test/cli.test.ts runs as a child process.
     globalSetup: ['test/support/buildCli.ts'],
     coverage: {
