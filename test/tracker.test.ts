@@ -340,30 +340,14 @@ describe('ConversationTracker: which flow an answer belongs to', () => {
     expect(violationsOf(events)).toMatchObject([{ field: 'slot', expected: '2, as in CC lend request: slot 2, power bank B', received: '3 in MC.BO lent: slot 3, power bank B' }]);
   });
 
-  it('reports an answer as unexpected, leaving the flows open, when only flows waiting for the other side have its slot', () => {
+  it.each<[string, number, 'device' | 'server', Message, string]>([
+    ['only flows waiting for the other side have its slot', 2, 'server', { type: 'LendSuccessAck', ...bank }, 'lend: unexpected: no lend is waiting for it — expected: first an MC.BO'],
+    ['the flows waiting for its side are at other slots', 1, 'device', { type: 'ReturnSuccess', ...bank, slot: 3 }, 'return: unexpected: no return is waiting for it — expected: first an MQ'],
+  ])('reports an answer as unexpected, leaving the flows open, when %s', (_, slot, from, answer, description) => {
     const tracker = new ConversationTracker();
-    const events = track(
-      [
-        ['server', { type: 'LendRequest', ...bank }],
-        ['server', { type: 'LendSuccessAck', ...bank }],
-      ],
-      tracker,
-    );
-    expect(violationsOf(events)).toMatchObject([{ violation: 'unexpected', flow: 'lend', expected: 'first an MC.BO from the station, not yet acknowledged' }]);
-    expect(tracker.openFlows()).toMatchObject([{ flow: 'lend', slot: 2 }]);
-  });
-
-  it('reports an answer as unexpected, leaving the flows open, when the flows waiting for its side are at other slots', () => {
-    const tracker = new ConversationTracker();
-    const events = track(
-      [
-        ['server', { type: 'LendRequest', ...bank, slot: 1 }],
-        ['device', { type: 'ReturnSuccess', ...bank, slot: 3 }],
-      ],
-      tracker,
-    );
-    expect(violationsOf(events)).toMatchObject([{ violation: 'unexpected', flow: 'return', expected: 'first an MQ answered by RQ.T, not yet reported on' }]);
-    expect(tracker.openFlows()).toMatchObject([{ flow: 'lend', slot: 1 }]);
+    const events = track([['server', { type: 'LendRequest', ...bank, slot }], [from, answer]], tracker);
+    expect(violationsOf(events)).toMatchObject([{ violation: 'unexpected', description: expect.stringContaining(description) }]);
+    expect(tracker.openFlows()).toMatchObject([{ flow: 'lend', slot }]);
   });
 
   it('reports the wrong message at a step as meant for the flow at its slot, whatever its power bank, and ends that flow', () => {
