@@ -42,6 +42,12 @@ describe('arbMessage', () => {
     }
     expect(sample(arbMessage({ types, slotCount: 40 })).some((message) => message.type === 'LendRequest' && message.slot > 3)).toBe(true);
   });
+  it('gives fault records a power-bank id or none, and every other record one', () => {
+    const records = sample(arbMessage({ types: ['StatusAnswer'] }), 500).flatMap((message) => (message.type === 'StatusAnswer' ? message.slots : []));
+    const kinds = new Set(records.map((record) => `${record.status}:${record.powerBankId === undefined ? 'no id' : 'id'}`));
+    expect([...kinds].sort()).toEqual(['depleted:id', 'fault:id', 'fault:no id', 'full:id', 'notFull:id']);
+  });
+
   it('lists up to 8 distinct slots in a status answer', () => {
     const counts = sample(arbMessage({ types: ['StatusAnswer'], slotCount: 40 }), 1_000).map((message) => {
       const slots = message.type === 'StatusAnswer' ? message.slots.map((record) => record.slot) : [];
