@@ -111,6 +111,29 @@ describe('detectDialects', () => {
     ]);
   });
 
+  it('ranks the candidate that explains more frames first, whatever the order searched', () => {
+    // The ambiguous frame verifies under MODBUS and GENIBUS; the heartbeat only under GENIBUS, searched after MODBUS.
+    const ambiguous = '{"860123456789014,MC,BO.2.421,279F"}\r\n';
+    const genibus = encode({ type: 'Heartbeat', imei }, { dialect: { crc: 'CRC-16/GENIBUS' } });
+    expect(detectDialects([ambiguous, genibus]).candidates.map((candidate) => [candidate.dialect.crc, candidate.explained])).toEqual([
+      ['CRC-16/GENIBUS', 2],
+      ['CRC-16/MODBUS', 1],
+    ]);
+  });
+
+  it('lists the frames a candidate leaves out in ascending order, repeats included', () => {
+    const heartbeat = encode({ type: 'Heartbeat', imei });
+    const damaged = encodeToString({ type: 'StatusQuery', imei }).replace('AFC5', 'AFC6');
+    const other = encodeToString({ type: 'Heartbeat', imei: '860123456789022' }).replace(/,([0-9A-F]{4})"/, ',0000"');
+    const detection = detectDialects([damaged, other, damaged, heartbeat, other]);
+    expect(detection.candidates[0]).toMatchObject({ dialect: { crc: 'CRC-16/MODBUS' }, explained: 1, unexplained: [0, 1, 2, 4] });
+  });
+
+  it('counts a frame ending in CR CR as ending in a lone CR, not CRLF', () => {
+    const heartbeat = encodeToString({ type: 'Heartbeat', imei }, { dialect: { lineEnding: '' } });
+    expect(detectDialects([`${heartbeat}\r\r`]).lineEnding).toEqual({ value: '\r\n', crlf: 0, lf: 0, cr: 1, none: 0 });
+  });
+
   it('ranks partial candidates when no dialect explains every frame, listing the frames each leaves out', () => {
     const dialect = { crc: 'CRC-16/ARC', crcCoverage: 'frame' } as const;
     const frames = MESSAGES.map((message) => encodeToString(message, { dialect }));

@@ -78,6 +78,57 @@ describe('StationSimulator: the station', () => {
     expect(station.emptySlots()).toEqual([3]);
   });
 
+  it('gives the same station for a seed on every platform and in every release: the sequence is pinned', () => {
+    expect(new StationSimulator({ imei, seed: 1 }).status()).toStrictEqual([
+      { slot: 1, status: 'full', code: 'FU', powerBankId: '6059926749' },
+      { slot: 2, status: 'full', code: 'FU', powerBankId: '5142140372' },
+      { slot: 3, status: 'notFull', code: 'NF', powerBankId: '1457226571' },
+    ]);
+  });
+
+  it('puts a returned bank back not full or depleted, as the seed draws', () => {
+    const station = new StationSimulator({ imei, banks: [] });
+    const records = [];
+    for (const [now, powerBankId] of ['B0', 'B1', 'B2', 'B3'].entries()) {
+      station.insert(1, powerBankId, now);
+      expect(station.receive({ type: 'OwnershipAnswer', imei, belongs: true, slot: 1, powerBankId }, now)).toStrictEqual([{ type: 'ReturnSuccess', imei, slot: 1, powerBankId }]);
+      records.push(station.status()[0]);
+      station.receive({ type: 'LendRequest', imei, slot: 1, powerBankId }, now);
+    }
+    expect(records).toStrictEqual([
+      { slot: 1, status: 'notFull', code: 'NF', powerBankId: 'B0' },
+      { slot: 1, status: 'depleted', code: 'EM', powerBankId: 'B1' },
+      { slot: 1, status: 'depleted', code: 'EM', powerBankId: 'B2' },
+      { slot: 1, status: 'notFull', code: 'NF', powerBankId: 'B3' },
+    ]);
+  });
+
+  it('ignores an ownership answer for a slot it does not have', () => {
+    const station = new StationSimulator({ imei, banks: [] });
+    expect(station.receive({ type: 'OwnershipAnswer', imei, belongs: true, slot: 9, powerBankId: 'B' }, 0)).toEqual([]);
+  });
+
+  it('says what is wrong with an invalid option, in words', () => {
+    const cases: Array<[unknown, [string, string, string]]> = [
+      [undefined, ['IMEI', 'imei', 'imei must be a string of 15 digits; got undefined']],
+      [{ imei: '12345' }, ['IMEI', 'imei', 'imei must be a string of 15 digits; got "12345"']],
+      [{ imei, faultySlots: [4] }, ['SLOT', 'faultySlots', 'faultySlots must be a slot number from 1 to 3; got 4']],
+      [{ imei, banks: [{ slot: 1, powerBankId: 'a-1' }] }, ['POWER_BANK_ID', 'banks[].powerBankId', 'power-bank id must be 1 to 32 digits or uppercase letters; got "a-1"']],
+      [{ imei, banks: [{ slot: 1, powerBankId: 'A' }, { slot: 1, powerBankId: 'B' }] }, ['SLOT', 'banks[].slot', 'slot 1 is given two power banks']],
+      [{ imei, lendFailureRate: -0.1 }, ['OPTIONS', 'lendFailureRate', 'lendFailureRate must be a number from 0 to 1; got -0.1']],
+      [{ imei, returnFailureRate: '0.5' }, ['OPTIONS', 'returnFailureRate', 'returnFailureRate must be a number from 0 to 1; got "0.5"']],
+      [{ imei, heartbeatInterval: 0 }, ['OPTIONS', 'heartbeatInterval', 'heartbeatInterval must be a positive number of milliseconds; got 0']],
+      [{ imei, answerTimeout: '1000' }, ['OPTIONS', 'answerTimeout', 'answerTimeout must be a positive number of milliseconds; got "1000"']],
+    ];
+    for (const [options, expected] of cases) expect(protocolError(() => new StationSimulator(options as StationSimulatorOptions))).toEqual(expected);
+  });
+
+  it('says what is wrong with an insertion, in words', () => {
+    const station = new StationSimulator({ imei, banks: [] });
+    expect(protocolError(() => station.insert(4, 'B', 0))).toEqual(['SLOT', 'slot', 'slot must be a slot number from 1 to 3; got 4']);
+    expect(protocolError(() => station.insert(2, 'b', 0))).toEqual(['POWER_BANK_ID', 'powerBankId', 'power-bank id must be 1 to 32 digits or uppercase letters; got "b"']);
+  });
+
   it('ignores messages for another station and those it does not expect', () => {
     const station = new StationSimulator({ imei, banks: [{ slot: 1, powerBankId: 'A1' }] });
     const before = station.status();
@@ -140,6 +191,16 @@ describe('StationSimulator: the station', () => {
       }),
       { examples: [[1, 0], [1, 1]] },
     );
+  });
+
+  it('never fails at rate 0, even when the generator draws exactly 0', () => {
+    // Seed 2463401483 (2^32 - 0x6d2b79f5) puts the generator's state at 0 for its first draw, which is exactly 0.
+    const seed = 2_463_401_483;
+    const lender = new StationSimulator({ imei, seed, lendFailureRate: 0, banks: [{ slot: 1, powerBankId: 'A' }] });
+    expect(lender.receive({ type: 'LendRequest', imei, slot: 1, powerBankId: 'A' }, 0)).toEqual([{ type: 'LendSuccess', imei, slot: 1, powerBankId: 'A' }]);
+    const returner = new StationSimulator({ imei, seed, returnFailureRate: 0, banks: [] });
+    returner.insert(1, 'B', 0);
+    expect(returner.receive({ type: 'OwnershipAnswer', imei, belongs: true, slot: 1, powerBankId: 'B' }, 0)).toEqual([{ type: 'ReturnSuccess', imei, slot: 1, powerBankId: 'B' }]);
   });
 
   it('fails about as often as the rate says', () => {
@@ -217,6 +278,24 @@ describe('StationSimulator: its frames', () => {
     const decoder = createDecoder({ from: 'device' });
     const items = [...decoder.push(station.malformedFrame(kind)), ...decoder.end()];
     expect(items).toMatchObject(expected);
+  });
+
+  it.each<[MalformedFrameKind, string]>([
+    ['badCrc', '{"860123456789014,CH,,3FCF"}\r\n'],
+    ['unknownCommand', '{"860123456789014,XX,,F8B3"}\r\n'],
+    ['badData', '{"860123456789014,MC,BO.0.1234567890,4F24"}\r\n'],
+    ['wrongDirection', '{"860123456789014,CQ,,AFC5"}\r\n'],
+    ['truncated', '{"8601234567890'],
+    ['tooLong', `{"860123456789014,CH,${'A'.repeat(1100)},BBB3"}\r\n`],
+    ['noise', 'AT+CSQ\r\n+CSQ: 23,99\r\nOK\r\n'],
+  ])('writes the malformed frame %s byte for byte', (kind, frame) => {
+    expect(text(station.malformedFrame(kind))).toBe(frame);
+  });
+
+  it('writes the status deviations into status answers only', () => {
+    const deviant = new StationSimulator({ imei, deviations: ['MISSING_SEMICOLON', 'UNKNOWN_STATUS'] });
+    const lent = { type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' } as const;
+    expect(text(deviant.encode(lent))).toBe(text(deviant.encode(lent, [])));
   });
 
   it('writes a CRC field where a dialect without CRC has none, for badCrc', () => {

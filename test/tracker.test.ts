@@ -289,6 +289,126 @@ describe('ConversationTracker: violations', () => {
   });
 });
 
+describe('ConversationTracker: events in full', () => {
+  it('reports heartbeats with the time since the previous one', () => {
+    const tracker = new ConversationTracker();
+    expect(tracker.observe('device', { type: 'Heartbeat', imei }, 1_000)).toStrictEqual([
+      { kind: 'heartbeat', flow: 'heartbeat', imei, at: 1_000, sincePrevious: undefined, description: 'heartbeat (CH)' },
+    ]);
+    expect(tracker.observe('device', { type: 'Heartbeat', imei }, 3_500)).toStrictEqual([
+      { kind: 'heartbeat', flow: 'heartbeat', imei, at: 3_500, sincePrevious: 2_500, description: 'heartbeat (CH), 2.5 s after the previous one' },
+    ]);
+  });
+
+  it('reports completed lends as lend flows, failed ones included', () => {
+    const events = track([
+      ['server', { type: 'LendRequest', ...bank, slot: 1 }],
+      ['device', { type: 'LendSuccess', ...bank, slot: 1 }],
+      ['server', { type: 'LendSuccessAck', ...bank, slot: 1 }],
+      ['server', { type: 'LendRequest', ...bank }],
+      ['device', { type: 'LendFailure', ...bank }],
+      ['server', { type: 'LendFailureAck', ...bank }],
+    ]);
+    expect(events).toStrictEqual([
+      { kind: 'lent', flow: 'lend', imei, slot: 1, powerBankId: '1234567890', startedAt: 0, at: 2, description: 'lent: slot 1, power bank 1234567890 (CC → MC.BO → AM.BO)' },
+      { kind: 'lendFailed', flow: 'lend', imei, slot: 2, powerBankId: '1234567890', startedAt: 3, at: 5, description: 'lend failed: slot 2, power bank 1234567890 (CC → MR.BF → AR.BF)' },
+    ]);
+  });
+
+  it('describes an IMEI mismatch, a message from the wrong side and a heartbeat gap in one line each', () => {
+    const tracker = new ConversationTracker({ imei, heartbeatGap: 10_000 });
+    const events = [
+      ...tracker.observe('device', { type: 'Heartbeat', imei: '860123456789022' }, 0),
+      ...tracker.observe('server', { type: 'LendSuccess', ...bank }, 1),
+      ...tracker.tick(20_000),
+    ];
+    expect(violationsOf(events).map((violation) => violation.description)).toEqual([
+      'heartbeat: imei mismatch — expected: 860123456789014, the station\'s IMEI; received: 860123456789022 in CH heartbeat',
+      'lend: wrong direction — expected: MC.BO only from the station; received: MC.BO lent: slot 2, power bank 1234567890 from the server',
+      'heartbeat: heartbeat gap — expected: a heartbeat (CH) at least every 10.0 s; received: nothing for 20.0 s since the last one',
+    ]);
+  });
+});
+
+describe('ConversationTracker: which flow an answer belongs to', () => {
+  it('prefers the flow with the same power bank when no flow has the same slot', () => {
+    const events = track([
+      ['server', { type: 'LendRequest', ...bank, slot: 1, powerBankId: 'A' }],
+      ['server', { type: 'LendRequest', ...bank, slot: 2, powerBankId: 'B' }],
+      ['device', { type: 'LendSuccess', ...bank, slot: 3, powerBankId: 'B' }],
+    ]);
+    expect(violationsOf(events)).toMatchObject([{ field: 'slot', expected: '2, as in CC lend request: slot 2, power bank B', received: '3 in MC.BO lent: slot 3, power bank B' }]);
+  });
+
+  it.each<[string, number, 'device' | 'server', Message, string]>([
+    ['only flows waiting for the other side have its slot', 2, 'server', { type: 'LendSuccessAck', ...bank }, 'lend: unexpected: no lend is waiting for it — expected: first an MC.BO'],
+    ['the flows waiting for its side are at other slots', 1, 'device', { type: 'ReturnSuccess', ...bank, slot: 3 }, 'return: unexpected: no return is waiting for it — expected: first an MQ'],
+  ])('reports an answer as unexpected, leaving the flows open, when %s', (_, slot, from, answer, description) => {
+    const tracker = new ConversationTracker();
+    const events = track([['server', { type: 'LendRequest', ...bank, slot }], [from, answer]], tracker);
+    expect(violationsOf(events)).toMatchObject([{ violation: 'unexpected', description: expect.stringContaining(description) }]);
+    expect(tracker.openFlows()).toMatchObject([{ flow: 'lend', slot }]);
+  });
+
+  it('reports the wrong message at a step as meant for the flow at its slot, whatever its power bank, and ends that flow', () => {
+    const tracker = new ConversationTracker();
+    const events = track(
+      [
+        ['device', { type: 'OwnershipQuery', ...bank }],
+        ['server', { type: 'OwnershipAnswer', belongs: true, ...bank }],
+        ['device', { type: 'LendSuccess', ...bank, powerBankId: 'OTHER' }],
+      ],
+      tracker,
+    );
+    expect(violationsOf(events)).toStrictEqual([
+      {
+        kind: 'violation',
+        violation: 'unexpected',
+        flow: 'return',
+        imei,
+        expected: 'after RQ.T (slot 2, power bank 1234567890) the station reports MC.RO (returned) or MR.RF (return failed)',
+        received: 'MC.BO lent: slot 2, power bank OTHER',
+        message: { type: 'LendSuccess', ...bank, powerBankId: 'OTHER' },
+        at: 2,
+        description:
+          'return: wrong message — expected: after RQ.T (slot 2, power bank 1234567890) the station reports MC.RO (returned) or MR.RF (return failed); received: MC.BO lent: slot 2, power bank OTHER',
+      },
+    ]);
+    expect(tracker.openFlows()).toEqual([]);
+  });
+
+  it('ends a return with RQ.F only at the ownership step: an ack where RQ.T or RQ.F is due is the wrong message', () => {
+    const tracker = new ConversationTracker();
+    const events = track(
+      [
+        ['device', { type: 'OwnershipQuery', ...bank }],
+        ['server', { type: 'ReturnSuccessAck', ...bank }],
+      ],
+      tracker,
+    );
+    expect(events).toMatchObject([{ kind: 'violation', violation: 'unexpected', flow: 'return', description: expect.stringContaining('return: wrong message') }]);
+  });
+
+  it('does not take RQ.F as the end of a lend waiting for its ack', () => {
+    const events = track([
+      ['server', { type: 'LendRequest', ...bank }],
+      ['device', { type: 'LendSuccess', ...bank }],
+      ['server', { type: 'OwnershipAnswer', belongs: false, ...bank }],
+    ]);
+    expect(events).toMatchObject([{ kind: 'violation', violation: 'unexpected', flow: 'lend', expected: 'the server acknowledges MC.BO (slot 2, power bank 1234567890) with AM.BO' }]);
+  });
+
+  it('reports RQ.F as a rejected return', () => {
+    const events = track([
+      ['device', { type: 'OwnershipQuery', ...bank }],
+      ['server', { type: 'OwnershipAnswer', belongs: false, ...bank }],
+    ]);
+    expect(events).toStrictEqual([
+      { kind: 'returnRejected', flow: 'return', imei, slot: 2, powerBankId: '1234567890', startedAt: 0, at: 1, description: 'return rejected: slot 2, power bank 1234567890 (MQ → RQ.F)' },
+    ]);
+  });
+});
+
 describe('ConversationTracker.observeItem: what the decoder reports', () => {
   function observeStream(stream: string, mode: 'lenient' | 'strict', tracker = new ConversationTracker()): ConversationEvent[] {
     const decoder = createDecoder({ mode, from: 'device' });
@@ -383,6 +503,42 @@ describe('ConversationTracker.observeItem: what the decoder reports', () => {
     const bare = new ConversationTracker({ dialect: { lineEnding: '' } });
     const decoder = createDecoder({ dialect: { lineEnding: '' } });
     expect(decoder.push(ascii(`${heartbeat}${heartbeat}`)).flatMap((item) => bare.observeItem('device', item, 0)).map((event) => event.kind)).toEqual(['heartbeat', 'heartbeat']);
+  });
+
+  it('shows printable ASCII from space to tilde as is, and escapes the bytes around it', () => {
+    const decoder = createDecoder();
+    const items = [...decoder.push(Uint8Array.of(0x1f, 0x20, 0x41, 0x7e, 0x7f, 0xff)), ...decoder.end()];
+    expect(items.flatMap((item) => new ConversationTracker().observeItem('device', item, 0))).toMatchObject([
+      { violation: 'discarded', code: 'noise', received: '"\\x1f A~\\x7f\\xff"' },
+    ]);
+  });
+
+  it('shows a frame of exactly 80 bytes whole, without an ellipsis', () => {
+    const frame = `{"860123456789014,AQ,1.FU.1234567890;2.FU.1234567890;3.FU.12345678901234;,0000"}`;
+    expect(frame).toHaveLength(80);
+    const events = observeStream(`${frame}\r\n`, 'strict');
+    expect(events).toMatchObject([{ violation: 'decodeError', code: 'CRC', description: expect.stringMatching(/^frame at byte 0 \{.*\}: CRC error — /) }]);
+    expect(events[0]?.description.startsWith(`frame at byte 0 ${frame}: CRC error`)).toBe(true);
+  });
+
+  it('notices a missing line ending after a frame that did not decode', () => {
+    const events = observeStream('{"860123456789014,CH,,0000"}{"860123456789014,CH,,3FCE"}\r\n', 'strict');
+    expect(events.map((event) => (event.kind === 'violation' ? `${event.violation}:${event.code}@${event.offset}` : event.kind))).toEqual([
+      'decodeError:CRC@0',
+      'deviation:LINE_ENDING@28',
+      'heartbeat',
+    ]);
+  });
+
+  it('places the deviation of a frame both deviant and broken in the stream, and describes it', () => {
+    const events = observeStream('{"860123456789014,CH,,3FCE"}\r\n{860123456789014,CH,,0000}\r\n', 'strict');
+    expect(events).toMatchObject([{ kind: 'heartbeat' }, { violation: 'deviation', code: 'QUOTES', offset: 31 }, { violation: 'decodeError', code: 'CRC', offset: 30 }]);
+    expect(events[1]?.description).toMatch(/^frame at byte 30 \{860123456789014,CH,,0000\}: QUOTES — expected: the body between double quotes/);
+  });
+
+  it('keeps the station\'s IMEI on a decode error whose frame has none that can be read', () => {
+    const events = observeStream('{"86012345678901X,CH,,0000"}\r\n', 'strict', new ConversationTracker({ imei }));
+    expect(events).toMatchObject([{ violation: 'decodeError', imei }]);
   });
 
   it('reports a line ending where the dialect has none', () => {

@@ -97,9 +97,9 @@ function answer(message: Message, policy: OwnershipPolicy): Message | undefined 
       const { imei, slot, powerBankId } = message;
       return { type: ACKNOWLEDGEMENTS[message.type], imei, slot, powerBankId };
     }
-    default:
-      return undefined;
   }
+  // A heartbeat, a status answer, or a message only the server sends: no answer.
+  return undefined;
 }
 
 /**
