@@ -418,7 +418,7 @@ export class FrameSplitter {
 
   /** Keeps the unfinished frame's bytes from `chunk`, whose owner may reuse it. */
   private keep(chunk: Uint8Array): void {
-    const from = this.frameStartInChunk >= 0 ? this.frameStartInChunk : 0;
+    const from = Math.max(this.frameStartInChunk, 0);
     this.buffer ??= new Uint8Array(this.maxFrameLength);
     this.buffer.set(chunk.subarray(from), this.buffered);
     this.buffered += chunk.length - from;
@@ -429,7 +429,7 @@ export class FrameSplitter {
    * then those of `chunk` before `end` (none at the end of the stream: `end()` passes no bytes).
    */
   private collect(chunk: Uint8Array, end: number, limit: number): Uint8Array {
-    const from = this.frameStartInChunk >= 0 ? this.frameStartInChunk : 0;
+    const from = Math.max(this.frameStartInChunk, 0);
     const length = Math.min(this.buffered + end - from, limit);
     const bytes = new Uint8Array(length);
     const kept = Math.min(this.buffered, length);
