@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16, crcCatalogue, isProtocolError, type CrcName, type CrcParams } from 'powerbank-codec';
+import { crc16, crcCatalogue, decode, isProtocolError, type CrcName, type CrcParams } from 'powerbank-codec';
+import { crcEngine } from '../src/crc/crc16.js';
 import { bitwiseCrc16 } from './support/reference.js';
 
 const names = Object.keys(crcCatalogue) as CrcName[];
@@ -70,6 +71,9 @@ describe('crc16', () => {
       { width: 16, poly: 0x10000, init: 0, refin: false, refout: false, xorout: 0 },
       { width: 16, poly: 0x1021, init: -1, refin: false, refout: false, xorout: 0 },
       { width: 16, poly: 0x1021, init: 0, refin: 'yes', refout: false, xorout: 0 },
+      { width: 16, poly: 0x1021, init: 0, refin: false, refout: 0, xorout: 0 },
+      { width: 16, poly: 0x1021, init: 0, refin: false, xorout: 0 },
+      Object.assign(() => 0, { width: 16, poly: 0x1021, init: 0, refin: false, refout: false, xorout: 0 }),
       null,
     ];
     for (const algorithm of attempts) {
@@ -84,6 +88,37 @@ describe('crc16', () => {
     }
   });
 
+  it('says what custom parameters must be, and shows those it got', () => {
+    const params = { width: 16, poly: 0x1021, init: 0, refin: false, refout: 'no', xorout: 0 };
+    let caught: unknown;
+    try {
+      crc16('x', params as unknown as CrcParams);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isProtocolError(caught) && { code: caught.code, field: caught.field, message: caught.message }).toStrictEqual({
+      code: 'OPTIONS',
+      field: 'crc',
+      message:
+        'CRC parameters must be { width: 16, poly, init, xorout: integers 0..0xFFFF, refin, refout: booleans }; ' +
+        'got {"width":16,"poly":4129,"init":0,"refin":false,"refout":"no","xorout":0}',
+    });
+  });
+
+  it('describes custom parameters in a CRC mismatch', () => {
+    const crc: CrcParams = { width: 16, poly: 0x8005, init: 0x1234, refin: true, refout: false, xorout: 0xff };
+    const expected = bitwiseCrc16(ascii('860123456789014,CH,'), crc);
+    expect(expected).toBe(0xabcb);
+    expect(decode('{"860123456789014,CH,,0000"}', { dialect: { crc } })).toStrictEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'CRC',
+        offset: 22,
+        message: 'CRC 0000 at byte 22 does not match ABCB, the CRC-16 (poly=0x8005 init=0x1234 refin=true refout=false xorout=0xff) of bytes 2..20',
+      }),
+    });
+  });
+
   it('names the catalogue in the unknown-name error', () => {
     expect(() => crc16('x', 'CRC-16/NOPE' as CrcName)).toThrow(/unknown CRC algorithm "CRC-16\/NOPE"; expected one of CRC-16\/MODBUS, /);
   });
@@ -93,5 +128,24 @@ describe('crc16', () => {
       const params: CrcParams = { width: 16, poly, init: 0, refin: poly % 2 === 0, refout: poly % 2 === 0, xorout: 0 };
       expect(crc16('123456789', params)).toBe(bitwiseCrc16(ascii('123456789'), params));
     }
+  });
+});
+
+describe('crcEngine cache', () => {
+  /** Custom parameters no other test uses, one set per `n`. */
+  const params = (n: number): CrcParams => ({ width: 16, poly: 0x1021, init: 0x4000 + n, refin: false, refout: false, xorout: 0x5a5a });
+
+  it('builds the engine of given custom parameters once', () => {
+    expect(crcEngine(params(1000))).toBe(crcEngine({ ...params(1000) }));
+  });
+
+  it('keeps the last 32 custom engines, dropping the oldest first', () => {
+    const engines = Array.from({ length: 32 }, (_, n) => crcEngine(params(n)));
+    for (let n = 0; n < 32; n++) expect(crcEngine(params(n)), `engine ${n}`).toBe(engines[n]);
+    crcEngine(params(32));
+    for (let n = 1; n < 32; n++) expect(crcEngine(params(n)), `engine ${n}`).toBe(engines[n]);
+    const rebuilt = crcEngine(params(0));
+    expect(rebuilt).not.toBe(engines[0]);
+    expect(rebuilt.compute(ascii('123456789'), 0, 9)).toBe(bitwiseCrc16(ascii('123456789'), params(0)));
   });
 });

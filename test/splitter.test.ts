@@ -124,6 +124,51 @@ describe('FrameSplitter events', () => {
     expect(splitter.push(ascii(HEARTBEAT))).toMatchObject([{ kind: 'frame', offset: 0 }]);
   });
 
+  it('gives the frame after a line ending that opens the next chunk its stream offset', () => {
+    const splitter = new FrameSplitter();
+    expect(readable(splitter.push(ascii(HEARTBEAT)))).toEqual([{ kind: 'frame', offset: 0, length: 28, text: HEARTBEAT }]);
+    expect(readable(splitter.push(ascii(`\r\n${HEARTBEAT}\r\n`)))).toEqual([{ kind: 'frame', offset: 30, length: 28, text: HEARTBEAT }]);
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it('does not check the line ending after an oversized frame', () => {
+    const splitter = new FrameSplitter({ maxFrameLength: 30 });
+    const long = `{"${'9'.repeat(40)}}`;
+    expect(splitter.push(ascii(HEARTBEAT)).map((e) => e.kind)).toEqual(['frame']);
+    expect(readable([...splitter.push(ascii(`\r\n${long}\n`)), ...splitter.end()])).toEqual([
+      { kind: 'tooLong', offset: 30, length: 43, text: long },
+    ]);
+  });
+
+  it('splits back-to-back empty frames when no line ending is expected', () => {
+    expect(readable(split([ascii('{}{}{"x"}')], { lineEnding: '' }))).toEqual([
+      { kind: 'frame', offset: 0, length: 2, text: '{}' },
+      { kind: 'frame', offset: 2, length: 2, text: '{}' },
+      { kind: 'frame', offset: 4, length: 5, text: '{"x"}' },
+    ]);
+  });
+
+  it('names the option and the value it refuses', () => {
+    const refusal = (options: ConstructorParameters<typeof FrameSplitter>[0]) => {
+      try {
+        new FrameSplitter(options);
+      } catch (error) {
+        return isProtocolError(error) ? { code: error.code, field: error.field, message: error.message } : error;
+      }
+      return undefined;
+    };
+    expect(refusal({ maxFrameLength: 1 })).toStrictEqual({
+      code: 'OPTIONS',
+      field: 'maxFrameLength',
+      message: 'maxFrameLength must be an integer of at least 2; got 1',
+    });
+    expect(refusal({ lineEnding: '\r' as '\n' })).toStrictEqual({
+      code: 'OPTIONS',
+      field: 'lineEnding',
+      message: `lineEnding must be '\\r\\n', '\\n' or ''; got "\\r"`,
+    });
+  });
+
   it('refuses invalid options', () => {
     for (const options of [{ maxFrameLength: 1 }, { maxFrameLength: 10.5 }, { lineEnding: '\r' as '\n' }]) {
       let caught: unknown;

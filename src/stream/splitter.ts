@@ -103,6 +103,7 @@ export interface FrameSplitterOptions {
 /** The default `maxFrameLength`: well above the longest canonical frame (about 150 bytes). */
 export const DEFAULT_MAX_FRAME_LENGTH = 1024;
 const PREVIEW_LENGTH = 64;
+const NO_BYTES = new Uint8Array(0);
 
 const LEFT_BRACE = 0x7b;
 const RIGHT_BRACE = 0x7d;
@@ -276,7 +277,7 @@ export class FrameSplitter {
       if (this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
       this.endNoise(this.position, events);
     } else if (this.state === 'inFrame') {
-      events.push({ kind: 'truncated', offset: this.frameStart, length, preview: this.collect(undefined, 0, PREVIEW_LENGTH) });
+      events.push({ kind: 'truncated', offset: this.frameStart, length, preview: this.collect(NO_BYTES, 0, PREVIEW_LENGTH) });
     } else {
       events.push({ kind: 'tooLong', offset: this.frameStart, length, preview: this.preview.slice(0, this.previewLength) });
     }
@@ -404,7 +405,6 @@ export class FrameSplitter {
   /** Adds `chunk[start..end)` to the preview of the current run, up to its limit. */
   private extendPreview(chunk: Uint8Array, start: number, end: number): void {
     const take = Math.min(end - start, PREVIEW_LENGTH - this.previewLength);
-    if (take <= 0) return;
     this.preview.set(chunk.subarray(start, start + take), this.previewLength);
     this.previewLength += take;
   }
@@ -418,7 +418,7 @@ export class FrameSplitter {
 
   /** Keeps the unfinished frame's bytes from `chunk`, whose owner may reuse it. */
   private keep(chunk: Uint8Array): void {
-    const from = this.frameStartInChunk >= 0 ? this.frameStartInChunk : 0;
+    const from = Math.max(this.frameStartInChunk, 0);
     this.buffer ??= new Uint8Array(this.maxFrameLength);
     this.buffer.set(chunk.subarray(from), this.buffered);
     this.buffered += chunk.length - from;
@@ -426,16 +426,15 @@ export class FrameSplitter {
 
   /**
    * A copy of at most `limit` bytes of the current frame: those kept from earlier chunks,
-   * then those of `chunk` before `end`.
+   * then those of `chunk` before `end` (none at the end of the stream: `end()` passes no bytes).
    */
-  private collect(chunk: Uint8Array | undefined, end: number, limit: number): Uint8Array {
-    const from = this.frameStartInChunk >= 0 ? this.frameStartInChunk : 0;
-    const inChunk = chunk === undefined ? 0 : end - from;
-    const length = Math.min(this.buffered + inChunk, limit);
+  private collect(chunk: Uint8Array, end: number, limit: number): Uint8Array {
+    const from = Math.max(this.frameStartInChunk, 0);
+    const length = Math.min(this.buffered + end - from, limit);
     const bytes = new Uint8Array(length);
     const kept = Math.min(this.buffered, length);
     if (kept > 0) bytes.set(this.buffer!.subarray(0, kept));
-    if (chunk !== undefined && length > kept) bytes.set(chunk.subarray(from, from + length - kept), kept);
+    bytes.set(chunk.subarray(from, from + length - kept), kept);
     return bytes;
   }
 
