@@ -242,6 +242,7 @@ describe('options', () => {
     options.dialect.lineEnding = '\n';
     expect(outcome(unquoted)).toBe('LINE_ENDING');
     options.dialect.lineEnding = '\r\n';
+    expect(outcome(unquoted)).toBe('ok');
     options.dialect.crc = 'CRC-16/XMODEM';
     expect(outcome(unquoted)).toBe('CRC');
     options.dialect.crc = 'CRC-16/MODBUS';
