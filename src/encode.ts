@@ -87,7 +87,7 @@ export function encode(message: MessageInit, options?: EncodeOptions): Uint8Arra
   const out = sharedWriter.busy ? new FrameWriter() : sharedWriter;
   out.busy = true;
   try {
-    out.length = 0;
+    out.begin();
     const fieldsStart = openFrame(out, dialect);
     // The IMEI is checked as it is written: 15 digits.
     if (typeof imei !== 'string' || imei.length !== IMEI_LENGTH || !out.digits(imei)) {
@@ -99,7 +99,7 @@ export function encode(message: MessageInit, options?: EncodeOptions): Uint8Arra
     // The lookup by type guarantees the codec matches the message.
     codec.write(message as never, dialect.slotCount, out);
     closeFrame(out, fieldsStart, dialect);
-    return out.bytes.slice(0, out.length);
+    return out.finish();
   } finally {
     out.busy = false;
   }

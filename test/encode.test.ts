@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, encodeToString, isProtocolError, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { decode, encode, encodeToString, isProtocolError, ProtocolError, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
 import { isImeiString } from '../src/fields/imei.js';
 import { dialectOf } from '../src/encode.js';
 import { codecByType } from '../src/messages/index.js';
@@ -138,10 +138,51 @@ describe('encode writes the dialect it is given', () => {
     expect(encode({ type: 'Heartbeat', imei })[0]).toBe(0x7b);
   });
 
-  it('returns an array of its own, not a view into a larger one', () => {
-    const frame = encode({ type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' });
-    expect(frame.byteOffset).toBe(0);
-    expect(frame.buffer.byteLength).toBe(frame.length);
+  it('cuts frames from a shared block, like Node\'s small Buffers: each its own bytes', () => {
+    const first = encode({ type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' });
+    const second = encode({ type: 'Heartbeat', imei });
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(first.byteOffset + first.length);
+    expect(first.buffer.byteLength).toBe(8192);
+    const own = first.slice();
+    expect(own.byteOffset).toBe(0);
+    expect(own.buffer.byteLength).toBe(first.length);
+  });
+
+  it('never changes a frame it handed out, across blocks and failed encodes', () => {
+    const messages: MessageInit[] = [
+      { type: 'Heartbeat', imei },
+      { type: 'LendSuccess', imei, slot: 2, powerBankId: '1234567890' },
+      { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', powerBankId: 'A'.repeat(32) }, { slot: 3, status: 'fault' }] },
+    ];
+    const frames: { frame: Uint8Array; text: string }[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const message = messages[i % messages.length]!;
+      const frame = encode(message);
+      frames.push({ frame, text: encodeToString(message) });
+      // A frame refused half-way writes into the block, but only after the frames handed out.
+      expect(() => encode({ type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', powerBankId: 'B'.repeat(20) }, { slot: 2, status: 'full', powerBankId: 'b' }] })).toThrow(ProtocolError);
+    }
+    expect(new Set(frames.map(({ frame }) => frame.buffer)).size).toBeGreaterThan(3);
+    for (const { frame, text } of frames) expect(new TextDecoder().decode(frame)).toBe(text);
+  });
+
+  it.each(['frame', 'fields', 'fieldsWithComma'] as const)('writes the right CRC (coverage %s) when a frame moves to a new block half-way', (crcCoverage) => {
+    const options = { dialect: { crcCoverage } };
+    const message = { type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', powerBankId: 'C'.repeat(32) }] } as const;
+    // Frames of 64 to 95 bytes, at every offset in the block: some start near its end.
+    for (let i = 0; i < 400; i++) {
+      const frame = encode({ ...message, slots: [{ ...message.slots[0], powerBankId: 'C'.repeat(1 + (i % 32)) }] }, options);
+      const decoded = decode(frame, { dialect: { crcCoverage }, mode: 'strict' });
+      expect(decoded.ok).toBe(true);
+    }
+  });
+
+  it('keeps encoding after a user transferred the buffer of a frame', () => {
+    const frame = encode({ type: 'Heartbeat', imei });
+    structuredClone(frame.buffer, { transfer: [frame.buffer] });
+    expect(encodeToString({ type: 'Heartbeat', imei })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+    expect(new TextDecoder().decode(encode({ type: 'Heartbeat', imei }))).toBe('{"860123456789014,CH,,3FCE"}\r\n');
   });
 
   it('writes frames of any length (a full 999-slot status answer)', () => {
@@ -152,6 +193,29 @@ describe('encode writes the dialect it is given', () => {
     const decoded = decode(frame, { dialect });
     expect(decoded.ok && decoded.message.type === 'StatusAnswer' && decoded.message.slots.length).toBe(999);
     expect(encodeToString({ type: 'Heartbeat', imei })).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+  });
+
+  it.each([
+    ['full', { powerBankId: '1234567890' }],
+    ['fault', {}],
+  ])('refuses a slot record whose status changes to %s while it is being encoded', (status, rest) => {
+    let reads = 0;
+    const record = {
+      slot: 1,
+      ...rest,
+      get status() {
+        reads++;
+        return reads === 1 ? 'bogus' : status;
+      },
+    };
+    const message = { type: 'StatusAnswer', imei, slots: [record] } as unknown as MessageInit;
+    expect(() => encode(message)).toThrow(new ProtocolError('SLOTS', 'slots[0]', 'slots[0] changed while it was being encoded'));
+    try {
+      reads = 0;
+      encode(message);
+    } catch (error) {
+      expect(isProtocolError(error) && [error.code, error.field]).toEqual(['SLOTS', 'slots[0]']);
+    }
   });
 
   it('encodes correctly when reading the message encodes another one', () => {

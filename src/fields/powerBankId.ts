@@ -40,9 +40,17 @@ export function readPowerBankId(bytes: Uint8Array, start: number, end: number, k
   return known.store(byteString(bytes, start, end), bytes, start, end);
 }
 
+/**
+ * Whether `value` is a string of 1 to 32 characters: a power-bank id if they are digits
+ * and uppercase letters, which `encode` checks as it writes them.
+ */
+export function hasPowerBankIdLength(value: unknown): value is string {
+  return typeof value === 'string' && value.length !== 0 && value.length <= MAX_POWER_BANK_ID_LENGTH;
+}
+
 /** Whether `value` is a valid power-bank id string. */
 export function isPowerBankId(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_POWER_BANK_ID_LENGTH) return false;
+  if (!hasPowerBankIdLength(value)) return false;
   for (let i = 0; i < value.length; i++) if (!isIdByte(value.charCodeAt(i))) return false;
   return true;
 }

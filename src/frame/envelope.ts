@@ -182,24 +182,27 @@ export function readEnvelope(
 
 /**
  * Starts a frame of `dialect` in `out`: the brace and the quote. Returns where the
- * fields (`imei,command,data`), which the caller writes next, start.
+ * fields (`imei,command,data`), which the caller writes next, start, counted from the
+ * start of the frame (the writer may move the frame while it grows).
  */
 export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
   out.byte(LEFT_BRACE);
   if (dialect.quotes) out.byte(QUOTE);
-  return out.length;
+  return out.end - out.start;
 }
 
 /**
- * Ends the frame whose fields start at `fieldsStart` in `out`: the CRC over the covered
- * bytes, the quote, the brace and the line ending of `dialect`.
+ * Ends the frame in `out` whose fields start `fieldsStart` bytes into it: the CRC over
+ * the covered bytes, the quote, the brace and the line ending of `dialect`.
  */
 export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: ResolvedDialect): void {
   const engine = dialect.engine;
   if (engine) {
-    const separator = out.length;
     out.byte(COMMA);
-    const coveredStart = dialect.crcCoverage === 'frame' ? 0 : fieldsStart;
+    // Where the frame starts is read after the last write that could move it.
+    const frameStart = out.start;
+    const separator = out.end - 1;
+    const coveredStart = dialect.crcCoverage === 'frame' ? frameStart : frameStart + fieldsStart;
     const coveredEnd = dialect.crcCoverage === 'fields' ? separator : separator + 1;
     out.hex4(engine.compute(out.bytes, coveredStart, coveredEnd));
   }

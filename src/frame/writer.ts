@@ -1,68 +1,126 @@
 /**
- * The scratch space `encode` writes a frame into, byte by byte, before cutting the frame
- * out with one copy: no string is built on the way from message to bytes.
+ * Where `encode` writes frames: straight into a shared block of memory, byte by byte,
+ * each frame handed out as a view of its own bytes, the way Node hands out small
+ * `Buffer`s. No string is built on the way from message to bytes, and no array is
+ * allocated per frame: a typed array longer than 64 bytes costs V8 an allocation
+ * outside its heap, several times the cost of writing the frame.
  *
  * @module
  * @internal
  */
 
-/** An ASCII byte buffer that grows as needed; `bytes[0..length)` is what was written. */
+/** The size of a block: frames are cut from it until it is full, then a new one is taken. */
+export const BLOCK_SIZE = 8192;
+
+/**
+ * An ASCII writer over a block of memory. `bytes[start..end)` is the frame being
+ * written; the bytes before `start` belong to frames already handed out, and are never
+ * written again.
+ */
 export class FrameWriter {
-  bytes = new Uint8Array(256);
-  length = 0;
+  bytes = new Uint8Array(BLOCK_SIZE);
+  /** Where the frame being written starts. */
+  start = 0;
+  /** Where the next byte goes. */
+  end = 0;
   /** Set while an `encode` uses this writer, so that a nested one takes a new writer. */
   busy = false;
 
-  /** Makes room for `count` more bytes. */
-  private reserve(count: number): void {
-    if (this.length + count <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + count));
-    grown.set(this.bytes.subarray(0, this.length));
-    this.bytes = grown;
+  /**
+   * Starts a new frame, dropping whatever an unfinished one wrote. A block that is full,
+   * or that a user detached by transferring a frame's `buffer`, is left for a new one.
+   */
+  begin(): void {
+    if (this.start >= this.bytes.length) {
+      this.bytes = new Uint8Array(BLOCK_SIZE);
+      this.start = 0;
+    }
+    this.end = this.start;
+  }
+
+  /**
+   * Hands out the frame written since `begin`, as a view of the block; the next frame
+   * starts after it.
+   */
+  finish(): Uint8Array {
+    const frame = new Uint8Array(this.bytes.buffer, this.start, this.end - this.start);
+    this.start = this.end;
+    return frame;
+  }
+
+  /**
+   * Makes room for `count` more bytes, when the block has less: the frame written so far
+   * moves to the start of a new block, at least twice its size. Kept out of the writes,
+   * which only compare two numbers before calling it.
+   */
+  private grow(count: number): void {
+    const written = this.end - this.start;
+    const block = new Uint8Array(Math.max(BLOCK_SIZE, 2 * (written + count)));
+    block.set(this.bytes.subarray(this.start, this.end));
+    this.bytes = block;
+    this.start = 0;
+    this.end = written;
   }
 
   byte(value: number): void {
-    this.reserve(1);
-    this.bytes[this.length++] = value;
+    if (this.end === this.bytes.length) this.grow(1);
+    this.bytes[this.end++] = value;
   }
 
   /** Writes `text`, which the caller checked is ASCII, one byte per character. */
   ascii(text: string): void {
-    this.reserve(text.length);
+    if (this.end + text.length > this.bytes.length) this.grow(text.length);
     const bytes = this.bytes;
-    let length = this.length;
-    for (let i = 0; i < text.length; i++) bytes[length++] = text.charCodeAt(i);
-    this.length = length;
+    let end = this.end;
+    for (let i = 0; i < text.length; i++) bytes[end++] = text.charCodeAt(i);
+    this.end = end;
   }
 
   /** Writes `text` if every character is an ASCII digit; otherwise returns false, with part of it written. */
   digits(text: string): boolean {
-    this.reserve(text.length);
+    if (this.end + text.length > this.bytes.length) this.grow(text.length);
     const bytes = this.bytes;
-    let length = this.length;
+    let end = this.end;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 0x30 || code > 0x39) return false;
-      bytes[length++] = code;
+      bytes[end++] = code;
     }
-    this.length = length;
+    this.end = end;
+    return true;
+  }
+
+  /**
+   * Writes `text` if every character is an ASCII digit or uppercase letter (a power-bank
+   * id); otherwise returns false, with part of it written.
+   */
+  digitsAndCapitals(text: string): boolean {
+    if (this.end + text.length > this.bytes.length) this.grow(text.length);
+    const bytes = this.bytes;
+    let end = this.end;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x30 || code > 0x5a || (code > 0x39 && code < 0x41)) return false;
+      bytes[end++] = code;
+    }
+    this.end = end;
     return true;
   }
 
   /** Writes a non-negative integer below 1000 (a slot number) in decimal. */
   decimal(value: number): void {
-    this.reserve(3);
-    if (value >= 100) this.bytes[this.length++] = 0x30 + Math.floor(value / 100);
-    if (value >= 10) this.bytes[this.length++] = 0x30 + (Math.floor(value / 10) % 10);
-    this.bytes[this.length++] = 0x30 + (value % 10);
+    if (this.end + 3 > this.bytes.length) this.grow(3);
+    if (value >= 100) this.bytes[this.end++] = 0x30 + Math.floor(value / 100);
+    if (value >= 10) this.bytes[this.end++] = 0x30 + (Math.floor(value / 10) % 10);
+    this.bytes[this.end++] = 0x30 + (value % 10);
   }
 
   /** Writes `value` (0..0xFFFF) as four uppercase hex digits. */
   hex4(value: number): void {
-    this.reserve(4);
+    if (this.end + 4 > this.bytes.length) this.grow(4);
     for (let shift = 12; shift >= 0; shift -= 4) {
       const digit = (value >>> shift) & 0xf;
-      this.bytes[this.length++] = digit < 10 ? 0x30 + digit : 0x37 + digit;
+      this.bytes[this.end++] = digit < 10 ? 0x30 + digit : 0x37 + digit;
     }
   }
 }

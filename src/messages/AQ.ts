@@ -21,7 +21,7 @@
 import { byteString, indexOfByte } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
-import { isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
+import { hasPowerBankIdLength, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import type { FrameWriter } from '../frame/writer.js';
 import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
@@ -251,45 +251,65 @@ function statusCodeFor(status: unknown): StatusCode | undefined {
   }
 }
 
-/**
- * Checks the record `slots[index]` and writes it to `out`, `;` included. The field names
- * in errors are built only when one is thrown.
- */
-function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount: number, out: FrameWriter): void {
+/** Whether a record before `slots[index]` has its slot number. */
+function isListedBefore(slots: readonly SlotStatusInit[], index: number): boolean {
+  const slot = slots[index]!.slot;
+  for (let earlier = 0; earlier < index; earlier++) if (slots[earlier]!.slot === slot) return true;
+  return false;
+}
+
+/** Throws the `ProtocolError` that names what is wrong with the record `slots[index]`. */
+function refuseRecord(slots: readonly SlotStatusInit[], index: number, slotCount: number): never {
   const record = slots[index];
-  const field = () => `slots[${index}]`;
+  const field = `slots[${index}]`;
   if (typeof record !== 'object' || record === null) {
-    throw new ProtocolError('SLOTS', field(), `${field()} must be a slot record object; got ${JSON.stringify(record)}`);
+    throw new ProtocolError('SLOTS', field, `${field} must be a slot record object; got ${JSON.stringify(record)}`);
   }
-  if (!isSlot(record.slot, slotCount)) checkSlotField(record.slot, slotCount, `${field()}.slot`);
-  for (let earlier = 0; earlier < index; earlier++) {
-    if (slots[earlier]!.slot === record.slot) throw new ProtocolError('SLOT', `${field()}.slot`, `slot ${record.slot} is listed twice`);
-  }
+  checkSlotField(record.slot, slotCount, `${field}.slot`);
+  if (isListedBefore(slots, index)) throw new ProtocolError('SLOT', `${field}.slot`, `slot ${record.slot} is listed twice`);
   const known = statusCodeFor(record.status);
   if (known === undefined) {
     throw new ProtocolError(
       'STATUS',
-      `${field()}.status`,
-      `${field()}.status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got ${JSON.stringify(record.status)}`,
+      `${field}.status`,
+      `${field}.status must be 'full', 'notFull', 'depleted' or 'fault' (unknown codes are decoded, never encoded); got ${JSON.stringify(record.status)}`,
     );
   }
-  const { code, needsId } = known;
-  if (record.code !== undefined && record.code !== code) {
-    throw new ProtocolError('STATUS', `${field()}.code`, `${field()}.code ${JSON.stringify(record.code)} does not match status '${record.status}' (${code})`);
+  if (record.code !== undefined && record.code !== known.code) {
+    throw new ProtocolError('STATUS', `${field}.code`, `${field}.code ${JSON.stringify(record.code)} does not match status '${record.status}' (${known.code})`);
   }
   if (record.powerBankId === undefined) {
-    if (needsId) {
-      throw new ProtocolError('POWER_BANK_ID', `${field()}.powerBankId`, `${field()}.powerBankId is required for status '${record.status}'`);
+    if (known.needsId) {
+      throw new ProtocolError('POWER_BANK_ID', `${field}.powerBankId`, `${field}.powerBankId is required for status '${record.status}'`);
     }
-  } else if (!isPowerBankId(record.powerBankId)) {
-    checkPowerBankIdField(record.powerBankId, `${field()}.powerBankId`);
+  } else {
+    checkPowerBankIdField(record.powerBankId, `${field}.powerBankId`);
   }
+  // Read again, every field passed: a getter gave another value the first time.
+  throw new ProtocolError('SLOTS', field, `${field} changed while it was being encoded`);
+}
+
+/**
+ * Writes the record `slots[index]` to `out`, `;` included, after checking it. The checks
+ * that say what is wrong, and build the field names for it, run only when one fails.
+ */
+function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount: number, out: FrameWriter): void {
+  const record = slots[index]!;
+  const known = typeof record === 'object' && record !== null ? statusCodeFor(record.status) : undefined;
+  const valid =
+    known !== undefined &&
+    isSlot(record.slot, slotCount) &&
+    !isListedBefore(slots, index) &&
+    (record.code === undefined || record.code === known.code) &&
+    (record.powerBankId === undefined ? !known.needsId : hasPowerBankIdLength(record.powerBankId));
+  if (!valid) return refuseRecord(slots, index, slotCount);
   out.decimal(record.slot);
   out.byte(DOT);
-  out.ascii(code);
+  out.ascii(known.code);
   if (record.powerBankId !== undefined) {
     out.byte(DOT);
-    out.ascii(record.powerBankId);
+    // The characters of the id are checked as they are written.
+    if (!out.digitsAndCapitals(record.powerBankId)) return refuseRecord(slots, index, slotCount);
   }
   out.byte(SEMICOLON);
 }

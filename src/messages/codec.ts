@@ -71,7 +71,7 @@ export function commandCodec<M extends { readonly type: string; readonly imei: s
     encode: (message, slotCount) => {
       const out = new FrameWriter();
       write(message, slotCount, out);
-      return byteString(out.bytes, 0, out.length);
+      return byteString(out.bytes, out.start, out.end);
     },
   };
 }

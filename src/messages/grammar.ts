@@ -13,7 +13,7 @@
 import { byteString, indexOfByte, spells } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
-import { isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
+import { hasPowerBankIdLength, isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import type { FrameWriter } from '../frame/writer.js';
 import type { DataContext } from './codec.js';
@@ -91,13 +91,15 @@ export function encodeSlotData(
   slotCount: number,
   out: FrameWriter,
 ): void {
-  checkSlotField(message.slot, slotCount, 'slot');
-  checkPowerBankIdField(message.powerBankId, 'powerBankId');
+  const { slot, powerBankId } = message;
+  checkSlotField(slot, slotCount, 'slot');
+  if (!hasPowerBankIdLength(powerBankId)) checkPowerBankIdField(powerBankId, 'powerBankId');
   if (word !== '') {
     out.ascii(word);
     out.byte(DOT);
   }
-  out.decimal(message.slot);
+  out.decimal(slot);
   out.byte(DOT);
-  out.ascii(message.powerBankId);
+  // The characters of the id are checked as they are written.
+  if (!out.digitsAndCapitals(powerBankId)) checkPowerBankIdField(powerBankId, 'powerBankId');
 }
