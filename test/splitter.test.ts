@@ -194,10 +194,12 @@ describe('FrameSplitter memory', () => {
     expect(spanning?.kind === 'frame' && spanning.bytes.buffer !== chunk.buffer && spanning.bytes.buffer !== rest.buffer).toBe(true);
   });
 
-  it('returns a frame inside a Node Buffer chunk as a subarray at its place', () => {
+  it('returns a frame inside a Node Buffer chunk as a plain Uint8Array view at its place', () => {
     const chunk = Buffer.from(`noise\r\n${HEARTBEAT}\r\n`);
     const [, frame] = new FrameSplitter().push(chunk.subarray(2));
     expect(frame?.kind === 'frame' && frame.bytes.byteOffset).toBe(chunk.byteOffset + 7);
+    expect(frame?.kind === 'frame' && frame.bytes.constructor).toBe(Uint8Array);
+    expect(frame?.kind === 'frame' && frame.bytes.buffer).toBe(chunk.buffer);
     chunk[9] = 0x37; // the first IMEI digit, seen through the view
     expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(`{"7${HEARTBEAT.slice(3)}`);
   });

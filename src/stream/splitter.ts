@@ -17,9 +17,10 @@ import { ProtocolError } from '../errors.js';
 /**
  * A complete frame, from `{` to `}` inclusive, without its line ending.
  *
- * When the frame lies inside one chunk, `bytes` is a `subarray` of that chunk and shares
- * its memory: copy it (`bytes.slice()`) before keeping it if the chunk's owner reuses
- * the buffer. A frame that spans chunks is a fresh copy.
+ * When the frame lies inside one chunk, `bytes` is a view of that chunk's memory (a plain
+ * `Uint8Array`, even when the chunk is a Node `Buffer`): copy it (`bytes.slice()`) before
+ * keeping it if the chunk's owner reuses the buffer. A frame that spans chunks is a
+ * fresh copy.
  */
 export interface FrameEvent {
   readonly kind: 'frame';
@@ -116,42 +117,26 @@ type State = 'between' | 'inFrame' | 'tooLong';
 /** What follows the last `}` so far: nothing left to check, the `}` itself, or `}` then CR. */
 type AfterFrame = 'none' | 'brace' | 'braceCr';
 
-/** The typed-array `indexOf`, also for a Node `Buffer`, whose own `indexOf` is slower on one byte. */
-const indexOf = Uint8Array.prototype.indexOf;
+/**
+ * `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, whatever class
+ * the chunk is: cheaper to build than a `Buffer`'s `subarray`, and one class of array
+ * for the decoder to read.
+ */
+function viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start);
+}
 
 /**
- * Finds the braces of one chunk with the native `Uint8Array.prototype.indexOf`, which
- * scans bytes several times faster than a loop in JavaScript, one brace at a time. It
- * remembers where it found each brace: the `{` found while looking for a frame's end is
- * usually the next frame's start, so each byte of the chunk is scanned about once per
- * brace.
+ * The position of the first `{` or `}` in `chunk[start..end)`, or -1. A plain loop: a
+ * frame is a few dozen bytes, and over so few the native `indexOf` (one call per brace)
+ * costs more in calls than it saves in scanning.
  */
-class BraceFinder {
-  /** Where the last search for `{` started, and what it found (-1: none from there on). */
-  private leftFrom = Infinity;
-  private left = -1;
-  private rightFrom = Infinity;
-  private right = -1;
-
-  /** Forgets the positions found: the next chunk is another one. */
-  reset(): void {
-    this.leftFrom = Infinity;
-    this.rightFrom = Infinity;
+function findBrace(chunk: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const byte = chunk[i];
+    if (byte === RIGHT_BRACE || byte === LEFT_BRACE) return i;
   }
-
-  /** The position of the first `{` or `}` in `chunk[start..end)`, or -1. */
-  find(chunk: Uint8Array, start: number, end: number): number {
-    if (start < this.leftFrom || (this.left >= 0 && this.left < start)) {
-      this.left = indexOf.call(chunk, LEFT_BRACE, start);
-      this.leftFrom = start;
-    }
-    if (start < this.rightFrom || (this.right >= 0 && this.right < start)) {
-      this.right = indexOf.call(chunk, RIGHT_BRACE, start);
-      this.rightFrom = start;
-    }
-    const at = this.left < 0 ? this.right : this.right < 0 ? this.left : Math.min(this.left, this.right);
-    return at < end ? at : -1;
-  }
+  return -1;
 }
 
 /**
@@ -195,7 +180,6 @@ export class FrameSplitter {
   /** The first bytes of the current run of noise or oversized frame. */
   private readonly preview = new Uint8Array(PREVIEW_LENGTH);
   private previewLength = 0;
-  private readonly braces = new BraceFinder();
 
   constructor(options: FrameSplitterOptions = {}) {
     const { maxFrameLength = DEFAULT_MAX_FRAME_LENGTH, lineEnding = '\r\n' } = options;
@@ -228,7 +212,7 @@ export class FrameSplitter {
 
   /**
    * Feeds the next chunk of the stream; returns the events its bytes complete. A frame
-   * that lies inside `chunk` is returned as a `subarray` of it (see {@link FrameEvent}).
+   * that lies inside `chunk` is returned as a view of its memory (see {@link FrameEvent}).
    *
    * @example
    * ```ts
@@ -243,7 +227,6 @@ export class FrameSplitter {
   push(chunk: Uint8Array): SplitterEvent[] {
     const events: SplitterEvent[] = [];
     const base = this.position;
-    this.braces.reset();
     let i = 0;
     while (i < chunk.length) {
       if (this.state === 'between') i = this.readBetween(chunk, i, base, events);
@@ -347,9 +330,9 @@ export class FrameSplitter {
    * read in one go.
    */
   private readFrame(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    let at = this.braces.find(chunk, start, this.frameLimit(chunk, base));
+    let at = findBrace(chunk, start, this.frameLimit(chunk, base));
     while (at >= 0 && chunk[at] === RIGHT_BRACE) {
-      const bytes = this.frameStartInChunk >= 0 ? chunk.subarray(this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
+      const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
       events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
       this.buffered = 0;
       const next = this.nextFrameAfter(chunk, at + 1);
@@ -359,7 +342,7 @@ export class FrameSplitter {
         return at + 1;
       }
       this.startFrame(base + next, next);
-      at = this.braces.find(chunk, next + 1, this.frameLimit(chunk, base));
+      at = findBrace(chunk, next + 1, this.frameLimit(chunk, base));
     }
     const limit = this.frameLimit(chunk, base);
     if (at >= 0) {
@@ -387,7 +370,7 @@ export class FrameSplitter {
 
   /** Skipping an oversized frame: up to its `}` (included) or the next `{` (excluded). */
   private readTooLong(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    const at = this.braces.find(chunk, start, chunk.length);
+    const at = findBrace(chunk, start, chunk.length);
     const closes = at >= 0 && chunk[at] === RIGHT_BRACE;
     this.extendPreview(chunk, start, at < 0 ? chunk.length : at + (closes ? 1 : 0));
     if (at < 0) return chunk.length;
