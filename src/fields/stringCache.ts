@@ -91,20 +91,12 @@ export class StringCache {
 
   /**
    * Whether the `length` bytes of the key at `key` equal `bytes[start..start + length)`:
-   * four at a time (one test of the XORs OR-ed together), then the rest one by one.
+   * the differences of all the bytes OR-ed together, tested once at the end.
    */
   private keyEquals(key: number, bytes: Uint8Array, start: number, length: number): boolean {
     const keys = this.keys;
-    let i = 0;
-    for (; i + 4 <= length; i += 4) {
-      const difference =
-        (keys[key + i]! ^ bytes[start + i]!) |
-        (keys[key + i + 1]! ^ bytes[start + i + 1]!) |
-        (keys[key + i + 2]! ^ bytes[start + i + 2]!) |
-        (keys[key + i + 3]! ^ bytes[start + i + 3]!);
-      if (difference !== 0) return false;
-    }
-    for (; i < length; i++) if (keys[key + i] !== bytes[start + i]) return false;
-    return true;
+    let difference = 0;
+    for (let i = 0; i < length; i++) difference |= keys[key + i]! ^ bytes[start + i]!;
+    return difference === 0;
   }
 }
