@@ -104,6 +104,25 @@ describe('FrameWriter', () => {
     expect(text(out.finish())).toBe(`{${long}`);
   });
 
+  it('takes blocks of the size it was made with', () => {
+    const out = new FrameWriter(16);
+    expect(out.bytes.length).toBe(16);
+    out.begin();
+    out.ascii('0123456789');
+    out.finish();
+    out.begin();
+    out.ascii('ABCDEFGHIJ');
+    expect(out.bytes.length).toBe(20);
+    expect(text(out.finish())).toBe('ABCDEFGHIJ');
+    out.begin();
+    out.ascii('0123456789');
+    out.finish();
+    out.begin();
+    out.ascii('x');
+    expect(out.bytes.length).toBe(16);
+    expect(text(out.finish())).toBe('x');
+  });
+
   it('starts over in a new block when a frame handed out had its buffer transferred', () => {
     const out = new FrameWriter();
     out.begin();

@@ -18,7 +18,7 @@ export const BLOCK_SIZE = 8192;
  * written again.
  */
 export class FrameWriter {
-  bytes = new Uint8Array(BLOCK_SIZE);
+  bytes: Uint8Array;
   /** Where the frame being written starts. */
   start = 0;
   /** Where the next byte goes. */
@@ -26,13 +26,18 @@ export class FrameWriter {
   /** Set while an `encode` uses this writer, so that a nested one takes a new writer. */
   busy = false;
 
+  /** A writer whose blocks hold `blockSize` bytes (more when one frame needs more). */
+  constructor(private readonly blockSize = BLOCK_SIZE) {
+    this.bytes = new Uint8Array(blockSize);
+  }
+
   /**
    * Starts a new frame, dropping whatever an unfinished one wrote. A block that is full,
    * or that a user detached by transferring a frame's `buffer`, is left for a new one.
    */
   begin(): void {
     if (this.start >= this.bytes.length) {
-      this.bytes = new Uint8Array(BLOCK_SIZE);
+      this.bytes = new Uint8Array(this.blockSize);
       this.start = 0;
     }
     this.end = this.start;
@@ -55,7 +60,7 @@ export class FrameWriter {
    */
   private grow(count: number): void {
     const written = this.end - this.start;
-    const block = new Uint8Array(Math.max(BLOCK_SIZE, 2 * (written + count)));
+    const block = new Uint8Array(Math.max(this.blockSize, 2 * (written + count)));
     block.set(this.bytes.subarray(this.start, this.end));
     this.bytes = block;
     this.start = 0;
