@@ -51,6 +51,10 @@ describe('encode refuses what the protocol cannot express', () => {
     ['a numeric id in a record', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full', powerBankId: 1234 }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', 'slots[0].powerBankId must be 1 to 32 digits or uppercase letters; got 1234'],
     ['a slot record that is a string', { type: 'StatusAnswer', imei, slots: ['1.FU'] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got "1.FU"'],
     ['a slot record that is null', { type: 'StatusAnswer', imei, slots: [null] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got null'],
+    ['a slot record that is undefined', { type: 'StatusAnswer', imei, slots: [undefined] }, 'SLOTS', 'slots[0]', 'slots[0] must be a slot record object; got undefined'],
+    ['an id that is an array', { type: 'LendRequest', imei, slot: 1, powerBankId: ['A1'] }, 'POWER_BANK_ID', 'powerBankId', 'powerBankId must be 1 to 32 digits or uppercase letters; got ["A1"]'],
+    ['an id that is an array in a record', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full', powerBankId: ['A1'] }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', 'slots[0].powerBankId must be 1 to 32 digits or uppercase letters; got ["A1"]'],
+    ['FU with its code but without an id', { type: 'StatusAnswer', imei, slots: [{ slot: 2, status: 'full', code: 'FU' }] }, 'POWER_BANK_ID', 'slots[0].powerBankId', "slots[0].powerBankId is required for status 'full'"],
     ['a slot valid only in a bigger station', { type: 'LendRequest', imei, slot: 13, powerBankId: 'A' }, 'SLOT', 'slot', 'slot must be an integer from 1 to 12; got 13', { dialect: { slotCount: 12 } }],
   ];
 

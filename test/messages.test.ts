@@ -228,6 +228,8 @@ describe('AQ: the one-pass reader of the usual records', () => {
   const bytesOf = (text: string) => new TextEncoder().encode(text);
   /** Reads `data` as the data field of a frame: more bytes follow it, as they do in a frame. */
   const readUsual = (data: string, slotCount?: number) => readUsualRecords(bytesOf(`${data},74B8"}`), 0, data.length, contextFor(slotCount));
+  /** A station with 999 slots: a byte misread as a digit gives a slot number it has. */
+  const LARGEST = 999;
 
   it.each([
     ['', []],
@@ -259,10 +261,6 @@ describe('AQ: the one-pass reader of the usual records', () => {
     ['slot 0', '0.ER;'],
     ['a leading zero', '01.ER;'],
     ['a slot of four digits', '1000.ER;'],
-    ['a slot of letters', 'A.ER;'],
-    ['a slot with a letter', '1A.ER;'],
-    ['a slot with a character below the digits', '1/.ER;'],
-    ['a slot with a character above the digits', '1:.ER;'],
     ['a slot above the count', '4.ER;'],
     ['a slot listed twice', '1.ER;1.ER;'],
     ['FU without an id', '1.FU;'],
@@ -272,6 +270,21 @@ describe('AQ: the one-pass reader of the usual records', () => {
     ['only a slot number', '12'],
   ])('leaves %s (%j) to the record-by-record reader', (_, data) => {
     expect(readUsual(data)).toBeUndefined();
+  });
+
+  it.each([
+    ['a letter', 'A.ER;'],
+    ['a character above the digits', ':.ER;'],
+    ['a slot with a letter', '1A.ER;'],
+    ['a slot with a character below the digits', '1/.ER;'],
+    ['a slot with a character above the digits', '1:.ER;'],
+  ])('leaves %s (%j) to the record-by-record reader, whatever the slot count', (_, data) => {
+    expect(readUsual(data, LARGEST)).toBeUndefined();
+  });
+
+  it('leaves a record whose ";" lies after the end of the data (a ";" before the CRC) to the record-by-record reader', () => {
+    expect(readUsualRecords(bytesOf('1.ER;74B8'), 0, 4, contextFor())).toBeUndefined();
+    expect(readUsualRecords(bytesOf('1.FU.A1;74B8'), 0, 7, contextFor())).toBeUndefined();
   });
 
   it('reads a slot number that runs to the end of the data as not usual, whatever follows it', () => {

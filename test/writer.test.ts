@@ -83,6 +83,7 @@ describe('FrameWriter', () => {
       [(out: FrameWriter) => out.digits('123'), 3],
       [(out: FrameWriter) => out.digitsAndCapitals('1A2'), 3],
       [(out: FrameWriter) => out.hex4(0xbeef), 4],
+      [(out: FrameWriter) => out.decimal(999), 3],
       [(out: FrameWriter) => out.byte(0x41), 1],
     ] as const) {
       const out = writerWithRoom(length);

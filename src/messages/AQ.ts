@@ -245,7 +245,8 @@ export function readUsualRecords(bytes: Uint8Array, start: number, end: number, 
       if (known.needsId) return undefined;
       slots.push({ slot, status: known.status, code: known.code });
     } else {
-      const idEnd = after === DOT ? indexOfByte(bytes, SEMICOLON, i, end) : -1;
+      if (after !== DOT) return undefined;
+      const idEnd = indexOfByte(bytes, SEMICOLON, i, end);
       if (idEnd < 0) return undefined;
       const powerBankId = readPowerBankId(bytes, i, idEnd, context.powerBankIds);
       if (powerBankId instanceof FieldFailure) return undefined;
