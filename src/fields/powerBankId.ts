@@ -16,7 +16,8 @@ import type { StringCache } from './stringCache.js';
 /** The longest power-bank id the protocol allows. */
 export const MAX_POWER_BANK_ID_LENGTH = 32;
 
-function isIdByte(byte: number): boolean {
+/** Whether `byte` may appear in a power-bank id: an ASCII digit or uppercase letter. */
+export function isIdByte(byte: number): boolean {
   return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a);
 }
 

@@ -1,13 +1,15 @@
 /**
  * Where `encode` writes frames: straight into a shared block of memory, byte by byte,
  * each frame handed out as a view of its own bytes, the way Node hands out small
- * `Buffer`s. No string is built on the way from message to bytes, and no array is
- * allocated per frame: a typed array longer than 64 bytes costs V8 an allocation
- * outside its heap, several times the cost of writing the frame.
+ * `Buffer`s. No string is built on the way from message to bytes, and no `ArrayBuffer`
+ * is allocated per frame (only the view): a typed array longer than 64 bytes costs V8
+ * an allocation outside its heap, several times the cost of writing the frame.
  *
  * @module
  * @internal
  */
+
+import { isIdByte } from '../fields/powerBankId.js';
 
 /** The size of a block: frames are cut from it until it is full, then a new one is taken. */
 export const BLOCK_SIZE = 8192;
@@ -105,7 +107,7 @@ export class FrameWriter {
     let end = this.end;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      if (code < 0x30 || code > 0x5a || (code > 0x39 && code < 0x41)) return false;
+      if (!isIdByte(code)) return false;
       bytes[end++] = code;
     }
     this.end = end;
