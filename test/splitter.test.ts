@@ -204,6 +204,29 @@ describe('FrameSplitter memory', () => {
     expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(`{"7${HEARTBEAT.slice(3)}`);
   });
 
+  it("reads a chunk's buffer as often for many frames as for a few, and lets go of it after", () => {
+    /** A Uint8Array that counts the reads of its `buffer`. */
+    class CountingArray extends Uint8Array {
+      bufferReads = 0;
+      override get buffer(): ArrayBuffer {
+        this.bufferReads++;
+        return super.buffer as ArrayBuffer;
+      }
+    }
+    const readsFor = (frames: number) => {
+      const chunk = new CountingArray(ascii(`${HEARTBEAT}\r\n`.repeat(frames)));
+      const events = new FrameSplitter().push(chunk);
+      expect(events.map((event) => event.kind === 'frame' && text(event.bytes))).toEqual(new Array(frames).fill(HEARTBEAT));
+      return chunk.bufferReads;
+    };
+    expect(readsFor(10)).toBe(readsFor(3));
+    // The next chunk's frames are views of the next chunk.
+    const splitter = new FrameSplitter();
+    splitter.push(ascii(`${HEARTBEAT}\r\n`));
+    const [frame] = splitter.push(ascii(`${HEARTBEAT.replace('860', '861')}\r\n`));
+    expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(HEARTBEAT.replace('860', '861'));
+  });
+
   it('keeps its own copy of a partial frame, so the caller may reuse the chunk', () => {
     const splitter = new FrameSplitter();
     const chunk = ascii(HEARTBEAT.slice(0, 14));

@@ -13,6 +13,7 @@
 
 import { spells } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
+import { BraceFinder } from './braceFinder.js';
 
 /**
  * A complete frame, from `{` to `}` inclusive, without its line ending.
@@ -118,28 +119,6 @@ type State = 'between' | 'inFrame' | 'tooLong';
 type AfterFrame = 'none' | 'brace' | 'braceCr';
 
 /**
- * `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, whatever class
- * the chunk is: cheaper to build than a `Buffer`'s `subarray`, and one class of array
- * for the decoder to read.
- */
-function viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start);
-}
-
-/**
- * The position of the first `{` or `}` in `chunk[start..end)`, or -1. A plain loop: a
- * frame is a few dozen bytes, and over so few the native `indexOf` (one call per brace)
- * costs more in calls than it saves in scanning.
- */
-function findBrace(chunk: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const byte = chunk[i];
-    if (byte === RIGHT_BRACE || byte === LEFT_BRACE) return i;
-  }
-  return -1;
-}
-
-/**
  * Splits a byte stream into frames. Feed it chunks as they arrive with
  * {@link FrameSplitter.push}; call {@link FrameSplitter.end} when the stream ends. Each
  * returns the events that the bytes so far complete, in stream order: the same events
@@ -180,6 +159,14 @@ export class FrameSplitter {
   /** The first bytes of the current run of noise or oversized frame. */
   private readonly preview = new Uint8Array(PREVIEW_LENGTH);
   private previewLength = 0;
+  /** Finds the braces of the chunk being read. */
+  private readonly braces = new BraceFinder();
+  /**
+   * The memory of the chunk being read, and where the chunk starts in it: read once per
+   * chunk, on its first frame, because reading them costs more than building a view.
+   */
+  private chunkBuffer: ArrayBufferLike | undefined;
+  private chunkOffset = 0;
 
   constructor(options: FrameSplitterOptions = {}) {
     const { maxFrameLength = DEFAULT_MAX_FRAME_LENGTH, lineEnding = '\r\n' } = options;
@@ -228,11 +215,14 @@ export class FrameSplitter {
     const events: SplitterEvent[] = [];
     const base = this.position;
     let i = 0;
+    this.braces.attach(chunk);
     while (i < chunk.length) {
       if (this.state === 'between') i = this.readBetween(chunk, i, base, events);
       else if (this.state === 'inFrame') i = this.readFrame(chunk, i, base, events);
       else i = this.readTooLong(chunk, i, base, events);
     }
+    this.braces.detach();
+    this.chunkBuffer = undefined;
     if (this.state === 'inFrame') this.keep(chunk);
     this.frameStartInChunk = -1;
     this.position = base + chunk.length;
@@ -330,9 +320,9 @@ export class FrameSplitter {
    * read in one go.
    */
   private readFrame(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    let at = findBrace(chunk, start, this.frameLimit(chunk, base));
+    let at = this.braces.find(start, this.frameLimit(chunk, base));
     while (at >= 0 && chunk[at] === RIGHT_BRACE) {
-      const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
+      const bytes = this.frameStartInChunk >= 0 ? this.viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
       events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
       this.buffered = 0;
       const next = this.nextFrameAfter(chunk, at + 1);
@@ -342,7 +332,7 @@ export class FrameSplitter {
         return at + 1;
       }
       this.startFrame(base + next, next);
-      at = findBrace(chunk, next + 1, this.frameLimit(chunk, base));
+      at = this.braces.find(next + 1, this.frameLimit(chunk, base));
     }
     const limit = this.frameLimit(chunk, base);
     if (at >= 0) {
@@ -363,6 +353,19 @@ export class FrameSplitter {
     return chunk.length;
   }
 
+  /**
+   * `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, whatever class
+   * the chunk is: cheaper to build than a `Buffer`'s `subarray`, and one class of array
+   * for the decoder to read.
+   */
+  private viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+    if (this.chunkBuffer === undefined) {
+      this.chunkBuffer = chunk.buffer;
+      this.chunkOffset = chunk.byteOffset;
+    }
+    return new Uint8Array(this.chunkBuffer, this.chunkOffset + start, end - start);
+  }
+
   /** Where in `chunk` (whose first byte is at stream position `base`) the current frame reaches `maxFrameLength`, or the chunk's end. */
   private frameLimit(chunk: Uint8Array, base: number): number {
     return Math.min(chunk.length, this.frameStart + this.maxFrameLength - base);
@@ -370,7 +373,7 @@ export class FrameSplitter {
 
   /** Skipping an oversized frame: up to its `}` (included) or the next `{` (excluded). */
   private readTooLong(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    const at = findBrace(chunk, start, chunk.length);
+    const at = this.braces.find(start, chunk.length);
     const closes = at >= 0 && chunk[at] === RIGHT_BRACE;
     this.extendPreview(chunk, start, at < 0 ? chunk.length : at + (closes ? 1 : 0));
     if (at < 0) return chunk.length;

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { createDecoder, FrameSplitter, type DecoderItem, type SplitterEvent } from 'powerbank-codec';
 import { arbChunking, arbFrame, arbNoisyStream, type Chunking } from 'powerbank-codec/arbitraries';
+import { BraceFinder } from '../../src/stream/braceFinder.js';
 import { splitWhole } from '../support/splitterModel.js';
 import { arbStream } from '../support/streams.js';
 
@@ -80,7 +81,32 @@ const decodeAll = (chunks: readonly Uint8Array[], dialect: Parameters<typeof cre
   return [...chunks.flatMap((chunk) => decoder.push(chunk)), ...decoder.end()];
 };
 
+const LEFT_BRACE = 0x7b;
+const RIGHT_BRACE = 0x7d;
+
+/** The first brace of `chunk[start..end)`, one byte at a time. */
+function naiveFindBrace(chunk: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (chunk[i] === LEFT_BRACE || chunk[i] === RIGHT_BRACE) return i;
+  return -1;
+}
+
+/** Bytes, braces and the bytes that look like braces to the finder's word test (`y`, DEL) among them. */
+const arbBraceBytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(LEFT_BRACE, RIGHT_BRACE, 0x79, 0x7f)), { maxLength: 300 });
+
 export const streamProperties = {
+  'splitter: its brace finder finds what a byte-by-byte scan finds, for any bytes, alignment and range': () =>
+    fc.property(arbBraceBytes, fc.integer({ min: 0, max: 3 }), fc.nat(), fc.nat(), (values, alignment, a, b) => {
+      // The bytes `alignment` bytes past a 4-byte boundary: the finder reads aligned words.
+      const chunk = new Uint8Array(new ArrayBuffer(values.length + 8), 4 + alignment, values.length);
+      chunk.set(values);
+      const start = Math.min(a, b) % (chunk.length + 1);
+      const end = start + (Math.max(a, b) % (chunk.length - start + 1));
+      const finder = new BraceFinder();
+      finder.attach(chunk);
+      return finder.find(start, end) === naiveFindBrace(chunk, start, end);
+    }),
+
+
   'splitter: chunking does not matter (any cut, empty and 1-byte chunks included)': () =>
     fc.property(arbStream, arbChunking(), arbMax, arbLineEnding, (stream, chunking: Chunking, max, lineEnding) =>
       same(split(chunking.split(stream), max, lineEnding), split([stream], max, lineEnding)),
