@@ -21,6 +21,8 @@ export const BLOCK_SIZE = 8192;
  */
 export class FrameWriter {
   bytes: Uint8Array;
+  /** `bytes.buffer`, kept: reading it costs more than building the view of a frame. */
+  private blockBuffer: ArrayBufferLike;
   /** Where the frame being written starts. */
   start = 0;
   /** Where the next byte goes. */
@@ -31,6 +33,7 @@ export class FrameWriter {
   /** A writer whose blocks hold `blockSize` bytes (more when one frame needs more). */
   constructor(private readonly blockSize = BLOCK_SIZE) {
     this.bytes = new Uint8Array(blockSize);
+    this.blockBuffer = this.bytes.buffer;
   }
 
   /**
@@ -40,6 +43,7 @@ export class FrameWriter {
   begin(): void {
     if (this.start >= this.bytes.length) {
       this.bytes = new Uint8Array(this.blockSize);
+      this.blockBuffer = this.bytes.buffer;
       this.start = 0;
     }
     this.end = this.start;
@@ -50,7 +54,7 @@ export class FrameWriter {
    * starts after it.
    */
   finish(): Uint8Array {
-    const frame = new Uint8Array(this.bytes.buffer, this.start, this.end - this.start);
+    const frame = new Uint8Array(this.blockBuffer, this.start, this.end - this.start);
     this.start = this.end;
     return frame;
   }
@@ -65,6 +69,7 @@ export class FrameWriter {
     const block = new Uint8Array(Math.max(this.blockSize, 2 * (written + count)));
     block.set(this.bytes.subarray(this.start, this.end));
     this.bytes = block;
+    this.blockBuffer = block.buffer;
     this.start = 0;
     this.end = written;
   }
