@@ -88,6 +88,24 @@ describe('StringCache: what it holds', () => {
     }
   });
 
+  it('tells a stored string from every string of its length that differs from it in one byte', () => {
+    // The bytes are compared four to a word: this changes each byte of each word, the
+    // last, partial word included, by its lowest and its highest bit.
+    for (let length = 1; length <= 9; length++) {
+      const cache = new StringCache(1, 9);
+      const bytes = ascii('123456789'.slice(0, length));
+      const stored = store(cache, bytes);
+      for (let at = 0; at < length; at++) {
+        for (const bit of [0x01, 0x80]) {
+          const other = bytes.slice();
+          other[at] = bytes[at]! ^ bit;
+          expect(cache.find(other, 0, length), `length ${length}, byte ${at}, bit ${bit}`).toBeUndefined();
+        }
+      }
+      expect(cache.find(bytes, 0, length)).toBe(stored);
+    }
+  });
+
   it('finds a string stored from the middle of one buffer in the middle of another', () => {
     const cache = new StringCache(64, 15);
     const first = ascii('{"860123456789014,CH,,3FCE"}');

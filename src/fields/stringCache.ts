@@ -26,12 +26,26 @@ function powerOfTwoAtLeast(count: number): number {
   return size;
 }
 
+/** `bytes[start..end)`, one to four bytes, as a little-endian 32-bit word (zero-padded). */
+function packWord(bytes: Uint8Array, start: number, end: number): number {
+  let word = 0;
+  for (let i = end - 1; i >= start; i--) word = (word << 8) | bytes[i]!;
+  return word;
+}
+
 /** Strings of bytes, built once and handed out again while they stay in their slot. */
 export class StringCache {
   /** The string in each slot ('' when empty). */
   private readonly strings: string[];
-  /** The bytes of each slot's string, `maxLength` bytes per slot: comparing bytes is cheaper than `charCodeAt`. */
-  private readonly keys: Uint8Array;
+  /**
+   * The bytes of each slot's string, four to a word, `wordsPerSlot` words per slot (the
+   * last word of a string holds its last one to four bytes, zero-padded). Comparing a
+   * word with four bytes packed from the frame reads 1.25 values per byte where
+   * comparing byte by byte reads 2: a 15-digit IMEI compares in about two thirds of the
+   * time.
+   */
+  private readonly keys: Int32Array;
+  private readonly wordsPerSlot: number;
   private readonly mask: number;
 
   /**
@@ -44,7 +58,8 @@ export class StringCache {
   ) {
     const size = powerOfTwoAtLeast(capacity);
     this.strings = new Array<string>(size).fill('');
-    this.keys = new Uint8Array(size * maxLength);
+    this.wordsPerSlot = Math.ceil(maxLength / 4);
+    this.keys = new Int32Array(size * this.wordsPerSlot);
     this.mask = size - 1;
   }
 
@@ -66,7 +81,7 @@ export class StringCache {
     if (length === 0 || length > this.maxLength) return undefined;
     const slot = this.slotOf(bytes, start, end);
     const cached = this.strings[slot]!;
-    return cached.length === length && this.keyEquals(slot * this.maxLength, bytes, start, length) ? cached : undefined;
+    return cached.length === length && this.keyEquals(slot * this.wordsPerSlot, bytes, start, end) ? cached : undefined;
   }
 
   /** Keeps `text`, the string that `bytes[start..end)` spells, for `find`; returns `text`. */
@@ -74,8 +89,8 @@ export class StringCache {
     if (end - start > this.maxLength) return text;
     const slot = this.slotOf(bytes, start, end);
     this.strings[slot] = text;
-    const key = slot * this.maxLength;
-    for (let i = start; i < end; i++) this.keys[key + i - start] = bytes[i]!;
+    let word = slot * this.wordsPerSlot;
+    for (let i = start; i < end; i += 4) this.keys[word++] = packWord(bytes, i, Math.min(i + 4, end));
     return text;
   }
 
@@ -90,13 +105,17 @@ export class StringCache {
   }
 
   /**
-   * Whether the `length` bytes of the key at `key` equal `bytes[start..start + length)`:
-   * the differences of all the bytes OR-ed together, tested once at the end.
+   * Whether the key that starts at word `word` holds the bytes `bytes[start..end)`: the
+   * differences of all the words OR-ed together, tested once at the end.
    */
-  private keyEquals(key: number, bytes: Uint8Array, start: number, length: number): boolean {
+  private keyEquals(word: number, bytes: Uint8Array, start: number, end: number): boolean {
     const keys = this.keys;
     let difference = 0;
-    for (let i = 0; i < length; i++) difference |= keys[key + i]! ^ bytes[start + i]!;
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      difference |= (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) ^ keys[word++]!;
+    }
+    if (i < end) difference |= packWord(bytes, i, end) ^ keys[word]!;
     return difference === 0;
   }
 }
