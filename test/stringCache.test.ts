@@ -135,21 +135,44 @@ describe('StringCache: what it holds', () => {
 
   it('loses no string it holds when it stores another next to it', () => {
     // Whenever two strings end up in two slots, both are found: storing one never
-    // overwrites the bytes kept for another.
-    const length = 3;
-    const field = fc.string({ unit: fc.constantFrom('A', 'B', 'C', '1', '2'), minLength: length, maxLength: length });
-    fc.assert(
-      fc.property(fc.integer({ min: 2, max: 4 }), field, field, (capacity, a, b) => {
-        const cache = new StringCache(capacity, length);
-        const bytesA = ascii(`${a};`);
-        const bytesB = ascii(`${b};`);
-        cache.store(a, bytesA, 0, length);
-        cache.store(b, bytesB, 0, length);
-        if (a === b || cache.count !== 2) return true;
-        return cache.find(bytesA, 0, length) === a && cache.find(bytesB, 0, length) === b;
-      }),
-      { numRuns: 500 },
-    );
+    // overwrites the bytes kept for another. Lengths that fill their last word (4, 8)
+    // and the longest length a slot takes are the ones where a write could spill over.
+    for (const length of [3, 4, 5, 8]) {
+      const field = fc.string({ unit: fc.constantFrom('A', 'B', 'C', '1', '2'), minLength: length, maxLength: length });
+      fc.assert(
+        fc.property(fc.integer({ min: 2, max: 4 }), field, field, (capacity, a, b) => {
+          const cache = new StringCache(capacity, length);
+          const bytesA = ascii(`${a};`);
+          const bytesB = ascii(`${b};`);
+          cache.store(a, bytesA, 0, length);
+          cache.store(b, bytesB, 0, length);
+          if (a === b || cache.count !== 2) return true;
+          return cache.find(bytesA, 0, length) === a && cache.find(bytesB, 0, length) === b;
+        }),
+        { numRuns: 500 },
+      );
+    }
+  });
+
+  it('never takes a string for a longer or shorter one that its bytes begin or end with', () => {
+    // One slot, so that every string lands in it: the lengths must be told apart even
+    // where the words compared are the same ('ABCD' is the first word of 'ABCD1', and
+    // 'AB' packs into the same word as 'AB' and a zero byte).
+    const cache = new StringCache(1, 8);
+    const long = store(cache, ascii('ABCD1'));
+    expect(cache.find(ascii('ABCD'), 0, 4)).toBeUndefined();
+    expect(cache.find(ascii('ABCD1'), 0, 5)).toBe(long);
+    const short = store(cache, ascii('AB'));
+    expect(cache.find(new Uint8Array([0x41, 0x42, 0x00]), 0, 3)).toBeUndefined();
+    expect(cache.find(ascii('AB'), 0, 2)).toBe(short);
+  });
+
+  it('finds a string that took the slot of a longer one, whose last bytes it does not overwrite', () => {
+    const cache = new StringCache(1, 8);
+    store(cache, ascii('ABCDEFGH'));
+    const shorter = store(cache, ascii('WXYZ'));
+    expect(cache.find(ascii('WXYZ'), 0, 4)).toBe(shorter);
+    expect(cache.find(ascii('ABCDEFGH'), 0, 8)).toBeUndefined();
   });
 });
 
