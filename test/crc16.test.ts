@@ -135,6 +135,10 @@ describe('crcEngine cache', () => {
   /** Custom parameters no other test uses, one set per `n`. */
   const params = (n: number): CrcParams => ({ width: 16, poly: 0x1021, init: 0x4000 + n, refin: false, refout: false, xorout: 0x5a5a });
 
+  it('builds the engine of each catalogued algorithm once', () => {
+    for (const name of names) expect(crcEngine(name), name).toBe(crcEngine(name));
+  });
+
   it('builds the engine of given custom parameters once', () => {
     expect(crcEngine(params(1000))).toBe(crcEngine({ ...params(1000) }));
   });
