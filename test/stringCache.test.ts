@@ -135,8 +135,9 @@ describe('StringCache: what it holds', () => {
 
   it('loses no string it holds when it stores another next to it', () => {
     // Whenever two strings end up in two slots, both are found: storing one never
-    // overwrites the bytes kept for another. Lengths that fill their last word (4, 8)
-    // and the longest length a slot takes are the ones where a write could spill over.
+    // overwrites the bytes kept for another. Each cache here takes strings of exactly
+    // its longest length, and lengths that fill their last word (4, 8) are those where
+    // a write one word too many would spill into the next slot.
     for (const length of [3, 4, 5, 8]) {
       const field = fc.string({ unit: fc.constantFrom('A', 'B', 'C', '1', '2'), minLength: length, maxLength: length });
       fc.assert(
@@ -154,10 +155,9 @@ describe('StringCache: what it holds', () => {
     }
   });
 
-  it('never takes a string for a longer or shorter one that its bytes begin or end with', () => {
-    // One slot, so that every string lands in it: the lengths must be told apart even
-    // where the words compared are the same ('ABCD' is the first word of 'ABCD1', and
-    // 'AB' packs into the same word as 'AB' and a zero byte).
+  it('tells strings apart by their length, even where the words compared are the same', () => {
+    // One slot, so that every string lands in it. 'ABCD' is the first word of 'ABCD1',
+    // and 'AB' packs into the same word as 'AB' followed by a zero byte.
     const cache = new StringCache(1, 8);
     const long = store(cache, ascii('ABCD1'));
     expect(cache.find(ascii('ABCD'), 0, 4)).toBeUndefined();
