@@ -10,8 +10,8 @@ import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js
 import { ProtocolError } from './errors.js';
 import { IMEI_LENGTH } from './fields/imei.js';
 import { closeFrame, openFrame } from './frame/envelope.js';
-import { FrameWriter } from './frame/writer.js';
-import { codecByType, type MessageInit } from './messages/index.js';
+import { FrameWriter, putAscii, putDigits } from './frame/writer.js';
+import { codecOfType, type AnyCommandCodec, type MessageInit } from './messages/index.js';
 
 /**
  * Options for {@link encode} and {@link encodeToString}.
@@ -84,31 +84,45 @@ export function encode(message: MessageInit, options?: EncodeOptions): Uint8Arra
   if (typeof message !== 'object' || message === null) {
     throw new ProtocolError('TYPE', 'type', `a message is an object with a type; got ${JSON.stringify(message)}`);
   }
-  const codec = codecByType.get(message.type);
+  const codec = codecOfType(message.type);
   if (codec === undefined) {
     throw new ProtocolError('TYPE', 'type', `unknown message type ${JSON.stringify(message.type)}`);
   }
-  const imei = message.imei;
   // Nested calls (from a getter on the message, say) get a writer of their own.
   const out = sharedWriter.busy ? new FrameWriter() : sharedWriter;
   out.busy = true;
   try {
-    out.begin();
-    const fieldsStart = openFrame(out, dialect);
-    // The IMEI is checked as it is written: 15 digits.
-    if (typeof imei !== 'string' || imei.length !== IMEI_LENGTH || !out.digits(imei)) {
-      throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
-    }
-    out.byte(COMMA);
-    out.ascii(codec.command);
-    out.byte(COMMA);
-    // The lookup by type guarantees the codec matches the message.
-    codec.write(message as never, dialect.slotCount, out);
-    closeFrame(out, fieldsStart, dialect);
+    writeFrame(out, message, codec, dialect);
     return out.finish();
   } finally {
     out.busy = false;
   }
+}
+
+/**
+ * Writes the frame of `message`, whose type `codec` carries, to `out` from `begin` to
+ * its line ending, checking every field on the way (a `ProtocolError` names the first
+ * invalid one).
+ * @internal
+ */
+export function writeFrame(out: FrameWriter, message: MessageInit, codec: AnyCommandCodec, dialect: ResolvedDialect): void {
+  const imei = message.imei;
+  out.begin();
+  const fieldsStart = openFrame(out, dialect);
+  // The IMEI, checked as it is written (15 digits), ',', the command word, ','.
+  out.reserve(IMEI_LENGTH + 4);
+  const bytes = out.bytes;
+  let end = typeof imei === 'string' && imei.length === IMEI_LENGTH ? putDigits(bytes, out.end, imei) : -1;
+  if (end < 0) {
+    throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
+  }
+  bytes[end++] = COMMA;
+  end = putAscii(bytes, end, codec.command);
+  bytes[end++] = COMMA;
+  out.end = end;
+  // The lookup by type guarantees the codec matches the message.
+  codec.write(message as never, dialect.slotCount, out);
+  closeFrame(out, fieldsStart, dialect);
 }
 
 /**

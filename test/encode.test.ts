@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode, encodeToString, isProtocolError, ProtocolError, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
 import { isImeiString } from '../src/fields/imei.js';
-import { dialectOf } from '../src/encode.js';
-import { codecByType } from '../src/messages/index.js';
+import { arbDialect, arbMessage } from 'powerbank-codec/arbitraries';
+import { dialectOf, writeFrame } from '../src/encode.js';
+import { FrameWriter } from '../src/frame/writer.js';
+import { codecOfType } from '../src/messages/index.js';
 import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
@@ -182,6 +184,31 @@ describe('encode writes the dialect it is given', () => {
     }
   });
 
+  it('writes the same frame wherever in a block it starts, in any dialect: every run of bytes reserves its room', () => {
+    const blockSize = 512;
+    fc.assert(
+      fc.property(
+        arbDialect().chain((dialect) => fc.tuple(fc.constant(dialect), arbMessage({ slotCount: dialect.slotCount }))),
+        ([dialect, message]) => {
+          const expected = encodeToString(message, { dialect });
+          const codec = codecOfType(message.type)!;
+          const resolved = dialectOf({ dialect });
+          // Every number of bytes left in the block, from none to more than the frame needs.
+          for (let room = 0; room <= expected.length + 1; room++) {
+            const out = new FrameWriter(blockSize);
+            out.begin();
+            out.reserve(blockSize - room);
+            out.end += blockSize - room;
+            out.finish();
+            writeFrame(out, message, codec, resolved);
+            expect(new TextDecoder().decode(out.finish())).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('keeps encoding after a user transferred the buffer of a frame', () => {
     const frame = encode({ type: 'Heartbeat', imei });
     structuredClone(frame.buffer, { transfer: [frame.buffer] });
@@ -242,7 +269,7 @@ describe('encode writes the dialect it is given', () => {
 describe('each command codec (internal)', () => {
   it.each(GOLDEN)('gives the data field of %s as text, the bytes encode writes', (frame, message) => {
     const data = frame.slice(frame.indexOf(',', frame.indexOf(',') + 1) + 1, frame.lastIndexOf(','));
-    expect(codecByType.get(message.type)!.encode(message as never, 3)).toBe(data);
+    expect(codecOfType(message.type)!.encode(message as never, 3)).toBe(data);
   });
 });
 

@@ -6,6 +6,7 @@ import { FieldFailure } from '../src/fields/failure.js';
 import { StringCache } from '../src/fields/stringCache.js';
 import type { DataContext } from '../src/messages/codec.js';
 import { readRecords, readUsualRecords } from '../src/messages/AQ.js';
+import { codecOfType, codecOfWord } from '../src/messages/index.js';
 import { canonicalFrame } from './support/reference.js';
 
 const imei = '860123456789014';
@@ -37,6 +38,18 @@ describe('messageTypes', () => {
       ReturnFailureAck: { command: 'AR', direction: 'server → device' },
     } satisfies Record<MessageType, unknown>);
     expect(Object.isFrozen(messageTypes)).toBe(true);
+  });
+});
+
+describe('codecOfType', () => {
+  it.each(Object.entries(messageTypes))('finds the codec of %s: the one of its command word, which lists the type', (type, { command }) => {
+    const codec = codecOfType(type);
+    expect(codec).toBe(codecOfWord(command.charCodeAt(0), command.charCodeAt(1)));
+    expect(codec!.types).toContain(type);
+  });
+
+  it.each(['heartbeat', 'Heartbeat ', 'CH', '', 'toString', '__proto__', undefined, null, 1, {}])('finds none for %j', (type) => {
+    expect(codecOfType(type)).toBeUndefined();
   });
 });
 

@@ -3,16 +3,22 @@
  * `src/`; `encode.test.ts` checks the frames it hands out.
  */
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SIZE, FrameWriter } from '../src/frame/writer.js';
+import { BLOCK_SIZE, FrameWriter, putAscii, putDecimal, putDigits, putDigitsAndCapitals, putHex4 } from '../src/frame/writer.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const written = (out: FrameWriter) => text(out.bytes.subarray(out.start, out.end));
+
+/** Writes `ascii` the way `encode` writes a run: reserve, store, move `end`. */
+function write(out: FrameWriter, ascii: string): void {
+  out.reserve(ascii.length);
+  out.end = putAscii(out.bytes, out.end, ascii);
+}
 
 /** A writer whose block has exactly `room` bytes left after `begin`. */
 function writerWithRoom(room: number): FrameWriter {
   const out = new FrameWriter();
   out.begin();
-  out.ascii('x'.repeat(BLOCK_SIZE - room));
+  write(out, 'x'.repeat(BLOCK_SIZE - room));
   out.finish();
   out.begin();
   return out;
@@ -22,10 +28,10 @@ describe('FrameWriter', () => {
   it('hands out each frame as a view of its own bytes, the next one after it', () => {
     const out = new FrameWriter();
     out.begin();
-    out.ascii('{first}');
+    write(out, '{first}');
     const first = out.finish();
     out.begin();
-    out.ascii('{second}');
+    write(out, '{second}');
     const second = out.finish();
     expect(text(first)).toBe('{first}');
     expect(text(second)).toBe('{second}');
@@ -36,9 +42,9 @@ describe('FrameWriter', () => {
   it('drops what an unfinished frame wrote', () => {
     const out = new FrameWriter();
     out.begin();
-    out.ascii('abandoned');
+    write(out, 'abandoned');
     out.begin();
-    out.ascii('{kept}');
+    write(out, '{kept}');
     const frame = out.finish();
     expect(text(frame)).toBe('{kept}');
     expect(frame.byteOffset).toBe(0);
@@ -46,10 +52,10 @@ describe('FrameWriter', () => {
 
   it('takes a new block when the last one is exactly full', () => {
     const out = writerWithRoom(4);
-    out.ascii('{ab}');
+    write(out, '{ab}');
     const last = out.finish();
     out.begin();
-    out.byte(0x7b);
+    write(out, '{');
     const next = out.finish();
     expect(text(last)).toBe('{ab}');
     expect(last.byteOffset).toBe(BLOCK_SIZE - 4);
@@ -58,48 +64,36 @@ describe('FrameWriter', () => {
     expect(text(next)).toBe('{');
   });
 
-  it.each([
-    ['byte', (out: FrameWriter) => out.byte(0x41), 'A'],
-    ['ascii', (out: FrameWriter) => out.ascii('ABC'), 'ABC'],
-    ['digits', (out: FrameWriter) => out.digits('123'), '123'],
-    ['digitsAndCapitals', (out: FrameWriter) => out.digitsAndCapitals('1A2'), '1A2'],
-    ['decimal', (out: FrameWriter) => out.decimal(999), '999'],
-    ['hex4', (out: FrameWriter) => out.hex4(0xbeef), 'BEEF'],
-  ])('moves the frame to a new block when %s does not fit, keeping what it wrote', (_, write, expected) => {
-    const out = writerWithRoom(2);
-    out.byte(0x7b);
-    out.byte(0x22);
+  it('moves the frame to a new block when the room reserved is not there, keeping what it wrote', () => {
+    const out = writerWithRoom(5);
+    write(out, '{"');
     const old = out.bytes;
-    write(out);
+    out.reserve(4);
     expect(out.bytes).not.toBe(old);
     expect(out.start).toBe(0);
-    expect(written(out)).toBe(`{"${expected}`);
+    expect(written(out)).toBe('{"');
+    write(out, 'ABCD');
+    expect(text(out.finish())).toBe('{"ABCD');
     expect(text(old.subarray(0, 4))).toBe('xxxx');
   });
 
-  it('writes up to the last byte of a block before moving', () => {
-    for (const [write, length] of [
-      [(out: FrameWriter) => out.ascii('ABC'), 3],
-      [(out: FrameWriter) => out.digits('123'), 3],
-      [(out: FrameWriter) => out.digitsAndCapitals('1A2'), 3],
-      [(out: FrameWriter) => out.hex4(0xbeef), 4],
-      [(out: FrameWriter) => out.decimal(999), 3],
-      [(out: FrameWriter) => out.byte(0x41), 1],
-    ] as const) {
-      const out = writerWithRoom(length);
-      const block = out.bytes;
-      write(out);
-      expect(out.bytes).toBe(block);
-      expect(out.end).toBe(BLOCK_SIZE);
-    }
+  it('stays in the block when the room reserved is exactly what is left', () => {
+    const out = writerWithRoom(5);
+    write(out, '{"');
+    const block = out.bytes;
+    out.reserve(3);
+    expect(out.bytes).toBe(block);
+    write(out, 'ABC');
+    expect(out.end).toBe(BLOCK_SIZE);
+    expect(text(out.finish())).toBe('{"ABC');
   });
 
-  it('grows to hold a write longer than a block, twice what it needs', () => {
+  it('grows to hold a run longer than a block, twice what it needs', () => {
     const out = new FrameWriter();
     out.begin();
     const long = 'A'.repeat(5 * BLOCK_SIZE + 3);
-    out.byte(0x7b);
-    out.ascii(long);
+    write(out, '{');
+    write(out, long);
     expect(out.bytes.length).toBe(2 * (long.length + 1));
     expect(written(out)).toBe(`{${long}`);
     expect(text(out.finish())).toBe(`{${long}`);
@@ -109,17 +103,17 @@ describe('FrameWriter', () => {
     const out = new FrameWriter(16);
     expect(out.bytes.length).toBe(16);
     out.begin();
-    out.ascii('0123456789');
+    write(out, '0123456789');
     out.finish();
     out.begin();
-    out.ascii('ABCDEFGHIJ');
+    write(out, 'ABCDEFGHIJ');
     expect(out.bytes.length).toBe(20);
     expect(text(out.finish())).toBe('ABCDEFGHIJ');
     out.begin();
-    out.ascii('0123456789');
+    write(out, '0123456789');
     out.finish();
     out.begin();
-    out.ascii('x');
+    write(out, 'x');
     expect(out.bytes.length).toBe(16);
     expect(text(out.finish())).toBe('x');
   });
@@ -127,42 +121,52 @@ describe('FrameWriter', () => {
   it('starts over in a new block when a frame handed out had its buffer transferred', () => {
     const out = new FrameWriter();
     out.begin();
-    out.ascii('{first}');
+    write(out, '{first}');
     const first = out.finish();
     structuredClone(first.buffer, { transfer: [first.buffer] });
     expect(first.length).toBe(0);
     out.begin();
-    out.ascii('{second}');
+    write(out, '{second}');
     const second = out.finish();
     expect(text(second)).toBe('{second}');
     expect(second.byteOffset).toBe(0);
   });
+});
 
-  it.each(['0123456789', ''])('writes the digits %j', (digits) => {
-    const out = new FrameWriter();
-    expect(out.digits(digits)).toBe(true);
-    expect(written(out)).toBe(digits);
+describe('the put functions', () => {
+  /** Runs `put` at byte 2 of a scratch array; returns the end it gave and the bytes it wrote. */
+  function at2(put: (bytes: Uint8Array, end: number) => number): { end: number; text: string } {
+    const bytes = new Uint8Array(64);
+    const end = put(bytes, 2);
+    return { end, text: end < 0 ? '' : text(bytes.subarray(2, end)) };
+  }
+
+  it.each(['', 'CH', 'BW', '\r\n'])('putAscii writes %j and returns where it ends', (ascii) => {
+    expect(at2((bytes, end) => putAscii(bytes, end, ascii))).toEqual({ end: 2 + ascii.length, text: ascii });
   });
 
-  it.each(['12/4', '12:4', '12a4', ' 1'])('refuses %j, which is not all digits', (digits) => {
-    expect(new FrameWriter().digits(digits)).toBe(false);
+  it.each(['0123456789', ''])('putDigits writes the digits %j', (digits) => {
+    expect(at2((bytes, end) => putDigits(bytes, end, digits))).toEqual({ end: 2 + digits.length, text: digits });
   });
 
-  it.each(['0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '09AZ', ''])('writes the digits and capitals %j', (id) => {
-    const out = new FrameWriter();
-    expect(out.digitsAndCapitals(id)).toBe(true);
-    expect(written(out)).toBe(id);
+  it.each(['12/4', '12:4', '12a4', ' 1'])('putDigits refuses %j, which is not all digits', (digits) => {
+    expect(putDigits(new Uint8Array(8), 0, digits)).toBe(-1);
   });
 
-  it.each(['12/4', '12:4', '12@4', '12[4', 'a', 'z', ' ', '-', 'É'])('refuses %j, which is not all digits and capitals', (id) => {
-    expect(new FrameWriter().digitsAndCapitals(`1${id}`)).toBe(false);
+  it.each(['0123456789', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '09AZ', ''])('putDigitsAndCapitals writes %j', (id) => {
+    expect(at2((bytes, end) => putDigitsAndCapitals(bytes, end, id))).toEqual({ end: 2 + id.length, text: id });
   });
 
-  it('writes slot numbers and CRCs', () => {
-    const out = new FrameWriter();
-    for (const slot of [1, 9, 10, 99, 100, 999]) out.decimal(slot);
-    out.hex4(0x0000);
-    out.hex4(0xa1f9);
-    expect(written(out)).toBe('1910991009990000A1F9');
+  it.each(['12/4', '12:4', '12@4', '12[4', 'a', 'z', ' ', '-', 'É'])('putDigitsAndCapitals refuses %j, which is not all digits and capitals', (id) => {
+    expect(putDigitsAndCapitals(new Uint8Array(8), 0, `1${id}`)).toBe(-1);
+  });
+
+  it.each([0, 1, 9, 10, 42, 99, 100, 305, 999])('putDecimal writes %i in decimal, without leading zeros', (value) => {
+    expect(at2((bytes, end) => putDecimal(bytes, end, value))).toEqual({ end: 2 + String(value).length, text: String(value) });
+  });
+
+  it.each([0x0000, 0x0123, 0x4567, 0x89ab, 0xcdef, 0xa1f9, 0xffff])('putHex4 writes %i as four uppercase hex digits', (value) => {
+    const hex = value.toString(16).toUpperCase().padStart(4, '0');
+    expect(at2((bytes, end) => putHex4(bytes, end, value))).toEqual({ end: 6, text: hex });
   });
 });

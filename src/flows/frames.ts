@@ -10,7 +10,7 @@
 import { hex4, toBytes } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { DeviationCode } from '../errors.js';
-import { codecByType, type Message } from '../messages/index.js';
+import { codecOfType, type Message } from '../messages/index.js';
 
 /**
  * A broken frame {@link StationSimulator.malformedFrame} can produce, and what a
@@ -74,7 +74,7 @@ function frameText(imei: string, command: string, data: string, dialect: Resolve
  */
 export function writeDeviantFrame(message: Message, dialect: ResolvedDialect, deviations: ReadonlySet<DeviationCode>): Uint8Array {
   // The lookup by type guarantees the codec matches the message.
-  const codec = codecByType.get(message.type)!;
+  const codec = codecOfType(message.type)!;
   const data = withDataDeviations(message, codec.encode(message as never, dialect.slotCount), deviations);
   return toBytes(frameText(message.imei, codec.command, data, dialect, deviations));
 }

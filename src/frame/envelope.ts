@@ -22,7 +22,7 @@ import { byteString, describeByte, hex4, spells } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { CrcError, DeviationCode, FrameError } from '../errors.js';
 import type { DeviationLog } from './deviations.js';
-import type { FrameWriter } from './writer.js';
+import { putAscii, putHex4, type FrameWriter } from './writer.js';
 
 const LEFT_BRACE = 0x7b;
 const RIGHT_BRACE = 0x7d;
@@ -186,9 +186,13 @@ export function readEnvelope(
  * start of the frame (the writer may move the frame while it grows).
  */
 export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
-  out.byte(LEFT_BRACE);
-  if (dialect.quotes) out.byte(QUOTE);
-  return out.end - out.start;
+  out.reserve(2);
+  const bytes = out.bytes;
+  let end = out.end;
+  bytes[end++] = LEFT_BRACE;
+  if (dialect.quotes) bytes[end++] = QUOTE;
+  out.end = end;
+  return end - out.start;
 }
 
 /**
@@ -196,17 +200,19 @@ export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
  * the covered bytes, the quote, the brace and the line ending of `dialect`.
  */
 export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: ResolvedDialect): void {
-  const engine = dialect.engine;
+  const { engine, lineEnding } = dialect;
+  // ',' and four hex digits, '"', '}', the line ending.
+  out.reserve(7 + lineEnding.length);
+  const bytes = out.bytes;
+  let end = out.end;
   if (engine) {
-    out.byte(COMMA);
-    // Where the frame starts is read after the last write that could move it.
-    const frameStart = out.start;
-    const separator = out.end - 1;
-    const coveredStart = dialect.crcCoverage === 'frame' ? frameStart : frameStart + fieldsStart;
+    bytes[end++] = COMMA;
+    const separator = end - 1;
+    const coveredStart = dialect.crcCoverage === 'frame' ? out.start : out.start + fieldsStart;
     const coveredEnd = dialect.crcCoverage === 'fields' ? separator : separator + 1;
-    out.hex4(engine.compute(out.bytes, coveredStart, coveredEnd));
+    end = putHex4(bytes, end, engine.compute(bytes, coveredStart, coveredEnd));
   }
-  if (dialect.quotes) out.byte(QUOTE);
-  out.byte(RIGHT_BRACE);
-  out.ascii(dialect.lineEnding);
+  if (dialect.quotes) bytes[end++] = QUOTE;
+  bytes[end++] = RIGHT_BRACE;
+  out.end = putAscii(bytes, end, lineEnding);
 }

@@ -1,9 +1,15 @@
 /**
- * Where `encode` writes frames: straight into a shared block of memory, byte by byte,
- * each frame handed out as a view of its own bytes, the way Node hands out small
- * `Buffer`s. No string is built on the way from message to bytes, and no `ArrayBuffer`
- * is allocated per frame (only the view): a typed array longer than 64 bytes costs V8
- * an allocation outside its heap, several times the cost of writing the frame.
+ * Where `encode` writes frames: straight into a shared block of memory, each frame
+ * handed out as a view of its own bytes, the way Node hands out small `Buffer`s. No
+ * string is built on the way from message to bytes, and no `ArrayBuffer` is allocated
+ * per frame (only the view): a typed array longer than 64 bytes costs V8 an allocation
+ * outside its heap, several times the cost of writing the frame.
+ *
+ * Writing goes in runs: the caller reserves room for a run of bytes (the IMEI and the
+ * command word, a slot record, the CRC and what follows it), stores them through the
+ * `put*` functions and plain assignments at a local `end`, and hands `end` back to the
+ * writer. A method call per byte, each reading and writing the writer's fields, costs
+ * more than the bytes it writes.
  *
  * @module
  * @internal
@@ -15,9 +21,9 @@ import { isIdByte } from '../fields/powerBankId.js';
 export const BLOCK_SIZE = 8192;
 
 /**
- * An ASCII writer over a block of memory. `bytes[start..end)` is the frame being
- * written; the bytes before `start` belong to frames already handed out, and are never
- * written again.
+ * The frame being written, in a block of memory. `bytes[start..end)` is the frame;
+ * the bytes before `start` belong to frames already handed out, and are never written
+ * again.
  */
 export class FrameWriter {
   bytes: Uint8Array;
@@ -50,6 +56,15 @@ export class FrameWriter {
   }
 
   /**
+   * Makes room for `count` more bytes at `end`; read `bytes` after calling it, since the
+   * frame may have moved. When the block has less room, the frame written so far moves
+   * to the start of a new block, at least twice its size.
+   */
+  reserve(count: number): void {
+    if (this.end + count > this.bytes.length) this.grow(count);
+  }
+
+  /**
    * Hands out the frame written since `begin`, as a view of the block; the next frame
    * starts after it.
    */
@@ -59,11 +74,7 @@ export class FrameWriter {
     return frame;
   }
 
-  /**
-   * Makes room for `count` more bytes, when the block has less: the frame written so far
-   * moves to the start of a new block, at least twice its size. Kept out of the writes,
-   * which only compare two numbers before calling it.
-   */
+  /** Kept out of `reserve`, which only compares two numbers before calling it. */
   private grow(count: number): void {
     const written = this.end - this.start;
     const block = new Uint8Array(Math.max(this.blockSize, 2 * (written + count)));
@@ -73,66 +84,58 @@ export class FrameWriter {
     this.start = 0;
     this.end = written;
   }
+}
 
-  byte(value: number): void {
-    if (this.end === this.bytes.length) this.grow(1);
-    this.bytes[this.end++] = value;
-  }
+/*
+ * The put functions write at `bytes[end..]`, which the caller reserved, and return
+ * where the next byte goes (or -1 when the text is not what they write).
+ */
 
-  /** Writes `text`, which the caller checked is ASCII, one byte per character. */
-  ascii(text: string): void {
-    if (this.end + text.length > this.bytes.length) this.grow(text.length);
-    const bytes = this.bytes;
-    let end = this.end;
-    for (let i = 0; i < text.length; i++) bytes[end++] = text.charCodeAt(i);
-    this.end = end;
-  }
+/** Writes `text`, which the caller checked is ASCII, one byte per character. */
+export function putAscii(bytes: Uint8Array, end: number, text: string): number {
+  for (let i = 0; i < text.length; i++) bytes[end++] = text.charCodeAt(i);
+  return end;
+}
 
-  /** Writes `text` if every character is an ASCII digit; otherwise returns false, with part of it written. */
-  digits(text: string): boolean {
-    if (this.end + text.length > this.bytes.length) this.grow(text.length);
-    const bytes = this.bytes;
-    let end = this.end;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 0x30 || code > 0x39) return false;
-      bytes[end++] = code;
-    }
-    this.end = end;
-    return true;
+/** Writes `text` if every character is an ASCII digit; otherwise returns -1, with part of it written. */
+export function putDigits(bytes: Uint8Array, end: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return -1;
+    bytes[end++] = code;
   }
+  return end;
+}
 
-  /**
-   * Writes `text` if every character is an ASCII digit or uppercase letter (a power-bank
-   * id); otherwise returns false, with part of it written.
-   */
-  digitsAndCapitals(text: string): boolean {
-    if (this.end + text.length > this.bytes.length) this.grow(text.length);
-    const bytes = this.bytes;
-    let end = this.end;
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (!isIdByte(code)) return false;
-      bytes[end++] = code;
-    }
-    this.end = end;
-    return true;
+/**
+ * Writes `text` if every character is an ASCII digit or uppercase letter (a power-bank
+ * id); otherwise returns -1, with part of it written.
+ */
+export function putDigitsAndCapitals(bytes: Uint8Array, end: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isIdByte(code)) return -1;
+    bytes[end++] = code;
   }
+  return end;
+}
 
-  /** Writes a non-negative integer below 1000 (a slot number) in decimal. */
-  decimal(value: number): void {
-    if (this.end + 3 > this.bytes.length) this.grow(3);
-    if (value >= 100) this.bytes[this.end++] = 0x30 + Math.floor(value / 100);
-    if (value >= 10) this.bytes[this.end++] = 0x30 + (Math.floor(value / 10) % 10);
-    this.bytes[this.end++] = 0x30 + (value % 10);
-  }
+/** Writes a non-negative integer below 1000 (a slot number) in decimal: up to three bytes. */
+export function putDecimal(bytes: Uint8Array, end: number, value: number): number {
+  if (value >= 100) bytes[end++] = 0x30 + Math.floor(value / 100);
+  if (value >= 10) bytes[end++] = 0x30 + (Math.floor(value / 10) % 10);
+  bytes[end++] = 0x30 + (value % 10);
+  return end;
+}
 
-  /** Writes `value` (0..0xFFFF) as four uppercase hex digits. */
-  hex4(value: number): void {
-    if (this.end + 4 > this.bytes.length) this.grow(4);
-    for (let shift = 12; shift >= 0; shift -= 4) {
-      const digit = (value >>> shift) & 0xf;
-      this.bytes[this.end++] = digit < 10 ? 0x30 + digit : 0x37 + digit;
-    }
-  }
+/** The sixteen uppercase hex digits, as bytes. */
+const HEX_DIGITS = new TextEncoder().encode('0123456789ABCDEF');
+
+/** Writes `value` (0..0xFFFF) as four uppercase hex digits. */
+export function putHex4(bytes: Uint8Array, end: number, value: number): number {
+  bytes[end] = HEX_DIGITS[value >>> 12]!;
+  bytes[end + 1] = HEX_DIGITS[(value >>> 8) & 0xf]!;
+  bytes[end + 2] = HEX_DIGITS[(value >>> 4) & 0xf]!;
+  bytes[end + 3] = HEX_DIGITS[value & 0xf]!;
+  return end + 4;
 }

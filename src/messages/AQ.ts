@@ -23,7 +23,7 @@ import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
-import type { FrameWriter } from '../frame/writer.js';
+import { putAscii, putDecimal, putDigitsAndCapitals, type FrameWriter } from '../frame/writer.js';
 import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
 import { checkPowerBankIdField, checkSlotField } from './grammar.js';
 
@@ -351,22 +351,29 @@ function refuseRecord(slots: readonly SlotStatusInit[], index: number, slotCount
 function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount: number, out: FrameWriter): void {
   const record = slots[index]!;
   const known = typeof record === 'object' && record !== null ? statusCodeFor(record.status) : undefined;
+  if (known === undefined) return refuseRecord(slots, index, slotCount);
+  // Each field is read once: what is checked is what is written.
+  const { slot, code, powerBankId } = record;
   const valid =
-    known !== undefined &&
-    isSlot(record.slot, slotCount) &&
+    isSlot(slot, slotCount) &&
     !isListedBefore(slots, index) &&
-    (record.code === undefined || record.code === known.code) &&
-    (record.powerBankId === undefined ? !known.needsId : hasPowerBankIdLength(record.powerBankId));
+    (code === undefined || code === known.code) &&
+    (powerBankId === undefined ? !known.needsId : hasPowerBankIdLength(powerBankId));
   if (!valid) return refuseRecord(slots, index, slotCount);
-  out.decimal(record.slot);
-  out.byte(DOT);
-  out.ascii(known.code);
-  if (record.powerBankId !== undefined) {
-    out.byte(DOT);
+  // The slot (up to three digits), '.', the code, '.' and the id, ';'.
+  out.reserve(8 + (powerBankId === undefined ? 0 : powerBankId.length));
+  const bytes = out.bytes;
+  let end = putDecimal(bytes, out.end, slot);
+  bytes[end++] = DOT;
+  end = putAscii(bytes, end, known.code);
+  if (powerBankId !== undefined) {
+    bytes[end++] = DOT;
     // The characters of the id are checked as they are written.
-    if (!out.digitsAndCapitals(record.powerBankId)) return refuseRecord(slots, index, slotCount);
+    end = putDigitsAndCapitals(bytes, end, powerBankId);
+    if (end < 0) return refuseRecord(slots, index, slotCount);
   }
-  out.byte(SEMICOLON);
+  bytes[end++] = SEMICOLON;
+  out.end = end;
 }
 
 /** @internal */

@@ -15,7 +15,7 @@ import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
-import type { FrameWriter } from '../frame/writer.js';
+import { putAscii, putDecimal, putDigitsAndCapitals, type FrameWriter } from '../frame/writer.js';
 import type { DataContext } from './codec.js';
 
 const DOT = 0x2e;
@@ -94,12 +94,18 @@ export function encodeSlotData(
   const { slot, powerBankId } = message;
   checkSlotField(slot, slotCount, 'slot');
   if (!hasPowerBankIdLength(powerBankId)) checkPowerBankIdField(powerBankId, 'powerBankId');
+  // The word and '.', the slot (up to three digits), '.', the id.
+  out.reserve(word.length + 5 + powerBankId.length);
+  const bytes = out.bytes;
+  let end = out.end;
   if (word !== '') {
-    out.ascii(word);
-    out.byte(DOT);
+    end = putAscii(bytes, end, word);
+    bytes[end++] = DOT;
   }
-  out.decimal(slot);
-  out.byte(DOT);
+  end = putDecimal(bytes, end, slot);
+  bytes[end++] = DOT;
   // The characters of the id are checked as they are written.
-  if (!out.digitsAndCapitals(powerBankId)) checkPowerBankIdField(powerBankId, 'powerBankId');
+  end = putDigitsAndCapitals(bytes, end, powerBankId);
+  if (end < 0) checkPowerBankIdField(powerBankId, 'powerBankId');
+  out.end = end;
 }

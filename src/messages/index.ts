@@ -133,8 +133,24 @@ export function codecOfWord(first: number, second: number): AnyCommandCodec | un
   return codecTable[(first - A) * LETTERS + (second - A)];
 }
 
-/** @internal The codec of a message type. */
-export const codecByType: ReadonlyMap<string, AnyCommandCodec> = new Map(
-  CODECS.flatMap((codec) => codec.types.map((type) => [type, codec] as const)),
-);
-
+/**
+ * @internal The codec of a message type, or `undefined` for anything else. A plain
+ * switch: `encode` looks a codec up for every frame, and comparing against the string
+ * constants is quicker than hashing into a `Map`. `messages.test.ts` checks it against
+ * every codec's `types`.
+ */
+export function codecOfType(type: unknown): AnyCommandCodec | undefined {
+  switch (type) {
+    case 'Heartbeat': return CH;
+    case 'StatusQuery': return CQ;
+    case 'StatusAnswer': return AQ;
+    case 'LendRequest': return CC;
+    case 'OwnershipQuery': return MQ;
+    case 'OwnershipAnswer': return RQ;
+    case 'LendSuccess': case 'ReturnSuccess': return MC;
+    case 'LendSuccessAck': case 'ReturnSuccessAck': return AM;
+    case 'LendFailure': case 'ReturnFailure': return MR;
+    case 'LendFailureAck': case 'ReturnFailureAck': return AR;
+    default: return undefined;
+  }
+}
