@@ -9,7 +9,8 @@
  * command word, a slot record, the CRC and what follows it), stores them through the
  * `put*` functions and plain assignments at a local `end`, and hands `end` back to the
  * writer. A method call per byte, each reading and writing the writer's fields, costs
- * more than the bytes it writes.
+ * more than the bytes it writes. The fields of a run are read from the message before
+ * its `reserve`, so no user code (a getter) runs between the two.
  *
  * @module
  * @internal
