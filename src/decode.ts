@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString, describeByte, indexOfByte, toBytes } from './bytes.js';
+import { byteString, describeByte, toBytes } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
@@ -91,8 +91,8 @@ function findStructuralByte(bytes: Uint8Array, start: number, end: number): numb
   return -1;
 }
 
-/** The end of the command word: the first `,` `.` or `;` in `bytes[start..end)`, or -1. */
-function findCommandEnd(bytes: Uint8Array, start: number, end: number): number {
+/** The first field separator, `,` `.` or `;`, in `bytes[start..end)`, or -1. */
+function findSeparator(bytes: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) {
     const byte = bytes[i];
     if (byte === COMMA || byte === DOT || byte === SEMICOLON) return i;
@@ -154,12 +154,20 @@ export class FrameDecoder implements DataContext {
     // is 15 digits, so the ',' after it is the first one and the search for it is done.
     const knownImeiEnd = start + IMEI_LENGTH;
     let imei = knownImeiEnd < end && bytes[knownImeiEnd] === COMMA ? this.imeis.find(bytes, start, knownImeiEnd) : undefined;
-    const imeiEnd = imei === undefined ? indexOfByte(bytes, COMMA, start, end) : knownImeiEnd;
+    const imeiEnd = imei === undefined ? findSeparator(bytes, start, end) : knownImeiEnd;
     if (imeiEnd < 0) {
       return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
     }
+    if (bytes[imeiEnd] !== COMMA) {
+      // '.' and ';' are deviations after the command word only (PROTOCOL.md section 7).
+      return this.fail(bytes, end, end, {
+        code: 'FRAME',
+        offset: imeiEnd,
+        message: `unexpected ${describeByte(bytes[imeiEnd])} at byte ${imeiEnd} in the IMEI field; the IMEI is followed by ','`,
+      });
+    }
     const commandStart = imeiEnd + 1;
-    const commandEnd = findCommandEnd(bytes, commandStart, end);
+    const commandEnd = findSeparator(bytes, commandStart, end);
     if (commandEnd < 0) {
       return this.fail(bytes, end, end, {
         code: 'FRAME',

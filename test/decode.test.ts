@@ -55,9 +55,20 @@ describe('IMEI', () => {
     expect(errorOf(decode(canonicalFrame(`${imei}7,CH,`), options))).toMatchObject({ code: 'IMEI', imei: `${imei}7` });
     expect(errorOf(decode(canonicalFrame(`${imei}.CH,`), options))).toStrictEqual({
       code: 'FRAME',
-      offset: 21,
-      message: "expected ',' after the command word at byte 21; the frame has no data field",
+      offset: 17,
+      message: "unexpected '.' at byte 17 in the IMEI field; the IMEI is followed by ','",
     });
+  });
+
+  // '.' and ';' stand for ',' as deviations only after the command word and before the CRC.
+  it.each([
+    ['a lend success', `${imei}.MC,BO.2.1234567890`, '.', 17],
+    ['a heartbeat', `${imei};CH,`, ';', 17],
+    ['a heartbeat, inside the IMEI', `8601234567.89014,CH,`, '.', 12],
+  ])('names the byte of a wrong separator after the IMEI of %s, alike in both modes', (_, fields, byte, offset) => {
+    const expected = { code: 'FRAME', offset, message: `unexpected '${byte}' at byte ${offset} in the IMEI field; the IMEI is followed by ','` };
+    expect(errorOf(decode(canonicalFrame(fields)))).toStrictEqual(expected);
+    expect(errorOf(decode(canonicalFrame(fields), { mode: 'strict' }))).toStrictEqual(expected);
   });
 
   it('checks the Luhn digit only when asked', () => {
