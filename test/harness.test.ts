@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { StationSimulator, type DeviationCode, type Message, type StationSimulatorOptions } from 'powerbank-codec';
+import { encode, StationSimulator, type DeviationCode, type Message, type StationSimulatorOptions } from 'powerbank-codec';
 import { runHarness, type HarnessResult } from '../examples/lib/harness.js';
 import { connectStation, type StationClient, type StationClientOptions } from '../examples/lib/station-client.js';
 
@@ -180,6 +180,28 @@ describe.concurrent('the conformance harness', () => {
     ]);
   });
 
+  it('says a status answer came but did not decode, and does not guess an empty slot without one', async () => {
+    const fourSlots = encode(
+      { type: 'StatusAnswer', imei, slots: [{ slot: 4, status: 'full', code: 'FU', powerBankId: '4444' }] },
+      { dialect: { slotCount: 4 } },
+    );
+    const { result } = await harness({
+      transform: (message) => (message.type === 'StatusAnswer' ? undefined : message),
+      after: (received) => (received.type === 'StatusQuery' ? [fourSlots] : []),
+    });
+    // Where in the stream the frames lie depends on how many heartbeats came before them.
+    const failed = Object.fromEntries(Object.entries(failures(result)).map(([step, problems]) => [step, problems.map((problem) => problem.replace(/^frame at byte \d+/, 'frame at byte N'))]));
+    const refused =
+      'frame at byte N {"860123456789014,AQ,4.FU.4444;,6A11"}: DATA error — expected: a frame that decodes; received: AQ data: slot 4 at byte 21 is outside 1..3';
+    const timeout = 'status: no answer within 1.5 s — expected: the station answers CQ with AQ; received: nothing that decoded (a frame that did not: see their decodeError)';
+    expect(failed[2]).toEqual([refused, timeout]);
+    expect(failed[3]).toEqual([
+      'expected the status answer to list a power bank to lend (FU, NF or EM); received no status answer. Put a charged power bank in and run again',
+    ]);
+    // Not "slot 1 is empty; received MC.BO": without a status answer, no slot is known to be empty.
+    expect(failed[4]).toEqual(['not run: no status answer decoded, so the harness cannot tell which slot is empty', refused, timeout]);
+  });
+
   it('names a report after a rejected return, and does not acknowledge it', async () => {
     const { result, output } = await harness({
       after: (received) => (received.type === 'OwnershipAnswer' && !received.belongs ? [{ ...received, type: 'ReturnSuccess' }] : []),
@@ -216,7 +238,7 @@ describe.concurrent('the conformance harness', () => {
       '11 bytes at byte N: discarded, noise — expected: complete frames, nothing between them but line endings; received: "+CSQ: 23,99"',
       '2 bytes at byte N: discarded, noise — expected: complete frames, nothing between them but line endings; received: "OK"',
       'frame at byte N {"860123456789014,CH,,3FCF"}: CRC error — expected: a frame that decodes; received: CRC 3FCF at byte 22 does not match 3FCE, the CRC-16/MODBUS of bytes 2..20',
-      'lend: no answer within 1.5 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing',
+      'lend: no answer within 1.5 s — expected: the station answers CC (slot 1, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing that decoded (a frame that did not: see their decodeError)',
     ]);
   });
 

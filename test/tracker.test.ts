@@ -248,6 +248,21 @@ describe('ConversationTracker: violations', () => {
     expect(violationsOf(tracker.observe('device', { type: 'LendSuccess', ...bank }, 5_001))).toMatchObject([{ violation: 'unexpected' }]);
   });
 
+  it('timeout: says how many frames came meanwhile that did not decode, counting only those since the step began', () => {
+    const tracker = new ConversationTracker({ answerTimeout: 1_000 });
+    const decoder = createDecoder();
+    const badCrc = ascii('{"860123456789014,MC,BO.2.1234567890,88DE"}\r\n');
+    const observeBadFrame = (now: number) => decoder.push(badCrc).forEach((item) => tracker.observeItem('device', item, now));
+    observeBadFrame(0);
+    tracker.observe('server', { type: 'LendRequest', ...bank }, 100);
+    observeBadFrame(200);
+    expect(tracker.tick(1_101)).toMatchObject([{ violation: 'timeout', received: 'nothing that decoded (a frame that did not: see their decodeError)' }]);
+    tracker.observe('server', { type: 'LendRequest', ...bank }, 2_000);
+    observeBadFrame(2_100);
+    observeBadFrame(2_200);
+    expect(tracker.tick(3_001)).toMatchObject([{ violation: 'timeout', received: 'nothing that decoded (2 frames that did not: see their decodeError)' }]);
+  });
+
   it('timeout: each step has its own deadline, the server\'s acks included', () => {
     const tracker = new ConversationTracker({ answerTimeout: 1_000 });
     const events = [

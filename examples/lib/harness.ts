@@ -107,6 +107,8 @@ class Session {
   private readonly dialect: { readonly slotCount: number };
   private readonly waiters = new Set<{ accept: (message: Message) => boolean; resolve: (message: Message | undefined) => void }>();
   private firstFrame: ((imei: string | undefined) => void) | undefined;
+  /** Frames that did not decode (not even leniently, or with another CRC), so far. */
+  private undecodedFrames = 0;
   private readonly ticker: NodeJS.Timeout;
 
   constructor(
@@ -163,6 +165,7 @@ class Session {
     }
     const timeouts = () => this.current.violations.filter((violation) => violation.violation === 'timeout').length;
     const before = timeouts();
+    const undecodedBefore = this.undecodedFrames;
     const message = await new Promise<Message | undefined>((resolve) => {
       const waiter = {
         accept,
@@ -177,7 +180,9 @@ class Session {
     });
     if (message === undefined && !this.closed) {
       this.record(this.tracker.tick(this.now()));
-      if (timeouts() === before) this.current.problems.push(`expected ${what} within ${seconds(this.options.timeout)}; received nothing${hint}`);
+      const undecoded = this.undecodedFrames - undecodedBefore;
+      const received = undecoded === 0 ? 'nothing' : `nothing that decoded (${undecoded === 1 ? 'a frame that did not' : `${undecoded} frames that did not`})`;
+      if (timeouts() === before) this.current.problems.push(`expected ${what} within ${seconds(this.options.timeout)}; received ${received}${hint}`);
     }
     if (message === undefined && this.closed) this.current.problems.push(`expected ${what}; the station disconnected`);
     return message;
@@ -242,6 +247,7 @@ class Session {
       this.firstFrame?.(imei);
     }
     this.record(events, message?.type === 'Heartbeat');
+    if (item.kind === 'error' && message === undefined) this.undecodedFrames++;
     if (message === undefined) return;
     if (message.type === 'Heartbeat') this.heartbeats.push(now);
     if (message.type === 'StatusAnswer') this.lastStatus = message;
@@ -429,14 +435,18 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       station.send({ type: 'StatusQuery', imei: station.imei! });
       const fresh = await station.expect((message) => message.type === 'StatusAnswer', 'AQ (the status answer)');
       const status = fresh?.type === 'StatusAnswer' ? fresh : station.lastStatus;
-      const listed = new Set(status?.slots.map((record) => record.slot) ?? []);
+      if (status === undefined) {
+        record.problems.push('not run: no status answer decoded, so the harness cannot tell which slot is empty');
+        return;
+      }
+      const listed = new Set(status.slots.map((record) => record.slot));
       let slot: number | undefined;
       for (let candidate = 1; candidate <= slotCount && slot === undefined; candidate++) if (!listed.has(candidate)) slot = candidate;
       if (slot === undefined) {
-        record.problems.push(`expected an empty slot to ask for; received a status answer listing every slot (${status === undefined ? 'none' : describeMessage(status)}). Leave one slot empty and run again`);
+        record.problems.push(`expected an empty slot to ask for; received a status answer listing every slot (${describeMessage(status)}). Leave one slot empty and run again`);
         return;
       }
-      const ids = new Set(status?.slots.map((record) => record.powerBankId) ?? []);
+      const ids = new Set(status.slots.map((record) => record.powerBankId));
       const powerBankId = [lent?.powerBankId, '1234567890', 'NOTHERE1'].find((id) => id !== undefined && !ids.has(id))!;
       station.send({ type: 'LendRequest', imei: station.imei!, slot, powerBankId });
       const answer = await station.expect((message) => REPORTS.has(message.type), 'MR.BF (lend failed)');

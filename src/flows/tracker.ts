@@ -140,7 +140,10 @@ export interface Violation {
   readonly imei: string | undefined;
   /** The step, field value or form that was expected, in words. */
   readonly expected: string;
-  /** What came instead, in words (`nothing` for a timeout or a heartbeat gap). */
+  /**
+   * What came instead, in words: `nothing` for a heartbeat gap, and for a timeout unless
+   * frames that did not decode came while it waited (then it says how many).
+   */
   readonly received: string;
   /** The message received, when there was one. */
   readonly message?: Message;
@@ -236,6 +239,8 @@ interface Flow {
   last: Message;
   readonly startedAt: number;
   waitingSince: number;
+  /** How many frames had failed to decode when the flow began to wait. */
+  undecodedBefore: number;
 }
 
 /** The canonical form each deviation departs from, in words. */
@@ -314,6 +319,8 @@ export class ConversationTracker {
   private gapReported = false;
   /** The flow of the last frame seen, to which a line-ending report belongs. */
   private lastFrameFlow: FlowName | undefined;
+  /** Frames that did not decode, so far: a timeout says whether any came while it waited. */
+  private undecodedFrames = 0;
   /** Where the last frame from each side ended in its stream, to notice a missing line ending. */
   private readonly frameEnds: { device?: number; server?: number } = {};
 
@@ -419,6 +426,7 @@ export class ConversationTracker {
           refusal = lenient.error;
         }
         this.lastFrameFlow = flow;
+        this.undecodedFrames++;
         events.push(
           this.violation('decodeError', flow, now, {
             subject: `frame at byte ${offset} ${showBytes(frame)}`,
@@ -488,12 +496,13 @@ export class ConversationTracker {
       this.flows.splice(index, 1);
       const step = STEPS[flow.step];
       const expected = step.expected(flow.last);
+      const undecoded = this.undecodedFrames - flow.undecodedBefore;
       events.push(
         this.violation('timeout', step.flow, flow.waitingSince + this.answerTimeout, {
           subject: step.flow,
           problem: `no answer within ${seconds(this.answerTimeout)}`,
           expected,
-          received: 'nothing',
+          received: undecoded === 0 ? 'nothing' : `nothing that decoded (${undecoded === 1 ? 'a frame that did not' : `${undecoded} frames that did not`}: see their decodeError)`,
         }),
       );
     }
@@ -596,7 +605,7 @@ export class ConversationTracker {
     const flow = STEPS[step].flow;
     const busy = 'slot' in message ? this.flows.find((open) => STEPS[open.step].flow === flow && 'slot' in open.last && open.last.slot === message.slot) : undefined;
     if (busy === undefined) {
-      this.flows.push({ step, last: message, startedAt: now, waitingSince: now });
+      this.flows.push({ step, last: message, startedAt: now, waitingSince: now, undecodedBefore: this.undecodedFrames });
       return;
     }
     const expected = STEPS[busy.step].expected(busy.last);
@@ -680,6 +689,7 @@ export class ConversationTracker {
       flow.step = next.step;
       flow.last = message;
       flow.waitingSince = now;
+      flow.undecodedBefore = this.undecodedFrames;
       return;
     }
     this.flows.splice(this.flows.indexOf(flow), 1);
