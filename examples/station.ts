@@ -14,7 +14,7 @@
  * MISSING_SEMICOLON, UNKNOWN_STATUS.
  */
 import { parseArgs } from 'node:util';
-import { decode, describeMessage, StationSimulator, type DeviationCode } from 'powerbank-codec';
+import { decode, describeMessage, isProtocolError, StationSimulator, type DeviationCode } from 'powerbank-codec';
 import { connectStation } from './lib/station-client.js';
 import { dim, printable, withoutLineEnding } from './lib/terminal.js';
 
@@ -35,16 +35,27 @@ const { values } = parseArgs({
   },
 });
 
-const station = new StationSimulator({
-  imei: values.imei,
-  seed: Number(values.seed),
-  dialect: { slotCount: Number(values.slots) },
-  heartbeatInterval: Number(values.heartbeat) * 1000,
-  faultySlots: values.faulty.map(Number),
-  lendFailureRate: Number(values['lend-failure-rate']),
-  returnFailureRate: Number(values['return-failure-rate']),
-  deviations: values.deviation as DeviationCode[],
-});
+const station = createStation();
+
+/** The simulator the options describe; a usage error (exit 2) for an invalid one. */
+function createStation(): StationSimulator {
+  try {
+    return new StationSimulator({
+      imei: values.imei,
+      seed: Number(values.seed),
+      dialect: { slotCount: Number(values.slots) },
+      heartbeatInterval: Number(values.heartbeat) * 1000,
+      faultySlots: values.faulty.map(Number),
+      lendFailureRate: Number(values['lend-failure-rate']),
+      returnFailureRate: Number(values['return-failure-rate']),
+      deviations: values.deviation as DeviationCode[],
+    });
+  } catch (error) {
+    if (!isProtocolError(error)) throw error;
+    console.error(`station: ${error.message}`);
+    process.exit(2);
+  }
+}
 
 const time = () => new Date().toISOString().slice(11, 23);
 const client = await connectStation(station, {

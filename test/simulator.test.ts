@@ -62,6 +62,9 @@ describe('StationSimulator: the station', () => {
       [{ imei, heartbeatInterval: 0 }, 'OPTIONS', 'heartbeatInterval'],
       [{ imei, answerTimeout: -1 }, 'OPTIONS', 'answerTimeout'],
       [{ imei, dialect: { slotCount: 0 } }, 'OPTIONS', 'dialect.slotCount'],
+      [{ imei, deviations: ['BOGUS' as DeviationCode] }, 'OPTIONS', 'deviations'],
+      [{ imei, deviations: ['LINE_ENDING', 'lowercase_crc' as DeviationCode] }, 'OPTIONS', 'deviations'],
+      [{ imei, deviations: 'QUOTES' as unknown as DeviationCode[] }, 'OPTIONS', 'deviations'],
     ];
     for (const [options, code, field] of cases) expect(protocolError(() => new StationSimulator(options))?.slice(0, 2)).toEqual([code, field]);
     expect(protocolError(() => new StationSimulator(null as unknown as StationSimulatorOptions))?.[0]).toBe('IMEI');
@@ -180,6 +183,49 @@ describe('StationSimulator: the station', () => {
     }
     return { lends, returns };
   }
+
+  it('refuses a deviation code it does not know, in the options and per call, rather than write nothing', () => {
+    const codes = 'QUOTES, LINE_ENDING, SEPARATOR, LOWERCASE_CRC, MISSING_SEMICOLON, UNKNOWN_STATUS';
+    expect(protocolError(() => new StationSimulator({ imei, deviations: ['LINE_ENDING', 'lowercase_crc' as DeviationCode] }))?.[2]).toBe(
+      `deviations[1] is "lowercase_crc", not a deviation code (${codes})`,
+    );
+    expect(protocolError(() => new StationSimulator({ imei, deviations: 'QUOTES' as unknown as DeviationCode[] }))?.[2]).toBe(
+      `deviations must be an array of deviation codes (${codes}); got "QUOTES"`,
+    );
+    const station = new StationSimulator({ imei });
+    expect(protocolError(() => station.encode({ type: 'Heartbeat', imei }, ['NOPE' as DeviationCode]))?.slice(0, 2)).toEqual(['OPTIONS', 'deviations']);
+    expect(text(station.encode({ type: 'Heartbeat', imei }, ['LOWERCASE_CRC']))).toBe('{"860123456789014,CH,,3fce"}\r\n');
+  });
+
+  it('runs the firmware guide\'s example as its comments say: seed 1 lends, seed 7 draws the 10% lend failure', () => {
+    const run = (seed: number) => {
+      const station = new StationSimulator({
+        imei,
+        banks: [{ slot: 1, powerBankId: '1234567890' }, { slot: 2, powerBankId: '123456789012', charge: 'notFull' }],
+        faultySlots: [3],
+        lendFailureRate: 0.1,
+        returnFailureRate: 0,
+        heartbeatInterval: 60_000,
+        seed,
+      });
+      const types = (messages: readonly { type: string }[]) => messages.map((message) => message.type);
+      return {
+        station,
+        types: [
+          types(station.tick(0)),
+          types(station.receive({ type: 'StatusQuery', imei }, 10)),
+          types(station.receive({ type: 'LendRequest', imei, slot: 1, powerBankId: '1234567890' }, 20)),
+        ],
+      };
+    };
+    const lent = run(1);
+    expect(lent.types).toEqual([['Heartbeat'], ['StatusAnswer'], ['LendSuccess']]);
+    expect(lent.station.insert(1, '1234567890', 30).map((message) => message.type)).toEqual(['OwnershipQuery']);
+    expect(lent.station.receive({ type: 'OwnershipAnswer', imei, belongs: true, slot: 1, powerBankId: '1234567890' }, 40).map((message) => message.type)).toEqual(['ReturnSuccess']);
+    const refused = run(7);
+    expect(refused.types[2]).toEqual(['LendFailure']);
+    expect(protocolError(() => refused.station.insert(1, '1234567890', 30))?.[0]).toBe('SLOT');
+  });
 
   it('injects failures at the given rates, deterministically', () => {
     fc.assert(

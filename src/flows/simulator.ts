@@ -139,6 +139,28 @@ function checkRate(value: number | undefined, field: string): number {
   return value;
 }
 
+/** Every deviation code: a `DeviationCode` missing here does not compile. */
+const DEVIATION_CODES: { readonly [D in DeviationCode]: true } = {
+  QUOTES: true,
+  LINE_ENDING: true,
+  SEPARATOR: true,
+  LOWERCASE_CRC: true,
+  MISSING_SEMICOLON: true,
+  UNKNOWN_STATUS: true,
+};
+
+/** The deviations to write, checked: a misspelt code would otherwise silently write nothing. */
+function checkDeviations(value: readonly DeviationCode[] | undefined, field: string): ReadonlySet<DeviationCode> {
+  if (value === undefined) return new Set();
+  const codes = Object.keys(DEVIATION_CODES).join(', ');
+  if (!Array.isArray(value)) throw new ProtocolError('OPTIONS', field, `${field} must be an array of deviation codes (${codes}); got ${JSON.stringify(value)}`);
+  const unknown = value.findIndex((code: unknown) => typeof code !== 'string' || !Object.hasOwn(DEVIATION_CODES, code));
+  if (unknown >= 0) {
+    throw new ProtocolError('OPTIONS', field, `${field}[${unknown}] is ${JSON.stringify(value[unknown])}, not a deviation code (${codes})`);
+  }
+  return new Set(value);
+}
+
 function checkDuration(value: number | undefined, fallback: number, field: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0)) {
@@ -186,7 +208,7 @@ export class StationSimulator {
   private readonly answerTimeout: number;
   private nextHeartbeat = -Infinity;
 
-  /** Throws a `ProtocolError` for an invalid IMEI, bank, slot or option. */
+  /** Throws a `ProtocolError` for an invalid IMEI, bank, slot or option (an unknown deviation code included). */
   constructor(options: StationSimulatorOptions) {
     if (typeof options !== 'object' || options === null || !isImeiString(options.imei)) {
       throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(options?.imei)}`);
@@ -194,7 +216,7 @@ export class StationSimulator {
     this.imei = options.imei;
     this.dialect = resolveDialect(options.dialect);
     this.slotCount = this.dialect.slotCount;
-    this.deviations = new Set(options.deviations ?? []);
+    this.deviations = checkDeviations(options.deviations, 'deviations');
     this.random = new SeededRandom(options.seed ?? 1);
     this.lendFailureRate = checkRate(options.lendFailureRate, 'lendFailureRate');
     this.returnFailureRate = checkRate(options.returnFailureRate, 'returnFailureRate');
@@ -357,7 +379,7 @@ export class StationSimulator {
    * ```
    */
   encode(message: Message, deviations?: readonly DeviationCode[]): Uint8Array {
-    return writeDeviantFrame(message, this.dialect, deviations === undefined ? this.deviations : new Set(deviations));
+    return writeDeviantFrame(message, this.dialect, deviations === undefined ? this.deviations : checkDeviations(deviations, 'deviations'));
   }
 
   /**
