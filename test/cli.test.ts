@@ -397,6 +397,11 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
   const USAGE_ERRORS: ReadonlyArray<readonly [args: readonly string[], message: string | RegExp, stdin?: string]> = [
     [[], 'no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
     [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [['decode', '--quotes', '--quotes'], '--quotes is given twice; give it once (see: powerbank-codec decode --help)'],
+    [['encode', 'LendRequest', '--imei', imei(), '--imei', imei(), '--slot', '1', '--id', 'A'], '--imei is given twice; give it once (see: powerbank-codec encode --help)'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU.A', '--status', '1.ER'], 'cannot encode: slot 1 is listed twice'],
+    [['encode', 'StatusAnswer', '--imei', imei(), '--status', '4.FU.A'], 'cannot encode: slots[0].slot must be an integer from 1 to 3; got 4 (a station with more slots: --slots N)'],
     [['decode', '--bogus'], "unknown option --bogus (a value that starts with '-' goes after '--') (see: powerbank-codec decode --help)"],
     [['decode', '--crc'], "Option '--crc <value>' argument missing (see: powerbank-codec decode --help)"],
     [['decode', '--json=yes'], /^Option '--json' does not take an argument/],

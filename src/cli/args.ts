@@ -41,11 +41,18 @@ export function parseCommandLine(
   options: OptionTable,
   maxPositionals: number,
 ): { values: OptionValues; positionals: string[] } {
-  let parsed: { values: OptionValues; positionals: string[] };
+  let parsed: { values: OptionValues; positionals: string[]; tokens: Array<{ kind: string; name?: string }> };
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true, tokens: true }) as typeof parsed;
   } catch (error) {
     throw new UsageError(`${describeParseError(error)} (see: powerbank-codec ${command} --help)`);
+  }
+  // parseArgs keeps the last of a repeated option: a second --imei would silently win.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || token.name === undefined || options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice; give it once (see: powerbank-codec ${command} --help)`);
+    seen.add(token.name);
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).map((text) => JSON.stringify(text)).join(' ');

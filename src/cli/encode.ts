@@ -5,6 +5,7 @@
  */
 
 import {
+  canonicalDialect,
   encode,
   isProtocolError,
   messageTypes,
@@ -152,13 +153,20 @@ function messageFromFlags(type: MessageType, values: OptionValues): MessageInit 
   return { type, imei, slot, powerBankId } as MessageInit;
 }
 
+/** The slot numbers a message names (those that are numbers). */
+function slotsOf(message: MessageInit): number[] {
+  const fields = message as { slot?: unknown; slots?: unknown };
+  const named = Array.isArray(fields.slots) ? fields.slots.map((record: { slot?: unknown } | null) => record?.slot) : [fields.slot];
+  return named.filter((slot): slot is number => typeof slot === 'number');
+}
+
 /** Encodes, turning an invalid message into a one-line usage error. */
 function encodeMessage(message: MessageInit, dialect: Partial<Dialect>, where: string): Uint8Array {
   try {
     return encode(message, { dialect });
   } catch (error) {
     if (!isProtocolError(error)) throw error;
-    const hint = error.code === 'SLOT' && dialect.slotCount === undefined ? ' (a station with more slots: --slots N)' : '';
+    const hint = error.code === 'SLOT' && dialect.slotCount === undefined && slotsOf(message).some((slot) => slot > canonicalDialect.slotCount) ? ' (a station with more slots: --slots N)' : '';
     throw new UsageError(`${where}cannot encode: ${error.message}${hint}`);
   }
 }

@@ -49,10 +49,17 @@ function version(): string {
   }
 }
 
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command "${name}"; one of decode, encode, detect, crc (see: powerbank-codec --help)`);
+}
+
 async function main(args: readonly string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === '-h' || name === '--help' || name === 'help') {
     const command = COMMANDS.find((candidate) => candidate.name === rest[0]);
+    if (rest[0] !== undefined && command === undefined) {
+      throw unknownCommand(rest[0]);
+    }
     process.stdout.write(`${command?.help ?? overview}\n`);
     return 0;
   }
@@ -62,7 +69,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   if (name === undefined) throw new UsageError('no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)');
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command === undefined) throw new UsageError(`unknown command "${name}"; one of decode, encode, detect, crc (see: powerbank-codec --help)`);
+  if (command === undefined) throw unknownCommand(name);
   return command.run(rest);
 }
 
