@@ -20,6 +20,33 @@ export function toBytes(input: Uint8Array | string): Uint8Array {
   return bytes;
 }
 
+const objectTag = Object.prototype.toString;
+
+/**
+ * The bytes `input` holds, or `undefined` when it holds none: a `Uint8Array` as it is, a
+ * string as UTF-8, and what a caller in plain JavaScript may hand over instead (another
+ * typed array or a `DataView`: its bytes; an `ArrayBuffer`), from any realm (a `vm`
+ * context, an iframe), where `instanceof Uint8Array` is false.
+ */
+export function bytesOf(input: unknown): Uint8Array | undefined {
+  if (input instanceof Uint8Array || typeof input === 'string') return toBytes(input);
+  const tag = objectTag.call(input);
+  if (!ArrayBuffer.isView(input) && tag !== '[object ArrayBuffer]' && tag !== '[object SharedArrayBuffer]') return undefined;
+  try {
+    return ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input as ArrayBufferLike);
+  } catch {
+    // A view of a detached buffer, or of a resizable one shrunk below it: no bytes left.
+    return new Uint8Array(0);
+  }
+}
+
+/** What a value is, in a word or two, for a message that says it is not what was expected. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return typeof value;
+}
+
 /**
  * `bytes[start..end)` as a string, one character per byte (Latin-1). Eight bytes per
  * `String.fromCharCode` call: a 15-digit IMEI takes 2 calls and 7 appends instead of 15

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString, describeByte, toBytes } from './bytes.js';
+import { byteString, bytesOf, describeByte, describeValue } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
@@ -70,12 +70,6 @@ const MAX_ID_CACHE_SIZE = 64;
 const COMMA = 0x2c;
 const DOT = 0x2e;
 const SEMICOLON = 0x3b;
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
-  return typeof value;
-}
 
 /** Shows at most 40 bytes of a field in an error message. */
 function excerpt(bytes: Uint8Array, start: number, end: number): string {
@@ -310,7 +304,9 @@ export function frameDecoderFor(options: DecodeOptions | undefined): FrameDecode
  * `FRAME`, `CRC`, `IMEI`, `COMMAND`, `DATA`, `DIRECTION`) and `error.message` names the
  * field and its byte position.
  *
- * The frame may come with or without its line ending. A string is taken as UTF-8.
+ * The frame may come with or without its line ending. A string is taken as UTF-8; from
+ * plain JavaScript, another typed array, a `DataView` or an `ArrayBuffer` is read as its
+ * bytes, and a `Uint8Array` from another realm (a `vm` context, an iframe) as well.
  * Only invalid *options* throw (a `ProtocolError` with code `OPTIONS`).
  *
  * @example
@@ -328,8 +324,9 @@ export function frameDecoderFor(options: DecodeOptions | undefined): FrameDecode
  */
 export function decode(frame: Uint8Array | string, options?: DecodeOptions): DecodeResult {
   const decoder = frameDecoderFor(options);
-  if (typeof frame !== 'string' && !(frame instanceof Uint8Array)) {
+  const bytes = bytesOf(frame);
+  if (bytes === undefined) {
     return { ok: false, error: { code: 'FRAME', offset: 0, message: `a frame is a Uint8Array or a string; got ${describeValue(frame)}` } };
   }
-  return decoder.decode(toBytes(frame));
+  return decoder.decode(bytes);
 }

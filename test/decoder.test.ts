@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -58,6 +59,39 @@ describe('createDecoder', () => {
     expect(decoder.push(HEARTBEAT.slice(0, 5))).toEqual([]);
     expect(decoder.bufferedLength).toBe(5);
     expect(decoder.push(HEARTBEAT.slice(5))).toMatchObject([{ kind: 'message' }]);
+  });
+
+  it('reads an ArrayBuffer, a DataView, other typed arrays and a Uint8Array of another realm as their bytes, whatever the chunking', () => {
+    const views: Array<(bytes: Uint8Array) => unknown> = [
+      (bytes) => bytes,
+      (bytes) => bytes.slice().buffer,
+      (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      (bytes) => runInNewContext('new Uint8Array(bytes)', { bytes: [...bytes] }),
+      // A Uint16Array over the same bytes: its length counts elements, not bytes.
+      (bytes) => (bytes.byteLength % 2 === 0 && bytes.byteOffset % 2 === 0 ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2) : bytes),
+    ];
+    fc.assert(
+      fc.property(fc.array(arbMessage(), { minLength: 1, maxLength: 4 }), fc.array(fc.nat({ max: 80 }), { maxLength: 6 }), fc.array(fc.nat({ max: views.length - 1 })), (messages, cuts, picks) => {
+        const stream = concat(messages.map((message) => encode(message)));
+        const points = [...new Set(cuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...points].map((start, index) => stream.slice(start, [...points, stream.length][index]));
+        const decoder = createDecoder();
+        const items = [...chunks.flatMap((chunk, index) => decoder.push(views[picks[index] ?? 0]!(chunk) as Uint8Array)), ...decoder.end()];
+        expect(items.map(({ kind, offset }) => ({ kind, offset }))).toEqual(decodeAll([stream]).map(({ kind, offset }) => ({ kind, offset })));
+        expect(messagesOf(items)).toEqual(messages);
+      }),
+    );
+  });
+
+  it('throws a TypeError for a chunk that holds no bytes, and carries on as if it had not been given', () => {
+    const decoder = createDecoder();
+    decoder.push(HEARTBEAT.slice(0, 5));
+    for (const chunk of [null, undefined, 42, [0x7b], { length: 3 }]) {
+      expect(() => decoder.push(chunk as unknown as Uint8Array)).toThrow(TypeError);
+    }
+    expect(() => decoder.push(null as unknown as Uint8Array)).toThrow('a chunk is a Uint8Array or a string; got null');
+    expect(decoder.bufferedLength).toBe(5);
+    expect(decoder.push(`${HEARTBEAT.slice(5)}\r\n${HEARTBEAT}`)).toMatchObject([{ kind: 'message', offset: 0 }, { kind: 'message', offset: 30 }]);
   });
 
   it('throws OPTIONS for invalid options, once, when created', () => {

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decode, type DecodeOptions, type DecodeResult, type DeviationCode } from 'powerbank-codec';
 import { bitwiseCrc16, canonicalFrame, referenceFrame } from './support/reference.js';
@@ -74,11 +75,28 @@ describe('envelope errors (FRAME)', () => {
   });
 
   it('refuses what is not bytes or a string, without throwing', () => {
-    for (const input of [undefined, null, 42, {}, [0x7b], new ArrayBuffer(4)]) {
+    for (const input of [undefined, null, 42, {}, [0x7b]]) {
       expect(errorOf(decode(input as unknown as string))).toMatchObject({ code: 'FRAME', offset: 0 });
     }
     expect(errorOf(decode(null as unknown as string)).message).toBe('a frame is a Uint8Array or a string; got null');
     expect(errorOf(decode([1] as unknown as string)).message).toBe('a frame is a Uint8Array or a string; got Array');
+  });
+
+  it('reads an ArrayBuffer, a DataView, another typed array and a Uint8Array of another realm as their bytes', () => {
+    const bytes = new TextEncoder().encode('{"860123456789014,CH,,3FCE"}\r\n');
+    const heartbeat = { ok: true, message: { type: 'Heartbeat', imei: '860123456789014' } };
+    for (const input of [bytes.buffer, new DataView(bytes.buffer), new Uint16Array(bytes.buffer), runInNewContext('new Uint8Array(bytes)', { bytes: [...bytes] })]) {
+      expect(decode(input as Uint8Array)).toMatchObject(heartbeat);
+    }
+    // Only the view's own bytes, not the rest of its buffer.
+    const padded = new Uint8Array([0x41, ...bytes, 0x42]);
+    expect(decode(new DataView(padded.buffer, 1, bytes.length) as unknown as Uint8Array)).toMatchObject(heartbeat);
+    // A detached buffer holds no bytes.
+    const detached = new ArrayBuffer(8);
+    const view = new DataView(detached);
+    structuredClone(detached, { transfer: [detached] });
+    expect(errorOf(decode(view as unknown as Uint8Array))).toMatchObject({ code: 'FRAME', offset: 0 });
+    expect(errorOf(decode(detached as unknown as Uint8Array))).toMatchObject({ code: 'FRAME', offset: 0 });
   });
 });
 

@@ -23,6 +23,19 @@ function readable(events: SplitterEvent[]) {
 
 const HEARTBEAT = '{"860123456789014,CH,,3FCE"}';
 
+describe('FrameSplitter chunks', () => {
+  it('reads an ArrayBuffer or any view as its bytes; throws a TypeError for anything else and carries on', () => {
+    const splitter = new FrameSplitter();
+    const frame = ascii('{"8601"}\r\n');
+    expect(readable(splitter.push(frame.slice().buffer as unknown as Uint8Array))).toEqual([{ kind: 'frame', offset: 0, length: 8, text: '{"8601"}' }]);
+    expect(readable(splitter.push(new DataView(frame.buffer, 0, 4) as unknown as Uint8Array))).toEqual([]);
+    for (const chunk of ['{"x"}', null, 7, [0x7b]]) expect(() => splitter.push(chunk as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => splitter.push('{' as unknown as Uint8Array)).toThrow('a chunk is a Uint8Array; got string');
+    expect(splitter.bufferedLength).toBe(4);
+    expect(readable(splitter.push(frame.subarray(4)))).toEqual([{ kind: 'frame', offset: 10, length: 8, text: '{"8601"}' }]);
+  });
+});
+
 describe('FrameSplitter events', () => {
   it('emits a frame as soon as its } arrives, before the line ending', () => {
     const splitter = new FrameSplitter();

@@ -9,7 +9,7 @@ import { toBytes } from '../bytes.js';
 import { FrameDecoder, type DecodeOptions } from '../decode.js';
 import type { DecodeError, Deviation } from '../errors.js';
 import type { Message } from '../messages/index.js';
-import { FrameSplitter, type DiscardedEvent, type LineEndingEvent, type SplitterEvent } from './splitter.js';
+import { chunkBytes, FrameSplitter, type DiscardedEvent, type LineEndingEvent, type SplitterEvent } from './splitter.js';
 
 /** A frame that decoded. `offset` and `length` place the frame in the stream. */
 export interface MessageItem {
@@ -96,7 +96,12 @@ export interface StreamDecoderOptions extends DecodeOptions {
  * ```
  */
 export interface StreamDecoder {
-  /** Feeds the next chunk (bytes, or a string taken as UTF-8); returns the items it completes. */
+  /**
+   * Feeds the next chunk (bytes, or a string taken as UTF-8); returns the items it
+   * completes. From plain JavaScript, another typed array, a `DataView` or an
+   * `ArrayBuffer` is read as its bytes; any other value throws a `TypeError` and leaves
+   * the decoder as it was.
+   */
   push(chunk: Uint8Array | string): DecoderItem[];
   /** Ends the stream; returns the items of whatever was left, and resets the decoder. */
   end(): DecoderItem[];
@@ -145,7 +150,7 @@ export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder
   }
 
   return {
-    push: (chunk) => decodeFrames(splitter.push(toBytes(chunk))),
+    push: (chunk) => decodeFrames(splitter.push(typeof chunk === 'string' ? toBytes(chunk) : chunkBytes(chunk, 'a chunk is a Uint8Array or a string'))),
     end: () => decodeFrames(splitter.end()),
     get bufferedLength() {
       return splitter.bufferedLength;

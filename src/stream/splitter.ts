@@ -11,7 +11,7 @@
  * @module
  */
 
-import { spells } from '../bytes.js';
+import { bytesOf, describeValue, spells } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { BraceFinder } from './braceFinder.js';
 
@@ -100,6 +100,13 @@ export interface FrameSplitterOptions {
   readonly maxFrameLength?: number;
   /** The line ending expected after `}` (default `'\r\n'`); others give `lineEnding` events. */
   readonly lineEnding?: '\r\n' | '\n' | '';
+}
+
+/** The bytes of a chunk, or a `TypeError` for a value that holds none. @internal */
+export function chunkBytes(chunk: unknown, what = 'a chunk is a Uint8Array'): Uint8Array {
+  const bytes = typeof chunk === 'string' ? undefined : bytesOf(chunk);
+  if (bytes === undefined) throw new TypeError(`${what}; got ${describeValue(chunk)}`);
+  return bytes;
 }
 
 /** The default `maxFrameLength`: well above the longest canonical frame (about 150 bytes). */
@@ -201,6 +208,10 @@ export class FrameSplitter {
    * Feeds the next chunk of the stream; returns the events its bytes complete. A frame
    * that lies inside `chunk` is returned as a view of its memory (see {@link FrameEvent}).
    *
+   * From plain JavaScript, another typed array, a `DataView` or an `ArrayBuffer` (a
+   * WebSocket's message) is read as its bytes; any other value throws a `TypeError` and
+   * leaves the splitter as it was.
+   *
    * @example
    * ```ts
    * import { FrameSplitter } from 'powerbank-codec';
@@ -212,6 +223,7 @@ export class FrameSplitter {
    * ```
    */
   push(chunk: Uint8Array): SplitterEvent[] {
+    chunk = chunkBytes(chunk);
     const events: SplitterEvent[] = [];
     const base = this.position;
     let i = 0;
