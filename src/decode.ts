@@ -6,7 +6,7 @@
  */
 
 import { byteString, bytesOf, describeByte, describeValue } from './bytes.js';
-import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
+import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
@@ -261,23 +261,18 @@ export class FrameDecoder implements DataContext {
 const defaultDecoder = new FrameDecoder();
 const decoders = new WeakMap<DecodeOptions, { readonly decoder: FrameDecoder; readonly snapshot: DecodeOptions }>();
 
-/** A shallow copy of `options` and its dialect, to notice later changes to either. */
+/** A copy of `options` and its dialect, to notice later changes to either. */
 function snapshotOf(options: DecodeOptions): DecodeOptions {
-  return options.dialect === undefined ? { ...options } : { ...options, dialect: { ...options.dialect } };
+  return options.dialect === undefined ? { ...options } : { ...options, dialect: dialectSnapshot(options.dialect) };
 }
 
-function sameOptions(a: DecodeOptions, b: DecodeOptions): boolean {
-  if (a.mode !== b.mode || a.from !== b.from || a.checkImei !== b.checkImei) return false;
-  const x = a.dialect;
-  const y = b.dialect;
+/** Whether `current` still says what `snapshot` said. */
+function sameOptions(snapshot: DecodeOptions, current: DecodeOptions): boolean {
+  if (snapshot.mode !== current.mode || snapshot.from !== current.from || snapshot.checkImei !== current.checkImei) return false;
+  const x = snapshot.dialect;
+  const y = current.dialect;
   if (x === undefined || y === undefined) return x === y;
-  return (
-    x.quotes === y.quotes &&
-    x.lineEnding === y.lineEnding &&
-    x.crc === y.crc &&
-    x.crcCoverage === y.crcCoverage &&
-    x.slotCount === y.slotCount
-  );
+  return sameDialect(x, y);
 }
 
 /**

@@ -104,3 +104,30 @@ export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedD
   const engine = dialect.crc === 'none' ? undefined : crcEngine(dialect.crc);
   return Object.freeze({ ...dialect, engine });
 }
+
+/**
+ * A copy of `partial` deep enough to notice later changes to it, those inside custom CRC
+ * parameters included: the caches of `encode` and `decode` keep one per options object.
+ * @internal
+ */
+export function dialectSnapshot(partial: Partial<Dialect>): Partial<Dialect> {
+  const crc: unknown = partial.crc;
+  return typeof crc === 'object' && crc !== null ? { ...partial, crc: { ...(crc as CrcParams) } } : { ...partial };
+}
+
+/** Whether two CRC settings are the same: one name, or parameters of equal values. */
+function sameCrc(a: Dialect['crc'] | undefined, b: Dialect['crc'] | undefined): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
+  return a.width === b.width && a.poly === b.poly && a.init === b.init && a.refin === b.refin && a.refout === b.refout && a.xorout === b.xorout;
+}
+
+/** Whether `current` still says what `snapshot` (a {@link dialectSnapshot}) said. @internal */
+export function sameDialect(snapshot: Partial<Dialect>, current: Partial<Dialect>): boolean {
+  return (
+    snapshot.quotes === current.quotes &&
+    snapshot.lineEnding === current.lineEnding &&
+    sameCrc(snapshot.crc, current.crc) &&
+    snapshot.crcCoverage === current.crcCoverage &&
+    snapshot.slotCount === current.slotCount
+  );
+}

@@ -6,7 +6,7 @@
  */
 
 import { byteString } from './bytes.js';
-import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
+import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError } from './errors.js';
 import { IMEI_LENGTH } from './fields/imei.js';
 import { closeFrame, openFrame } from './frame/envelope.js';
@@ -36,10 +36,6 @@ const canonical = resolveDialect(undefined);
 const sharedWriter = new FrameWriter();
 const dialects = new WeakMap<Partial<Dialect>, { readonly resolved: ResolvedDialect; readonly snapshot: Partial<Dialect> }>();
 
-function sameDialect(a: Partial<Dialect>, b: Partial<Dialect>): boolean {
-  return a.quotes === b.quotes && a.lineEnding === b.lineEnding && a.crc === b.crc && a.crcCoverage === b.crcCoverage && a.slotCount === b.slotCount;
-}
-
 /**
  * The resolved dialect of `options`, cached per dialect object (and re-resolved if it changed).
  * @internal
@@ -50,7 +46,7 @@ export function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
   const cached = dialects.get(partial);
   if (cached !== undefined && sameDialect(cached.snapshot, partial)) return cached.resolved;
   const resolved = resolveDialect(partial);
-  dialects.set(partial, { resolved, snapshot: { ...partial } });
+  dialects.set(partial, { resolved, snapshot: dialectSnapshot(partial) });
   return resolved;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, isProtocolError, type CrcCoverage, type CrcName, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
+import { decode, encode, isProtocolError, type CrcCoverage, type CrcParams, type CrcName, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
 import { FrameDecoder, frameDecoderFor } from '../src/decode.js';
 import { bitwiseCrc16, canonicalFrame } from './support/reference.js';
 
@@ -340,6 +340,18 @@ describe('the decoder of an options object (internal)', () => {
     expect(frameDecoderFor(options)).toBe(third);
     options.dialect.quotes = false;
     expect(frameDecoderFor(options)).not.toBe(third);
+  });
+
+  it('is built again when a field of its custom CRC parameters changed', () => {
+    const params = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 } as { -readonly [K in keyof CrcParams]: CrcParams[K] };
+    const options: DecodeOptions = { dialect: { crc: params } };
+    const first = frameDecoderFor(options);
+    expect(frameDecoderFor(options)).toBe(first);
+    expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(true);
+    params.init = 0;
+    expect(frameDecoderFor(options)).not.toBe(first);
+    expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(false);
+    expect(decode(encode({ type: 'Heartbeat', imei }, { dialect: { crc: { ...params } } }), options).ok).toBe(true);
   });
 
   it('remembers twice as many power-bank ids as the dialect has slots, up to 64', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, encodeToString, isProtocolError, ProtocolError, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
+import { decode, encode, encodeToString, isProtocolError, ProtocolError, type CrcParams, type Dialect, type EncodeOptions, type MessageInit, type ProtocolErrorCode } from 'powerbank-codec';
 import { isImeiString } from '../src/fields/imei.js';
 import { arbDialect, arbMessage } from 'powerbank-codec/arbitraries';
 import { dialectOf, writeFrame } from '../src/encode.js';
@@ -124,6 +124,33 @@ describe('encode writes the dialect it is given', () => {
     expect(() => encode(lend, { dialect })).toThrow(expect.objectContaining({ code: 'SLOT' }));
     dialect.slotCount = 5;
     expect(encodeToString(lend, { dialect })).toBe('{"860123456789014,CC,BW.5.A"}\n');
+  });
+
+  it('notices a change inside custom CRC parameters, field by field, and keeps the dialect while they are unchanged', () => {
+    const params: { -readonly [K in keyof CrcParams]: CrcParams[K] } = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 };
+    const options = { dialect: { crc: params } };
+    const heartbeat = () => encodeToString({ type: 'Heartbeat', imei }, options);
+    expect(heartbeat()).toBe('{"860123456789014,CH,,3FCE"}\r\n');
+    const resolved = dialectOf(options);
+    expect(dialectOf({ dialect: { crc: params } })).not.toBe(resolved);
+    expect(dialectOf(options)).toBe(resolved);
+    const changes: Array<() => void> = [
+      () => (params.init = 0),
+      () => (params.poly = 0x1021),
+      () => (params.refin = false),
+      () => (params.refout = false),
+      () => (params.xorout = 0xffff),
+    ];
+    const seen = new Set([heartbeat()]);
+    for (const change of changes) {
+      change();
+      // The frame now has the CRC a fresh options object with these parameters gives.
+      expect(heartbeat()).toBe(encodeToString({ type: 'Heartbeat', imei }, { dialect: { crc: { ...params } } }));
+      seen.add(heartbeat());
+    }
+    expect(seen.size).toBe(changes.length + 1);
+    (params as { width: number }).width = 8;
+    expect(() => heartbeat()).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'crc' }));
   });
 
   it('resolves a dialect object once and again only after it changed (internal)', () => {
