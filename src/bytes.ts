@@ -62,6 +62,11 @@ export function byteString(bytes: Uint8Array, start: number, end: number): strin
   return text;
 }
 
+/** `bytes[start..end)` as {@link byteString} does, cut after 40 bytes (with `…`): a field shown in an error message. */
+export function excerpt(bytes: Uint8Array, start: number, end: number): string {
+  return end - start > 40 ? `${byteString(bytes, start, start + 40)}…` : byteString(bytes, start, end);
+}
+
 const HEX_DIGITS = '0123456789ABCDEF';
 
 /** `value` (0..0xFFFF) as four uppercase hex digits. */

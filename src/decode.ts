@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString, bytesOf, describeByte, describeValue } from './bytes.js';
+import { byteString, bytesOf, describeByte, describeValue, excerpt } from './bytes.js';
 import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
@@ -70,11 +70,6 @@ const MAX_ID_CACHE_SIZE = 64;
 const COMMA = 0x2c;
 const DOT = 0x2e;
 const SEMICOLON = 0x3b;
-
-/** Shows at most 40 bytes of a field in an error message. */
-function excerpt(bytes: Uint8Array, start: number, end: number): string {
-  return end - start > 40 ? `${byteString(bytes, start, start + 40)}…` : byteString(bytes, start, end);
-}
 
 /** The first byte of `bytes[start..end)` that ends a field or a frame, or -1. */
 function findStructuralByte(bytes: Uint8Array, start: number, end: number): number {

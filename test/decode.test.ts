@@ -118,6 +118,20 @@ describe('COMMAND', () => {
   });
 });
 
+describe('DATA', () => {
+  // A stream bounds a frame by maxFrameLength, but decode takes any length.
+  it.each([
+    ['data where none is carried', `CH,${'A'.repeat(50)}`, 'CH data: CH carries no data, but "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…" was found at byte 21'],
+    ['an unknown word', `MC,${'B'.repeat(50)}.1.A`, 'MC data: expected BO or RO at byte 21, found "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB…"'],
+    ['a slot', `MC,BO.${'9'.repeat(50)}.A`, 'MC data: slot "9999999999999999999999999999999999999999…" at byte 24 is not a number from 1 to 3'],
+    ['a slot without an id', `MC,BO.${'1'.repeat(50)}`, 'MC data: expected slot "." power-bank id at byte 24, found "1111111111111111111111111111111111111111…"'],
+    ['a slot record', `AQ,${'1'.repeat(50)};`, 'AQ data: slot record "1111111111111111111111111111111111111111…" at byte 21 is not slot "." status'],
+    ['a status', `AQ,1.${'F'.repeat(50)};`, 'AQ data: status "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF…" of slot 1 at byte 23 is not two uppercase letters (FU, NF, EM or ER)'],
+  ])('shows at most 40 bytes of a long field in the message: %s', (_, fields, message) => {
+    expect(errorOf(decode(canonicalFrame(`${imei},${fields}`))).message).toBe(message);
+  });
+});
+
 describe('FRAME inside the fields', () => {
   it("refuses a '}' inside the data field", () => {
     expect(errorOf(decode(canonicalFrame(`${imei},CC,BW.2.12}4`)))).toStrictEqual({

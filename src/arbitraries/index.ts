@@ -259,7 +259,8 @@ export interface Corruption {
  * ```ts
  * import type { ArbCorruptedFrameOptions } from 'powerbank-codec/arbitraries';
  *
- * const bursts: ArbCorruptedFrameOptions = { dialect: 'any', kinds: ['burst', 'swap'] };
+ * // CRC kinds need a dialect with a CRC: 'any' includes dialects without one.
+ * const bursts: ArbCorruptedFrameOptions = { dialect: { crc: 'CRC-16/XMODEM' }, kinds: ['burst', 'swap'] };
  * ```
  */
 export interface ArbCorruptedFrameOptions extends ArbFrameOptions {

@@ -9,7 +9,7 @@
  * @internal
  */
 
-import { byteString } from '../bytes.js';
+import { byteString, excerpt } from '../bytes.js';
 import { FieldFailure } from './failure.js';
 
 /** The slot number written in `bytes[start..end)`, or why it is not one. */
@@ -19,7 +19,7 @@ export function readSlot(bytes: Uint8Array, start: number, end: number, slotCoun
   for (let i = start; i < end; i++) {
     const digit = bytes[i]! - 0x30;
     if (digit < 0 || digit > 9 || i - start === 3) {
-      return new FieldFailure(start, `slot "${byteString(bytes, start, end)}" at byte ${start} is not a number from 1 to ${slotCount}`);
+      return new FieldFailure(start, `slot "${excerpt(bytes, start, end)}" at byte ${start} is not a number from 1 to ${slotCount}`);
     }
     slot = slot * 10 + digit;
   }

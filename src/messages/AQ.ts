@@ -18,7 +18,7 @@
  * @module
  */
 
-import { byteString, indexOfByte } from '../bytes.js';
+import { byteString, excerpt, indexOfByte } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, readPowerBankId } from '../fields/powerBankId.js';
@@ -174,7 +174,7 @@ function decodeRecord(
 ): SlotStatus | FieldFailure {
   const dot = indexOfByte(bytes, DOT, start, end);
   if (dot < 0) {
-    return new FieldFailure(start, `slot record "${byteString(bytes, start, end)}" at byte ${start} is not slot "." status`);
+    return new FieldFailure(start, `slot record "${excerpt(bytes, start, end)}" at byte ${start} is not slot "." status`);
   }
   const slot = readSlot(bytes, start, dot, context.slotCount);
   if (slot instanceof FieldFailure) return slot;
@@ -185,7 +185,7 @@ function decodeRecord(
   if (statusEnd - statusStart !== 2 || !isUpperLetter(bytes[statusStart]) || !isUpperLetter(bytes[statusStart + 1])) {
     return new FieldFailure(
       statusStart,
-      `status "${byteString(bytes, statusStart, statusEnd)}" of slot ${slot} at byte ${statusStart} is not two uppercase letters (FU, NF, EM or ER)`,
+      `status "${excerpt(bytes, statusStart, statusEnd)}" of slot ${slot} at byte ${statusStart} is not two uppercase letters (FU, NF, EM or ER)`,
     );
   }
   const known = statusCodeOf(bytes[statusStart]!, bytes[statusStart + 1]!);

@@ -10,7 +10,7 @@
  * @internal
  */
 
-import { byteString, indexOfByte, spells } from '../bytes.js';
+import { excerpt, indexOfByte, spells } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
@@ -23,7 +23,7 @@ const DOT = 0x2e;
 /** Checks that the data field `bytes[start..end)` of `command` is empty. */
 export function checkEmptyData(bytes: Uint8Array, start: number, end: number, command: string): FieldFailure | undefined {
   if (start === end) return undefined;
-  return new FieldFailure(start, `${command} carries no data, but "${byteString(bytes, start, end)}" was found at byte ${start}`);
+  return new FieldFailure(start, `${command} carries no data, but "${excerpt(bytes, start, end)}" was found at byte ${start}`);
 }
 
 /** The fields of a slot message, as `decodeSlotData` hands them to its builder. */
@@ -50,14 +50,14 @@ export function decodeSlotData<M>(
     word = 0;
     while (word < words.length && !spells(bytes, position, wordEnd, words[word]!)) word++;
     if (word === words.length) {
-      return new FieldFailure(position, `expected ${words.join(' or ')} at byte ${position}, found "${byteString(bytes, position, wordEnd)}"`);
+      return new FieldFailure(position, `expected ${words.join(' or ')} at byte ${position}, found "${excerpt(bytes, position, wordEnd)}"`);
     }
     if (dot < 0) return new FieldFailure(end, `expected '.' and the slot number after ${words[word]} at byte ${end}`);
     position = dot + 1;
   }
   const dot = indexOfByte(bytes, DOT, position, end);
   if (dot < 0) {
-    return new FieldFailure(position, `expected slot "." power-bank id at byte ${position}, found "${byteString(bytes, position, end)}"`);
+    return new FieldFailure(position, `expected slot "." power-bank id at byte ${position}, found "${excerpt(bytes, position, end)}"`);
   }
   const slot = readSlot(bytes, position, dot, context.slotCount);
   if (slot instanceof FieldFailure) return slot;
