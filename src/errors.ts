@@ -138,7 +138,7 @@ export type DecodeError =
  * import { decode } from 'powerbank-codec';
  *
  * const result = decode('{860123456789014,CH,,3FCE}\n');
- * if (result.ok) console.log(result.deviations.map((d) => d.code)); // ['LINE_ENDING', 'QUOTES']
+ * if (result.ok) console.log(result.deviations.map((d) => d.code)); // ['QUOTES', 'LINE_ENDING'] (in byte order)
  * ```
  */
 export type DeviationCode =

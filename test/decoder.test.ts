@@ -118,6 +118,25 @@ describe('decodeStream', () => {
     expect((await collect(decodeStream([ascii(HEARTBEAT), ascii('{')]))).map((item) => item.kind)).toEqual(['message', 'truncated']);
   });
 
+  it('hands on the items of a large chunk a slice at a time, the same items as push gives', async () => {
+    // 300 heartbeats (9 KB): frames straddle the slices, and one ends right at a slice's end.
+    const big = ascii(`${`${HEARTBEAT}\r\n`.repeat(300)}{"8601`);
+    const sliced = await collect(decodeStream([big]));
+    const whole = decodeAll([big]);
+    expect(sliced.map(({ kind, offset, length }) => ({ kind, offset, length }))).toEqual(whole.map(({ kind, offset, length }) => ({ kind, offset, length })));
+    expect(sliced).toHaveLength(301);
+    // Sliced at 4 KB: the frame across byte 4096 (bytes 4080..4107) is a copy, the others views of the chunk.
+    const frameOf = (item: DecoderItem | undefined) => (item?.kind === 'message' ? item.frame : undefined);
+    expect(frameOf(sliced[136])?.buffer).not.toBe(big.buffer);
+    expect([135, 137, 299].map((index) => frameOf(sliced[index])?.buffer === big.buffer)).toEqual([true, true, true]);
+    expect(whole.every((item) => item.kind !== 'message' || item.frame.buffer === big.buffer)).toBe(true);
+  });
+
+  it('reads an ArrayBuffer chunk as its bytes, and ends with a TypeError for a chunk that holds none', async () => {
+    expect((await collect(decodeStream([ascii(HEARTBEAT).buffer as unknown as Uint8Array]))).map((item) => item.kind)).toEqual(['message']);
+    await expect(collect(decodeStream([ascii(HEARTBEAT), 7 as unknown as Uint8Array]))).rejects.toThrow(TypeError);
+  });
+
   it('decodes a WHATWG ReadableStream', async () => {
     const frames = [HEARTBEAT, '{"860123456789014,MC,BO.2.1234567890,88DD"}'];
     const source = new ReadableStream<Uint8Array>({

