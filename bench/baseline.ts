@@ -36,7 +36,7 @@ export function baselineDecodeLine(line: string): Message | undefined {
         const [slot, code, powerBankId] = record.split('.');
         const status = STATES[code!];
         if (status === undefined) return undefined;
-        slots.push(powerBankId === undefined ? { slot: Number(slot), status, code: code! } : { slot: Number(slot), status, code: code!, powerBankId });
+        slots.push((powerBankId === undefined ? { slot: Number(slot), status, code: code! } : { slot: Number(slot), status, code: code!, powerBankId }) as SlotStatus);
       }
       return { type: 'StatusAnswer', imei, slots };
     }

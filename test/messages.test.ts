@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { decode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType } from 'powerbank-codec';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { decode, encode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType, type SlotStatus, type SlotStatusInit } from 'powerbank-codec';
 import type { DeviationCode } from '../src/errors.js';
 import { FieldFailure } from '../src/fields/failure.js';
 import { StringCache } from '../src/fields/stringCache.js';
@@ -327,5 +327,29 @@ describe('AQ: the one-pass reader of the usual records', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the types of a slot record', () => {
+  it('narrow on status: a slot holding a power bank has its id', () => {
+    const result = decode('{"860123456789014,AQ,1.FU.1234567890;2.NF.123456789012;3.ER;,74B8"}');
+    if (!result.ok || result.message.type !== 'StatusAnswer') throw new Error('expected a status answer');
+    const ids = result.message.slots.map((record: SlotStatus) => {
+      if (record.status === 'fault' || record.status === 'unknown') {
+        expectTypeOf(record.powerBankId).toEqualTypeOf<string | undefined>();
+        return record.powerBankId ?? '-';
+      }
+      expectTypeOf(record.powerBankId).toEqualTypeOf<string>();
+      return record.powerBankId;
+    });
+    expect(ids).toEqual(['1234567890', '123456789012', '-']);
+  });
+
+  it('require the id of a full, charging or depleted slot when encoding, and not of a faulty one', () => {
+    // @ts-expect-error a full slot without its power bank's id
+    const full: SlotStatusInit = { slot: 1, status: 'full' };
+    const faulty: SlotStatusInit = { slot: 3, status: 'fault' };
+    expect(() => encode({ type: 'StatusAnswer', imei: '860123456789014', slots: [full] })).toThrow(expect.objectContaining({ code: 'POWER_BANK_ID' }));
+    expect(encode({ type: 'StatusAnswer', imei: '860123456789014', slots: [faulty] })).toBeInstanceOf(Uint8Array);
   });
 });

@@ -119,7 +119,8 @@ function slotRecordsFrom(values: readonly string[]): SlotStatusInit[] {
           throw new UsageError(`--status record "${record}" is not SLOT.CODE or SLOT.CODE.ID with CODE one of FU, NF, EM, ER`);
         }
         const init = { slot: slotNumber('--status slot', slot), status };
-        return powerBankId === undefined ? init : { ...init, powerBankId };
+        // A full slot given without an id is refused by encode, which names the record.
+        return (powerBankId === undefined ? init : { ...init, powerBankId }) as SlotStatusInit;
       }),
   );
 }

@@ -51,16 +51,37 @@ export type SlotState = 'full' | 'notFull' | 'depleted' | 'fault' | 'unknown';
  * const record: SlotStatus = { slot: 1, status: 'full', code: 'FU', powerBankId: '1234567890' };
  * ```
  */
-export interface SlotStatus {
-  /** The slot number, from 1 to the dialect's slot count. */
-  readonly slot: number;
-  /** The state of the power bank in it. */
-  readonly status: SlotState;
-  /** The two letters on the wire: FU, NF, EM, ER, or an unknown code. */
-  readonly code: string;
-  /** The power bank's id; always present unless the status is `fault` or `unknown`. */
-  readonly powerBankId?: string;
-}
+export type SlotStatus =
+  | {
+      /** The slot number, from 1 to the dialect's slot count. */
+      readonly slot: number;
+      /** A power bank is in the slot: full, charging, or with no charge left. */
+      readonly status: 'full' | 'notFull' | 'depleted';
+      /** The two letters on the wire: FU, NF or EM. */
+      readonly code: string;
+      /** The power bank's id. */
+      readonly powerBankId: string;
+    }
+  | {
+      /** The slot number, from 1 to the dialect's slot count. */
+      readonly slot: number;
+      /** The slot is faulty. */
+      readonly status: 'fault';
+      /** The two letters on the wire: ER. */
+      readonly code: string;
+      /** The id of the power bank locked in the slot, when the station gave one. */
+      readonly powerBankId?: string;
+    }
+  | {
+      /** The slot number, from 1 to the dialect's slot count. */
+      readonly slot: number;
+      /** The status code is not one the protocol defines (lenient decoding only). */
+      readonly status: 'unknown';
+      /** The two letters on the wire. */
+      readonly code: string;
+      /** The id that followed the code, if any. */
+      readonly powerBankId?: string;
+    };
 
 /**
  * A station's answer to a {@link StatusQuery}: one record per occupied slot, in the
@@ -101,16 +122,27 @@ export interface StatusAnswer {
  * const record: SlotStatusInit = { slot: 3, status: 'fault' };
  * ```
  */
-export interface SlotStatusInit {
-  /** The slot number, from 1 to the dialect's slot count. */
-  readonly slot: number;
-  /** The state of the power bank; `unknown` cannot be encoded. */
-  readonly status: SlotState;
-  /** The two letters on the wire; optional, and must match `status` when given. */
-  readonly code?: string;
-  /** Required for `full`, `notFull` and `depleted`; optional for `fault`. */
-  readonly powerBankId?: string;
-}
+export type SlotStatusInit =
+  | {
+      /** The slot number, from 1 to the dialect's slot count. */
+      readonly slot: number;
+      /** A power bank is in the slot: full, charging, or with no charge left. */
+      readonly status: 'full' | 'notFull' | 'depleted';
+      /** The two letters on the wire; optional, and must match `status` when given. */
+      readonly code?: string;
+      /** The power bank's id: required. */
+      readonly powerBankId: string;
+    }
+  | {
+      /** The slot number, from 1 to the dialect's slot count. */
+      readonly slot: number;
+      /** A faulty slot; `unknown` (a decoded record's unknown code) cannot be encoded. */
+      readonly status: 'fault' | 'unknown';
+      /** The two letters on the wire; optional, and must match `status` when given. */
+      readonly code?: string;
+      /** Optional: the id of a power bank locked in the faulty slot. */
+      readonly powerBankId?: string;
+    };
 
 /**
  * A {@link StatusAnswer} as `encode` accepts it, with {@link SlotStatusInit} records.
@@ -203,11 +235,12 @@ function decodeRecord(
     if (known !== undefined && known.needsId) {
       return new FieldFailure(end, `slot ${slot} with status ${code} needs a power-bank id after byte ${end - 1}`);
     }
-    return { slot, status, code };
+    // Without an id: a fault, or an unknown code (the codes that need one returned above).
+    return { slot, status, code } as SlotStatus;
   }
   const powerBankId = readPowerBankId(bytes, statusEnd + 1, end, context.powerBankIds);
   if (powerBankId instanceof FieldFailure) return powerBankId;
-  return { slot, status, code, powerBankId };
+  return { slot, status, code, powerBankId } as SlotStatus;
 }
 
 /** Whether one of `slots` has the slot number `slot`. */
@@ -243,14 +276,14 @@ export function readUsualRecords(bytes: Uint8Array, start: number, end: number, 
     if (known === undefined || i > end) return undefined;
     if (after === SEMICOLON) {
       if (known.needsId) return undefined;
-      slots.push({ slot, status: known.status, code: known.code });
+      slots.push({ slot, status: known.status, code: known.code } as SlotStatus);
     } else {
       if (after !== DOT) return undefined;
       const idEnd = indexOfByte(bytes, SEMICOLON, i, end);
       if (idEnd < 0) return undefined;
       const powerBankId = readPowerBankId(bytes, i, idEnd, context.powerBankIds);
       if (powerBankId instanceof FieldFailure) return undefined;
-      slots.push({ slot, status: known.status, code: known.code, powerBankId });
+      slots.push({ slot, status: known.status, code: known.code, powerBankId } as SlotStatus);
       i = idEnd + 1;
     }
   }
