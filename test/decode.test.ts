@@ -368,6 +368,26 @@ describe('the decoder of an options object (internal)', () => {
     expect(decode(encode({ type: 'Heartbeat', imei }, { dialect: { crc: { ...params } } }), options).ok).toBe(true);
   });
 
+  it('follows a CRC setting that goes from none to parameters, to a name, back, and to an invalid value', () => {
+    const dialect: { crc?: CrcParams | CrcName | null } = {};
+    const options = { dialect } as DecodeOptions;
+    const frames = { modbus: '{"860123456789014,CH,,3FCE"}', xmodem: encode({ type: 'Heartbeat', imei }, { dialect: { crc: 'CRC-16/XMODEM' } }) };
+    const verdicts = () => [decode(frames.modbus, options).ok, decode(frames.xmodem, options).ok];
+    expect(verdicts()).toEqual([true, false]);
+    dialect.crc = { width: 16, poly: 0x1021, init: 0, refin: false, refout: false, xorout: 0 }; // XMODEM's parameters
+    expect(verdicts()).toEqual([false, true]);
+    dialect.crc = 'CRC-16/MODBUS';
+    expect(verdicts()).toEqual([true, false]);
+    dialect.crc = { width: 16, poly: 0x1021, init: 0, refin: false, refout: false, xorout: 0 };
+    expect(verdicts()).toEqual([false, true]);
+    delete dialect.crc;
+    expect(verdicts()).toEqual([true, false]);
+    dialect.crc = { width: 16, poly: 0x1021, init: 0, refin: false, refout: false, xorout: 0 };
+    expect(verdicts()).toEqual([false, true]);
+    dialect.crc = null;
+    expect(() => decode(frames.modbus, options)).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'crc' }));
+  });
+
   it('remembers twice as many power-bank ids as the dialect has slots, up to 64', () => {
     expect(new FrameDecoder({ dialect: { slotCount: 3 } }).powerBankIds.size).toBe(8);
     expect(new FrameDecoder({ dialect: { slotCount: 16 } }).powerBankIds.size).toBe(32);

@@ -65,6 +65,8 @@ describe('StationSimulator: the station', () => {
       [{ imei, deviations: ['BOGUS' as DeviationCode] }, 'OPTIONS', 'deviations'],
       [{ imei, deviations: ['LINE_ENDING', 'lowercase_crc' as DeviationCode] }, 'OPTIONS', 'deviations'],
       [{ imei, deviations: 'QUOTES' as unknown as DeviationCode[] }, 'OPTIONS', 'deviations'],
+      // A boxed string passes Object.hasOwn, but would never match a code when frames are written.
+      [{ imei, deviations: [new String('QUOTES') as unknown as DeviationCode] }, 'OPTIONS', 'deviations'],
     ];
     for (const [options, code, field] of cases) expect(protocolError(() => new StationSimulator(options))?.slice(0, 2)).toEqual([code, field]);
     expect(protocolError(() => new StationSimulator(null as unknown as StationSimulatorOptions))?.[0]).toBe('IMEI');
