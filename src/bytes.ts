@@ -67,7 +67,8 @@ export function excerpt(bytes: Uint8Array, start: number, end: number): string {
   return end - start > 40 ? `${byteString(bytes, start, start + 40)}…` : byteString(bytes, start, end);
 }
 
-const HEX_DIGITS = '0123456789ABCDEF';
+/** The sixteen uppercase hex digits. */
+export const HEX_DIGITS = '0123456789ABCDEF';
 
 /** `value` (0..0xFFFF) as four uppercase hex digits. */
 export function hex4(value: number): string {

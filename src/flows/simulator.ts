@@ -149,14 +149,16 @@ const DEVIATION_CODES: { readonly [D in DeviationCode]: true } = {
   UNKNOWN_STATUS: true,
 };
 
+/** The deviation codes, for error messages. */
+const DEVIATION_CODE_LIST = Object.keys(DEVIATION_CODES).join(', ');
+
 /** The deviations to write, checked: a misspelt code would otherwise silently write nothing. */
 function checkDeviations(value: readonly DeviationCode[] | undefined, field: string): ReadonlySet<DeviationCode> {
   if (value === undefined) return new Set();
-  const codes = Object.keys(DEVIATION_CODES).join(', ');
-  if (!Array.isArray(value)) throw new ProtocolError('OPTIONS', field, `${field} must be an array of deviation codes (${codes}); got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value)) throw new ProtocolError('OPTIONS', field, `${field} must be an array of deviation codes (${DEVIATION_CODE_LIST}); got ${JSON.stringify(value)}`);
   const unknown = value.findIndex((code: unknown) => typeof code !== 'string' || !Object.hasOwn(DEVIATION_CODES, code));
   if (unknown >= 0) {
-    throw new ProtocolError('OPTIONS', field, `${field}[${unknown}] is ${JSON.stringify(value[unknown])}, not a deviation code (${codes})`);
+    throw new ProtocolError('OPTIONS', field, `${field}[${unknown}] is ${JSON.stringify(value[unknown])}, not a deviation code (${DEVIATION_CODE_LIST})`);
   }
   return new Set(value);
 }

@@ -16,6 +16,7 @@
  * @internal
  */
 
+import { HEX_DIGITS, toBytes } from '../bytes.js';
 import { isIdByte } from '../fields/powerBankId.js';
 
 /** The size of a block: frames are cut from it until it is full, then a new one is taken. */
@@ -130,13 +131,13 @@ export function putDecimal(bytes: Uint8Array, end: number, value: number): numbe
 }
 
 /** The sixteen uppercase hex digits, as bytes. */
-const HEX_DIGITS = new TextEncoder().encode('0123456789ABCDEF');
+const HEX_DIGIT_BYTES = toBytes(HEX_DIGITS);
 
 /** Writes `value` (0..0xFFFF) as four uppercase hex digits. */
 export function putHex4(bytes: Uint8Array, end: number, value: number): number {
-  bytes[end] = HEX_DIGITS[value >>> 12]!;
-  bytes[end + 1] = HEX_DIGITS[(value >>> 8) & 0xf]!;
-  bytes[end + 2] = HEX_DIGITS[(value >>> 4) & 0xf]!;
-  bytes[end + 3] = HEX_DIGITS[value & 0xf]!;
+  bytes[end] = HEX_DIGIT_BYTES[value >>> 12]!;
+  bytes[end + 1] = HEX_DIGIT_BYTES[(value >>> 8) & 0xf]!;
+  bytes[end + 2] = HEX_DIGIT_BYTES[(value >>> 4) & 0xf]!;
+  bytes[end + 3] = HEX_DIGIT_BYTES[value & 0xf]!;
   return end + 4;
 }
