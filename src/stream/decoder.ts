@@ -218,7 +218,7 @@ async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array | strin
  *
  * A large chunk is decoded 4 KB at a time, and each slice's items are handed on before
  * the next slice is decoded: 64 KB chunks of hostile bytes that make an item of every
- * byte or two (`{`, `{}`, `x\n`) cost a quarter to a third of the time they would all at
+ * byte or two (`{`, `{}`, `x\n`) cost a fifth to a third of the time they would all at
  * once (in a loop on the development machine).
  *
  * @example
