@@ -50,8 +50,51 @@ describe('createDecoder', () => {
     expect(lf).toMatchObject([{ kind: 'error', error: { code: 'DIRECTION' } }]);
   });
 
-  it('applies maxFrameLength', () => {
-    expect(decodeAll([ascii(HEARTBEAT)], { maxFrameLength: 20 }).map((item) => item.kind)).toEqual(['tooLong']);
+  it('applies maxFrameLength, reporting the frame as soon as it crosses it, then the rest', () => {
+    expect(decodeAll([ascii(HEARTBEAT)], { maxFrameLength: 20 })).toMatchObject([
+      { kind: 'tooLong', offset: 0, length: 20 },
+      { kind: 'tooLong', offset: 20, length: 8 },
+    ]);
+  });
+
+  it.each([3, 48, 60, 999])('decodes the longest status answer of a %i-slot dialect with the default maxFrameLength', (slotCount) => {
+    const dialect = { slotCount };
+    const slots = Array.from({ length: slotCount }, (_, i) => ({ slot: i + 1, status: 'full' as const, powerBankId: 'A'.repeat(32) }));
+    const frame = encode({ type: 'StatusAnswer', imei: '860123456789014', slots }, { dialect });
+    const items = decodeAll([frame], { dialect });
+    expect(items.map((item) => item.kind)).toEqual(['message']);
+    // One byte more than the longest frame, and the limit bites (at least 1024).
+    const limit = Math.max(1024, frame.length - 2);
+    const longer = ascii(`{"${'A'.repeat(limit - 1)}"}`);
+    expect(decodeAll([longer], { dialect }).map((item) => item.kind)).toEqual(['tooLong', 'tooLong']);
+  });
+
+  it('accepts an explicit maxFrameLength below the longest frame, and reports longer frames as tooLong', () => {
+    const dialect = { slotCount: 48 };
+    const slots = Array.from({ length: 48 }, (_, i) => ({ slot: i + 1, status: 'full' as const, powerBankId: 'A'.repeat(32) }));
+    const frame = encode({ type: 'StatusAnswer', imei: '860123456789014', slots }, { dialect });
+    expect(decodeAll([frame], { dialect, maxFrameLength: 1024 }).map((item) => item.kind)).toEqual(['tooLong', 'tooLong']);
+  });
+
+  it('reports a flood while it goes on: the first event as the limit is crossed, then one per maxFrameLength bytes', () => {
+    const decoder = createDecoder();
+    expect(decoder.push(ascii('{"860123456789014,CH,'))).toEqual([]);
+    let fed = 21;
+    let items: DecoderItem[] = [];
+    while (items.length === 0 && fed < 100_000) {
+      items = decoder.push(ascii('x'.repeat(100)));
+      fed += 100;
+    }
+    expect(fed).toBe(1121);
+    expect(items).toMatchObject([{ kind: 'tooLong', offset: 0, length: 1024 }]);
+    expect(decoder.bufferedLength).toBe(0);
+    // 1 MB more: about one event per 1 KB, every byte counted, and the next frame decodes.
+    const flood = [...decoder.push(ascii('x'.repeat(1 << 20))), ...decoder.push(ascii(`}\r\n${HEARTBEAT}\r\n`)), ...decoder.end()];
+    expect(flood.length).toBeLessThan(1030);
+    expect(flood.at(-1)).toMatchObject({ kind: 'message' });
+    const discarded = flood.filter((item) => item.kind === 'tooLong');
+    expect(discarded.reduce((sum, item) => sum + item.length, 1024)).toBe(fed + (1 << 20) + 1);
+    discarded.forEach((item, i) => expect(item.offset).toBe(i === 0 ? 1024 : discarded[i - 1]!.offset + discarded[i - 1]!.length));
   });
 
   it('takes strings as UTF-8', () => {
@@ -118,18 +161,32 @@ describe('decodeStream', () => {
     expect((await collect(decodeStream([ascii(HEARTBEAT), ascii('{')]))).map((item) => item.kind)).toEqual(['message', 'truncated']);
   });
 
-  it('hands on the items of a large chunk a slice at a time, the same items as push gives', async () => {
-    // 300 heartbeats (9 KB): frames straddle the slices, and one ends right at a slice's end.
-    const big = ascii(`${`${HEARTBEAT}\r\n`.repeat(300)}{"8601`);
-    const sliced = await collect(decodeStream([big]));
-    const whole = decodeAll([big]);
-    expect(sliced.map(({ kind, offset, length }) => ({ kind, offset, length }))).toEqual(whole.map(({ kind, offset, length }) => ({ kind, offset, length })));
-    expect(sliced).toHaveLength(301);
-    // Sliced at 4 KB: the frame across byte 4096 (bytes 4080..4107) is a copy, the others views of the chunk.
-    const frameOf = (item: DecoderItem | undefined) => (item?.kind === 'message' ? item.frame : undefined);
-    expect(frameOf(sliced[136])?.buffer).not.toBe(big.buffer);
-    expect([135, 137, 299].map((index) => frameOf(sliced[index])?.buffer === big.buffer)).toEqual([true, true, true]);
-    expect(whole.every((item) => item.kind !== 'message' || item.frame.buffer === big.buffer)).toBe(true);
+  it.each(['{', '{}', '{"', '"}', 'x\n', '\r\n', '{"860123456789014,', '}{', '{x}\r\n', '{"8{}'])(
+    '64 KB of %j repeated cost few items, every byte is accounted for, and the next frame decodes',
+    async (pattern) => {
+      const hostile = ascii(pattern.repeat(Math.ceil(65536 / pattern.length)).slice(0, 65536));
+      const items = await collect(decodeStream([hostile, ascii(`${HEARTBEAT}\r\n`)]));
+      expect(items.length).toBeLessThanOrEqual(100);
+      expect(items.at(-1)).toMatchObject({ kind: 'message', offset: 65536 });
+      // Every byte but CR and LF is in exactly one item, in order.
+      let at = 0;
+      const skipped = new Set<number>();
+      for (const item of items) {
+        if (item.kind === 'lineEnding') continue;
+        expect(item.offset).toBeGreaterThanOrEqual(at);
+        for (; at < item.offset; at++) skipped.add(hostile[at]!);
+        at = item.offset + item.length;
+      }
+      expect([...skipped].filter((byte) => byte !== 0x0d && byte !== 0x0a)).toEqual([]);
+    },
+  );
+
+  it('64 KB of random bytes cost few items, and the next frame decodes', async () => {
+    let seed = 7;
+    const hostile = Uint8Array.from({ length: 65536 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 23);
+    const items = await collect(decodeStream([hostile, ascii(`\r\n${HEARTBEAT}\r\n`)]));
+    expect(items.length).toBeLessThanOrEqual(1000);
+    expect(items.at(-1)).toMatchObject({ kind: 'message' });
   });
 
   it('reads an ArrayBuffer chunk as its bytes, and ends with a TypeError for a chunk that holds none', async () => {

@@ -320,8 +320,9 @@ describe('StationSimulator: its frames', () => {
     ['badData', [{ kind: 'error', error: expect.objectContaining({ code: 'DATA' }) }]],
     ['wrongDirection', [{ kind: 'error', error: expect.objectContaining({ code: 'DIRECTION' }) }]],
     ['truncated', [{ kind: 'truncated' }]],
-    ['tooLong', [{ kind: 'tooLong' }]],
-    ['noise', [{ kind: 'noise' }, { kind: 'noise' }, { kind: 'noise' }]],
+    // Reported as soon as it crosses the limit, then the rest of it up to its '}'.
+    ['tooLong', [{ kind: 'tooLong', offset: 0, length: 1024 }, { kind: 'tooLong', offset: 1024 }]],
+    ['noise', [{ kind: 'noise', length: 23 }]],
   ])('writes a malformed frame on demand: %s', (kind, expected) => {
     const decoder = createDecoder({ from: 'device' });
     const items = [...decoder.push(station.malformedFrame(kind)), ...decoder.end()];

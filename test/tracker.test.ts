@@ -477,11 +477,13 @@ describe('ConversationTracker.observeItem: what the decoder reports', () => {
   });
 
   it('reports noise, truncated and oversized frames as discarded, escaping what is not printable', () => {
-    const events = observeStream(`AT\x00\r\n{"8601{"${'A'.repeat(1100)}"}`, 'lenient');
+    const heartbeat = '{"860123456789014,CH,,3FCE"}\r\n';
+    const events = observeStream(`AT\x00\r\n${heartbeat}{"8601${heartbeat}{"${'A'.repeat(1100)}"}`, 'lenient').filter((event) => event.kind === 'violation');
     expect(events).toMatchObject([
       { violation: 'discarded', code: 'noise', offset: 0, received: '"AT\\x00"' },
-      { violation: 'discarded', code: 'truncated', offset: 5, received: '"{"8601"' },
-      { violation: 'discarded', code: 'tooLong', offset: 11, received: expect.stringMatching(/^"\{"A+…"$/) },
+      { violation: 'discarded', code: 'truncated', offset: 35, received: '"{"8601"' },
+      { violation: 'discarded', code: 'tooLong', offset: 71, received: expect.stringMatching(/^"\{"A+…"$/) },
+      { violation: 'discarded', code: 'tooLong', offset: 1095, received: expect.stringMatching(/^"A+…"$/) },
     ]);
     expect(events[0]?.description).toBe('3 bytes at byte 0: discarded, noise — expected: complete frames, nothing between them but line endings; received: "AT\\x00"');
   });

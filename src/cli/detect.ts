@@ -73,7 +73,7 @@ class FrameCollector {
   discarded = 0;
   writtenLineEndings = 0;
   // Expecting no line ending makes the splitter report every one it sees.
-  private readonly splitter = new FrameSplitter({ lineEnding: '' });
+  private readonly splitter = new FrameSplitter({ dialect: { lineEnding: '' } });
   /** The last frame, while its line ending may still come. */
   private open: CapturedFrame | undefined;
 

@@ -21,7 +21,7 @@
 import { byteString, excerpt, indexOfByte } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
 import { FieldFailure } from '../fields/failure.js';
-import { hasPowerBankIdLength, readPowerBankId } from '../fields/powerBankId.js';
+import { hasPowerBankIdLength, MAX_POWER_BANK_ID_LENGTH, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import { putAscii, putDecimal, putDigitsAndCapitals, type FrameWriter } from '../frame/writer.js';
 import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
@@ -407,6 +407,17 @@ function encodeRecord(slots: readonly SlotStatusInit[], index: number, slotCount
   }
   bytes[end++] = SEMICOLON;
   out.end = end;
+}
+
+/**
+ * @internal The longest data field of a status answer for `slotCount` slots: every slot
+ * listed, each with a status and a power-bank id of the longest length.
+ */
+export function longestStatusData(slotCount: number): number {
+  let length = 0;
+  // record = S "." STATUS "." ID ";"
+  for (let slot = 1; slot <= slotCount; slot++) length += String(slot).length + 1 + 2 + 1 + MAX_POWER_BANK_ID_LENGTH + 1;
+  return length;
 }
 
 /** @internal */

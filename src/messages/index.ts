@@ -6,10 +6,12 @@
  */
 
 import { AM, type LendSuccessAck, type ReturnSuccessAck } from './AM.js';
-import { AQ, type StatusAnswer, type StatusAnswerInit } from './AQ.js';
+import { AQ, longestStatusData, type StatusAnswer, type StatusAnswerInit } from './AQ.js';
 import { AR, type LendFailureAck, type ReturnFailureAck } from './AR.js';
 import { CC, type LendRequest } from './CC.js';
 import { CH, type Heartbeat } from './CH.js';
+import type { Dialect } from '../dialect.js';
+import { IMEI_LENGTH } from '../fields/imei.js';
 import type { CommandWord } from './codec.js';
 import { CQ, type StatusQuery } from './CQ.js';
 import { MC, type LendSuccess, type ReturnSuccess } from './MC.js';
@@ -153,4 +155,13 @@ export function codecOfType(type: unknown): AnyCommandCodec | undefined {
     case 'LendFailureAck': case 'ReturnFailureAck': return AR;
     default: return undefined;
   }
+}
+
+/**
+ * @internal The longest valid frame of a dialect, `{` to `}`: a status answer with every
+ * slot full and 32-character ids, which is longer than any other message.
+ */
+export function longestFrameLength(dialect: Dialect): number {
+  const envelope = (dialect.quotes ? 4 : 2) + IMEI_LENGTH + 1 + 2 + 1 + (dialect.crc === 'none' ? 0 : 1 + 4);
+  return envelope + longestStatusData(dialect.slotCount);
 }

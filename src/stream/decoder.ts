@@ -78,8 +78,13 @@ export type DecoderItem = MessageItem | ErrorItem | DiscardedEvent | LineEndingE
  * ```
  */
 export interface StreamDecoderOptions extends DecodeOptions {
-  /** The longest frame, `{` to `}`, that is kept (default 1024 bytes). */
-  readonly maxFrameLength?: number;
+  /**
+   * The longest frame, `{` to `}`, that is kept. The default is the longest valid frame
+   * of the dialect (a status answer with every slot full and 32-character ids), and at
+   * least 1024 bytes. A smaller limit is allowed: frames longer than it are then
+   * reported as `tooLong`, valid or not.
+   */
+  readonly maxFrameLength?: number | undefined;
 }
 
 /**
@@ -128,10 +133,7 @@ export interface StreamDecoder {
  */
 export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder {
   const frames = new FrameDecoder(options);
-  const splitter = new FrameSplitter({
-    lineEnding: frames.dialect.lineEnding,
-    ...(options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength }),
-  });
+  const splitter = new FrameSplitter({ dialect: frames.dialect, maxFrameLength: options.maxFrameLength });
 
   function decodeFrame(event: SplitterEvent): DecoderItem {
     if (event.kind !== 'frame') return event;
@@ -162,15 +164,6 @@ export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder
 function bytesOfChunk(chunk: Uint8Array | string): Uint8Array {
   return typeof chunk === 'string' ? toBytes(chunk) : chunkBytes(chunk, 'a chunk is a Uint8Array or a string');
 }
-
-/**
- * The most bytes {@link decodeStream} decodes before it hands on the items they complete.
- * Every item `push` returns is alive until the caller lets go of the array, and when a
- * chunk makes tens of thousands of them (64 KB of `{` make 65,536), keeping them all
- * costs the garbage collector many times what decoding them does: about 1.7 µs a byte at
- * 64 KB, 0.14 µs at 4 KB, in a loop on the development machine.
- */
-const SLICE_LENGTH = 4096;
 
 /**
  * A source of chunks {@link decodeStream} can read: an async iterable (a Node socket or
@@ -216,11 +209,6 @@ async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array | strin
  * loop closes the source (a socket is destroyed, a stream cancelled); an error of the
  * source (a socket's `ECONNRESET`) ends the loop with that error.
  *
- * A large chunk is decoded 4 KB at a time, and each slice's items are handed on before
- * the next slice is decoded: 64 KB chunks of hostile bytes that make an item of every
- * byte or two (`{`, `{}`, `x\n`) cost a fifth to a third of the time they would all at
- * once (in a loop on the development machine).
- *
  * @example
  * ```ts
  * import { createServer } from 'node:net';
@@ -240,11 +228,7 @@ async function* chunksOf(source: ChunkSource): AsyncGenerator<Uint8Array | strin
  */
 export async function* decodeStream(source: ChunkSource, options: StreamDecoderOptions = {}): AsyncGenerator<DecoderItem, void, undefined> {
   const decoder = createDecoder(options);
-  for await (const chunk of chunksOf(source)) {
-    const bytes = bytesOfChunk(chunk);
-    // A slice at a time: the consumer takes its items before the next slice makes more.
-    for (let start = 0; start < bytes.length; start += SLICE_LENGTH) yield* decoder.push(bytes.subarray(start, start + SLICE_LENGTH));
-  }
+  for await (const chunk of chunksOf(source)) yield* decoder.push(chunk);
   yield* decoder.end();
 }
 

@@ -13,7 +13,8 @@
 
 import { bytesOf, describeValue, spells } from '../bytes.js';
 import { ProtocolError } from '../errors.js';
-import { BraceFinder } from './braceFinder.js';
+import { resolveDialect, type Dialect } from '../dialect.js';
+import { longestFrameLength } from '../messages/index.js';
 
 /**
  * A complete frame, from `{` to `}` inclusive, without its line ending.
@@ -34,13 +35,19 @@ export interface FrameEvent {
 }
 
 /**
- * A run of bytes the splitter threw away, and why:
- * - `noise`: bytes outside any frame (a modem's `AT` chatter, garbage), other than CR
- *   and LF, which end a run and are dropped silently;
- * - `tooLong`: a frame that grew past `maxFrameLength` without its `}`; the run goes on to
- *   its `}` (included) or to the next `{` (excluded), whichever comes first;
+ * A run of bytes the splitter threw away: everything between two frames that is not a
+ * frame, as one run, whatever it holds. Its `kind` says the worst thing in it:
+ * - `tooLong`: a frame that grew past `maxFrameLength` without its `}`;
  * - `truncated`: a frame cut short, by another `{` before its `}`, or by the end of the
- *   stream.
+ *   stream;
+ * - `noise`: bytes outside any frame (a modem's `AT` chatter, garbage), and "frames" too
+ *   short to be one (fewer than 21 bytes, the shortest frame of any dialect).
+ *
+ * A run is reported when the next frame starts or the stream ends, and also as soon as
+ * it holds more than `maxFrameLength` bytes, or the moment a frame crosses
+ * `maxFrameLength`: a flood is reported while it goes on, in pieces of about
+ * `maxFrameLength` bytes, each starting where the one before ended. CR and LF bytes at
+ * either end of a run are not part of it (they are line endings).
  */
 export interface DiscardedEvent {
   readonly kind: 'noise' | 'tooLong' | 'truncated';
@@ -91,15 +98,23 @@ export type SplitterEvent = FrameEvent | DiscardedEvent | LineEndingEvent;
  * ```ts
  * import { FrameSplitter, type FrameSplitterOptions } from 'powerbank-codec';
  *
- * const options: FrameSplitterOptions = { maxFrameLength: 256, lineEnding: '\n' };
+ * const options: FrameSplitterOptions = { dialect: { lineEnding: '\n', slotCount: 48 } };
  * const splitter = new FrameSplitter(options);
  * ```
  */
 export interface FrameSplitterOptions {
-  /** The longest frame, `{` to `}`, that is kept (default 1024 bytes). */
-  readonly maxFrameLength?: number;
-  /** The line ending expected after `}` (default `'\r\n'`); others give `lineEnding` events. */
-  readonly lineEnding?: '\r\n' | '\n' | '';
+  /**
+   * The firmware variant: its line ending is the one expected after `}` (others give
+   * `lineEnding` events), and its slot count sets the default `maxFrameLength`.
+   */
+  readonly dialect?: Partial<Dialect> | undefined;
+  /**
+   * The longest frame, `{` to `}`, that is kept. The default is the longest valid frame
+   * of the dialect (a status answer with every slot full and 32-character ids), and at
+   * least 1024 bytes. A smaller limit is allowed: frames longer than it are then
+   * reported as `tooLong`, valid or not.
+   */
+  readonly maxFrameLength?: number | undefined;
 }
 
 /** The bytes of a chunk, or a `TypeError` for a value that holds none. @internal */
@@ -109,21 +124,39 @@ export function chunkBytes(chunk: unknown, what = 'a chunk is a Uint8Array'): Ui
   return bytes;
 }
 
-/** The default `maxFrameLength`: well above the longest canonical frame (about 150 bytes). */
-export const DEFAULT_MAX_FRAME_LENGTH = 1024;
+/** The least default `maxFrameLength`, whatever the dialect. */
+const MIN_DEFAULT_MAX_FRAME_LENGTH = 1024;
+
+/**
+ * The default `maxFrameLength` for a dialect: its longest valid frame, and at least
+ * 1024 bytes. @internal
+ */
+export function defaultMaxFrameLength(dialect: Dialect): number {
+  return Math.max(MIN_DEFAULT_MAX_FRAME_LENGTH, longestFrameLength(dialect));
+}
+
+/** The shortest frame of any dialect: `{860123456789014,CH,}` (no quotes, no CRC). */
+export const MIN_FRAME_LENGTH = 21;
 const PREVIEW_LENGTH = 64;
-const NO_BYTES = new Uint8Array(0);
+/** A kept unfinished frame's buffer above this size is let go once the frame is done. */
+const KEPT_BUFFER_LENGTH = 256;
 
 const LEFT_BRACE = 0x7b;
 const RIGHT_BRACE = 0x7d;
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** Where the splitter is: outside frames, inside one, or skipping an oversized one. */
+/** Where the splitter is: outside frames, inside one, or skipping one that grew too long. */
 type State = 'between' | 'inFrame' | 'tooLong';
 
-/** What follows the last `}` so far: nothing left to check, the `}` itself, or `}` then CR. */
+/** What follows the last `}` of a frame so far: nothing to check, the `}` itself, or `}` then CR. */
 type AfterFrame = 'none' | 'brace' | 'braceCr';
+
+/** The kinds of discarded run, by how bad they are: a run takes the worst of its parts. */
+const RUN_KINDS = ['noise', 'truncated', 'tooLong'] as const;
+const NOISE = 0;
+const TRUNCATED = 1;
+const TOO_LONG = 2;
 
 /**
  * Splits a byte stream into frames. Feed it chunks as they arrive with
@@ -131,10 +164,15 @@ type AfterFrame = 'none' | 'brace' | 'braceCr';
  * returns the events that the bytes so far complete, in stream order: the same events
  * however the stream was cut into chunks.
  *
+ * Every byte of the stream is in exactly one event, but for line endings: the one after
+ * a frame when it is the dialect's (others are `lineEnding` events), and CR and LF bytes
+ * between runs of discarded bytes.
+ *
  * Memory stays flat whatever the peer sends: the only bytes kept between chunks are
  * those of one unfinished frame, never more than `maxFrameLength`
- * ({@link FrameSplitter.bufferedLength}); runs of noise and oversized frames are
- * counted, not kept.
+ * ({@link FrameSplitter.bufferedLength}); discarded runs are counted, not kept. Hostile
+ * input costs few events: one per run between two frames, and one per `maxFrameLength`
+ * bytes of a long run.
  *
  * @example
  * ```ts
@@ -154,37 +192,29 @@ export class FrameSplitter {
   private position = 0;
   private state: State = 'between';
   private afterFrame: AfterFrame = 'none';
-  /** Stream position of the current run of noise; -1 when there is none. */
-  private noiseStart = -1;
-  /** Stream position of the `{` of the current (or oversized) frame. */
+  /** Stream position of the `{` of the current frame (or of the one that grew too long). */
   private frameStart = 0;
   /** Where that `{` is in the chunk being read; -1 when it came in an earlier chunk. */
   private frameStartInChunk = -1;
   /** The bytes of the unfinished frame kept from earlier chunks: `buffer[0..buffered)`. */
   private buffer: Uint8Array | undefined;
   private buffered = 0;
-  /** The first bytes of the current run of noise or oversized frame. */
+  /** The discarded run not yet reported: from `runStart` (-1: none) to `runEnd`, its worst kind. */
+  private runStart = -1;
+  private runEnd = 0;
+  private runKind = NOISE;
+  /** The first bytes of the stream from `runStart` on (CR and LF after `runEnd` included). */
   private readonly preview = new Uint8Array(PREVIEW_LENGTH);
   private previewLength = 0;
-  /** Finds the braces of the chunk being read. */
-  private readonly braces = new BraceFinder();
-  /**
-   * The memory of the chunk being read, and where the chunk starts in it: read once per
-   * chunk, on its first frame, because reading them costs more than building a view.
-   */
-  private chunkBuffer: ArrayBufferLike | undefined;
-  private chunkOffset = 0;
 
   constructor(options: FrameSplitterOptions = {}) {
-    const { maxFrameLength = DEFAULT_MAX_FRAME_LENGTH, lineEnding = '\r\n' } = options;
+    const dialect = resolveDialect(options.dialect);
+    const { maxFrameLength = defaultMaxFrameLength(dialect) } = options;
     if (!Number.isInteger(maxFrameLength) || maxFrameLength < 2) {
       throw new ProtocolError('OPTIONS', 'maxFrameLength', `maxFrameLength must be an integer of at least 2; got ${String(maxFrameLength)}`);
     }
-    if (lineEnding !== '\r\n' && lineEnding !== '\n' && lineEnding !== '') {
-      throw new ProtocolError('OPTIONS', 'lineEnding', `lineEnding must be '\\r\\n', '\\n' or ''; got ${JSON.stringify(lineEnding)}`);
-    }
     this.maxFrameLength = maxFrameLength;
-    this.lineEnding = lineEnding;
+    this.lineEnding = dialect.lineEnding;
   }
 
   /**
@@ -227,14 +257,11 @@ export class FrameSplitter {
     const events: SplitterEvent[] = [];
     const base = this.position;
     let i = 0;
-    this.braces.attach(chunk);
     while (i < chunk.length) {
       if (this.state === 'between') i = this.readBetween(chunk, i, base, events);
       else if (this.state === 'inFrame') i = this.readFrame(chunk, i, base, events);
       else i = this.readTooLong(chunk, i, base, events);
     }
-    this.braces.detach();
-    this.chunkBuffer = undefined;
     if (this.state === 'inFrame') this.keep(chunk);
     this.frameStartInChunk = -1;
     this.position = base + chunk.length;
@@ -257,154 +284,108 @@ export class FrameSplitter {
    */
   end(): SplitterEvent[] {
     const events: SplitterEvent[] = [];
-    const length = this.position - this.frameStart;
-    if (this.state === 'between') {
-      if (this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
-      this.endNoise(this.position, events);
-    } else if (this.state === 'inFrame') {
-      events.push({ kind: 'truncated', offset: this.frameStart, length, preview: this.collect(NO_BYTES, 0, PREVIEW_LENGTH) });
-    } else {
-      events.push({ kind: 'tooLong', offset: this.frameStart, length, preview: this.preview.slice(0, this.previewLength) });
-    }
+    if (this.state === 'between' && this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
+    if (this.state === 'inFrame') this.discardFrame(new Uint8Array(0), 0, this.position, TRUNCATED, events);
+    this.endRun(events);
     this.position = 0;
     this.state = 'between';
     this.afterFrame = 'none';
-    this.noiseStart = -1;
     this.buffered = 0;
-    this.previewLength = 0;
+    this.buffer = undefined;
     return events;
   }
 
   /** Outside frames: the line ending after a frame, CR/LF, noise, or the `{` of a frame. */
   private readBetween(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    // The usual case first: right after a frame, the expected line ending and the next '{'.
-    if (this.afterFrame === 'brace') {
-      const next = this.nextFrameAfter(chunk, start);
-      if (next >= 0) {
-        this.afterFrame = 'none';
-        this.startFrame(base + next, next);
-        return this.readFrame(chunk, next + 1, base, events);
-      }
-    }
+    let i = start;
     if (this.afterFrame !== 'none') {
-      const byte = chunk[start];
+      const byte = chunk[i];
       const crBefore = this.afterFrame === 'braceCr';
       this.afterFrame = 'none';
-      if (byte === LF) {
-        this.reportLineEnding(crBefore ? '\r\n' : '\n', base + start - (crBefore ? 1 : 0), events);
-        return start + 1;
-      }
-      if (crBefore) this.reportLineEnding('\r', base + start - 1, events);
-      else if (byte === CR) {
-        this.afterFrame = 'braceCr';
-        return start + 1;
+      if (this.lineEnding.length > 0 && spells(chunk, i, i + this.lineEnding.length, this.lineEnding) && !crBefore) {
+        i += this.lineEnding.length; // the expected line ending: the usual case
+      } else if (byte === LF) {
+        this.reportLineEnding(crBefore ? '\r\n' : '\n', base + i - (crBefore ? 1 : 0), events);
+        i++;
+      } else {
+        if (crBefore) this.reportLineEnding('\r', base + i - 1, events);
+        else if (byte === CR) {
+          this.afterFrame = 'braceCr';
+          return i + 1;
+        }
       }
     }
-    for (let i = start; i < chunk.length; i++) {
+    for (; i < chunk.length; i++) {
       const byte = chunk[i]!;
       if (byte === LEFT_BRACE) {
-        this.endNoise(base + i, events);
         this.startFrame(base + i, i);
         return i + 1;
       }
-      if (byte === CR || byte === LF) {
-        this.endNoise(base + i, events);
-      } else {
-        if (this.noiseStart < 0) this.noiseStart = base + i;
-        if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
+      if (this.runStart >= 0 && this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
+      if (byte !== CR && byte !== LF) {
+        if (this.runStart < 0) this.openRun(base + i, byte);
+        this.runEnd = base + i + 1;
+        if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
       }
     }
-    return chunk.length;
+    return i;
   }
 
-  /**
-   * Where the next frame starts when `chunk[after..]` holds the expected line ending and
-   * then a `{`, as between most frames; -1 otherwise.
-   */
-  private nextFrameAfter(chunk: Uint8Array, after: number): number {
-    const next = after + this.lineEnding.length;
-    return chunk[next] === LEFT_BRACE && spells(chunk, after, next, this.lineEnding) ? next : -1;
-  }
-
-  /**
-   * Inside a frame: its `}`, or a `{` that cuts it short, within `maxFrameLength`. Frames
-   * that follow one another in the usual way (the expected line ending between them) are
-   * read in one go.
-   */
+  /** Inside a frame: its `}`, or a `{` that cuts it short, within `maxFrameLength`. */
   private readFrame(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    let at = this.braces.find(start, this.frameLimit(chunk, base));
-    while (at >= 0 && chunk[at] === RIGHT_BRACE) {
-      const bytes = this.frameStartInChunk >= 0 ? this.viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
-      events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
-      this.buffered = 0;
-      const next = this.nextFrameAfter(chunk, at + 1);
-      if (next < 0) {
+    const limit = Math.min(chunk.length, this.frameStart + this.maxFrameLength - base);
+    let at = start;
+    while (at < limit && chunk[at] !== RIGHT_BRACE && chunk[at] !== LEFT_BRACE) at++;
+    if (at < limit && chunk[at] === RIGHT_BRACE) {
+      const end = base + at + 1;
+      if (end - this.frameStart < MIN_FRAME_LENGTH) {
+        this.discardFrame(chunk, at + 1, end, NOISE, events);
         this.state = 'between';
-        this.afterFrame = 'brace';
         return at + 1;
       }
-      this.startFrame(base + next, next);
-      at = this.braces.find(next + 1, this.frameLimit(chunk, base));
+      this.endRun(events);
+      const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
+      events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
+      this.frameDone();
+      this.state = 'between';
+      this.afterFrame = 'brace';
+      return at + 1;
     }
-    const limit = this.frameLimit(chunk, base);
-    if (at >= 0) {
-      const preview = this.collect(chunk, at, PREVIEW_LENGTH);
-      events.push({ kind: 'truncated', offset: this.frameStart, length: base + at - this.frameStart, preview });
+    if (at < limit) {
+      // A '{' before the '}': the frame was cut short, and a new one starts here.
+      this.discardFrame(chunk, at, base + at, TRUNCATED, events);
       this.startFrame(base + at, at);
       return at + 1;
     }
     if (limit < chunk.length) {
-      // maxFrameLength bytes and no '}': stop keeping the frame and skip the rest of it.
-      const preview = this.collect(chunk, limit, PREVIEW_LENGTH);
-      this.preview.set(preview);
-      this.previewLength = preview.length;
+      // maxFrameLength bytes and no '}': report the frame now, and skip the rest of it.
+      this.discardFrame(chunk, limit, base + limit, TOO_LONG, events);
+      this.endRun(events);
       this.state = 'tooLong';
-      this.buffered = 0;
       return limit;
     }
     return chunk.length;
   }
 
-  /**
-   * `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, whatever class
-   * the chunk is: cheaper to build than a `Buffer`'s `subarray`, and one class of array
-   * for the decoder to read.
-   */
-  private viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
-    if (this.chunkBuffer === undefined) {
-      this.chunkBuffer = chunk.buffer;
-      this.chunkOffset = chunk.byteOffset;
-    }
-    return new Uint8Array(this.chunkBuffer, this.chunkOffset + start, end - start);
-  }
-
-  /** Where in `chunk` (whose first byte is at stream position `base`) the current frame reaches `maxFrameLength`, or the chunk's end. */
-  private frameLimit(chunk: Uint8Array, base: number): number {
-    return Math.min(chunk.length, this.frameStart + this.maxFrameLength - base);
-  }
-
-  /** Skipping an oversized frame: up to its `}` (included) or the next `{` (excluded). */
+  /** Skipping a frame that grew too long: up to its `}` (included) or the next `{` (excluded). */
   private readTooLong(chunk: Uint8Array, start: number, base: number, events: SplitterEvent[]): number {
-    const at = this.braces.find(start, chunk.length);
-    const closes = at >= 0 && chunk[at] === RIGHT_BRACE;
-    this.extendPreview(chunk, start, at < 0 ? chunk.length : at + (closes ? 1 : 0));
-    if (at < 0) return chunk.length;
-    const length = base + at + (closes ? 1 : 0) - this.frameStart;
-    events.push({ kind: 'tooLong', offset: this.frameStart, length, preview: this.preview.slice(0, this.previewLength) });
-    this.previewLength = 0;
-    if (closes) {
-      this.state = 'between';
-      return at + 1;
+    for (let i = start; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === LEFT_BRACE) {
+        this.startFrame(base + i, i);
+        return i + 1;
+      }
+      if (this.runStart < 0) this.openRun(base + i, byte);
+      else if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
+      this.runKind = TOO_LONG;
+      this.runEnd = base + i + 1;
+      if (byte === RIGHT_BRACE) {
+        this.state = 'between';
+        return i + 1;
+      }
+      if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
     }
-    this.startFrame(base + at, at);
-    return at + 1;
-  }
-
-  /** Adds `chunk[start..end)` to the preview of the current run, up to its limit. */
-  private extendPreview(chunk: Uint8Array, start: number, end: number): void {
-    const take = Math.min(end - start, PREVIEW_LENGTH - this.previewLength);
-    this.preview.set(chunk.subarray(start, start + take), this.previewLength);
-    this.previewLength += take;
+    return chunk.length;
   }
 
   private startFrame(offset: number, indexInChunk: number): void {
@@ -414,17 +395,63 @@ export class FrameSplitter {
     this.buffered = 0;
   }
 
+  /** Adds the current frame, up to stream position `end` (`chunk[..endInChunk)`), to the discarded run as `kind`. */
+  private discardFrame(chunk: Uint8Array, endInChunk: number, end: number, kind: number, events: SplitterEvent[]): void {
+    if (this.runStart < 0) {
+      this.runStart = this.frameStart;
+      this.previewLength = 0;
+    }
+    if (this.previewLength < PREVIEW_LENGTH) {
+      const bytes = this.collect(chunk, endInChunk, PREVIEW_LENGTH - this.previewLength);
+      this.preview.set(bytes, this.previewLength);
+      this.previewLength += bytes.length;
+    }
+    this.runEnd = end;
+    if (kind > this.runKind) this.runKind = kind;
+    this.frameDone();
+    if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
+  }
+
+  private openRun(offset: number, byte: number): void {
+    this.runStart = offset;
+    this.runKind = NOISE;
+    this.preview[0] = byte;
+    this.previewLength = 1;
+  }
+
+  /** Reports the discarded run, if any. */
+  private endRun(events: SplitterEvent[]): void {
+    if (this.runStart < 0) return;
+    const length = this.runEnd - this.runStart;
+    const preview = this.preview.slice(0, Math.min(this.previewLength, length));
+    events.push({ kind: RUN_KINDS[this.runKind]!, offset: this.runStart, length, preview });
+    this.runStart = -1;
+    this.runKind = NOISE;
+    this.previewLength = 0;
+  }
+
   /** Keeps the unfinished frame's bytes from `chunk`, whose owner may reuse it. */
   private keep(chunk: Uint8Array): void {
     const from = Math.max(this.frameStartInChunk, 0);
-    this.buffer ??= new Uint8Array(this.maxFrameLength);
+    const needed = this.buffered + chunk.length - from;
+    if (this.buffer === undefined || this.buffer.length < needed) {
+      const grown = new Uint8Array(Math.min(this.maxFrameLength, Math.max(needed, 2 * (this.buffer?.length ?? 32))));
+      if (this.buffer !== undefined) grown.set(this.buffer.subarray(0, this.buffered));
+      this.buffer = grown;
+    }
     this.buffer.set(chunk.subarray(from), this.buffered);
-    this.buffered += chunk.length - from;
+    this.buffered = needed;
+  }
+
+  /** The current frame is done with: its kept bytes are no longer needed. */
+  private frameDone(): void {
+    this.buffered = 0;
+    if (this.buffer !== undefined && this.buffer.length > KEPT_BUFFER_LENGTH) this.buffer = undefined;
   }
 
   /**
    * A copy of at most `limit` bytes of the current frame: those kept from earlier chunks,
-   * then those of `chunk` before `end` (none at the end of the stream: `end()` passes no bytes).
+   * then those of `chunk` before `end`.
    */
   private collect(chunk: Uint8Array, end: number, limit: number): Uint8Array {
     const from = Math.max(this.frameStartInChunk, 0);
@@ -436,15 +463,12 @@ export class FrameSplitter {
     return bytes;
   }
 
-  /** Ends the current run of noise, if any, at stream position `end`. */
-  private endNoise(end: number, events: SplitterEvent[]): void {
-    if (this.noiseStart < 0) return;
-    events.push({ kind: 'noise', offset: this.noiseStart, length: end - this.noiseStart, preview: this.preview.slice(0, this.previewLength) });
-    this.noiseStart = -1;
-    this.previewLength = 0;
-  }
-
   private reportLineEnding(seen: '\r\n' | '\n' | '\r', offset: number, events: SplitterEvent[]): void {
     if (seen !== this.lineEnding) events.push({ kind: 'lineEnding', offset, length: seen.length, seen, expected: this.lineEnding });
   }
+}
+
+/** `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, even when the chunk is a Node `Buffer`. */
+function viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start);
 }

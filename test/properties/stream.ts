@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { createDecoder, FrameSplitter, type DecoderItem, type SplitterEvent } from 'powerbank-codec';
 import { arbChunking, arbFrame, arbNoisyStream, type Chunking } from 'powerbank-codec/arbitraries';
-import { BraceFinder } from '../../src/stream/braceFinder.js';
 import { splitWhole } from '../support/splitterModel.js';
 import { arbStream } from '../support/streams.js';
 
@@ -14,27 +13,15 @@ const arbMax = fc.constantFrom(1024, 64, 30, 2);
 const arbLineEnding = fc.constantFrom<LineEnding>('\r\n', '\n', '');
 
 function split(chunks: readonly Uint8Array[], maxFrameLength: number, lineEnding: LineEnding = '\r\n'): SplitterEvent[] {
-  const splitter = new FrameSplitter({ maxFrameLength, lineEnding });
+  const splitter = new FrameSplitter({ maxFrameLength, dialect: { lineEnding } });
   return [...chunks.flatMap((chunk) => splitter.push(chunk)), ...splitter.end()];
 }
 
 const same = (a: unknown, b: unknown) => fc.stringify(a) === fc.stringify(b);
 
-/**
- * The events of `splitWhole(prefix)` that no later byte can change: all but a last run
- * of noise, truncated or oversized frame that reaches the end of the prefix (it may go
- * on), or a lone CR after a frame at the very end (an LF may follow).
- */
+/** The events of `splitWhole(prefix)` that no later byte can change. */
 function sealedEvents(prefix: Uint8Array, maxFrameLength: number, lineEnding: LineEnding): SplitterEvent[] {
-  const events = splitWhole(prefix, maxFrameLength, lineEnding);
-  for (;;) {
-    const last = events.at(-1);
-    if (last === undefined || last.offset + last.length !== prefix.length || last.kind === 'frame') break;
-    if (last.kind === 'lineEnding' && last.seen !== '\r') break;
-    if (last.kind === 'tooLong' && prefix[prefix.length - 1] === 0x7d) break;
-    events.pop();
-  }
-  return events;
+  return splitWhole(prefix, maxFrameLength, lineEnding, false);
 }
 
 interface SplitterModel {
@@ -79,93 +66,4 @@ const arbSplitterCommands = fc.commands([arbChunk.map((chunk) => new Push(chunk)
 const decodeAll = (chunks: readonly Uint8Array[], dialect: Parameters<typeof createDecoder>[0]): DecoderItem[] => {
   const decoder = createDecoder(dialect);
   return [...chunks.flatMap((chunk) => decoder.push(chunk)), ...decoder.end()];
-};
-
-const LEFT_BRACE = 0x7b;
-const RIGHT_BRACE = 0x7d;
-
-/** The first brace of `chunk[start..end)`, one byte at a time. */
-function naiveFindBrace(chunk: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) if (chunk[i] === LEFT_BRACE || chunk[i] === RIGHT_BRACE) return i;
-  return -1;
-}
-
-/** Bytes, braces and the bytes that look like braces to the finder's word test (`y`, DEL) among them. */
-const arbBraceBytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(LEFT_BRACE, RIGHT_BRACE, 0x79, 0x7f)), { maxLength: 300 });
-
-export const streamProperties = {
-  'splitter: its brace finder finds what a byte-by-byte scan finds, for any bytes, alignment and range': () =>
-    fc.property(arbBraceBytes, fc.integer({ min: 0, max: 3 }), fc.nat(), fc.nat(), (values, alignment, a, b) => {
-      // The bytes `alignment` bytes past a 4-byte boundary: the finder reads aligned words.
-      const chunk = new Uint8Array(new ArrayBuffer(values.length + 8), 4 + alignment, values.length);
-      chunk.set(values);
-      const start = Math.min(a, b) % (chunk.length + 1);
-      const end = start + (Math.max(a, b) % (chunk.length - start + 1));
-      const finder = new BraceFinder();
-      finder.attach(chunk);
-      return finder.find(start, end) === naiveFindBrace(chunk, start, end);
-    }),
-
-
-  'splitter: chunking does not matter (any cut, empty and 1-byte chunks included)': () =>
-    fc.property(arbStream, arbChunking(), arbMax, arbLineEnding, (stream, chunking: Chunking, max, lineEnding) =>
-      same(split(chunking.split(stream), max, lineEnding), split([stream], max, lineEnding)),
-    ),
-
-  'splitter: agrees with a whole-stream reference model': () =>
-    fc.property(arbStream, arbChunking(), arbMax, arbLineEnding, (stream, chunking: Chunking, max, lineEnding) =>
-      same(split(chunking.split(stream), max, lineEnding), splitWhole(stream, max, lineEnding)),
-    ),
-
-  'splitter: model-based, every push returns exactly the events its bytes complete': () =>
-    fc.property(arbMax, arbLineEnding, arbSplitterCommands, (maxFrameLength, lineEnding, commands) => {
-      const setup = () => ({
-        model: { maxFrameLength, lineEnding, stream: [] },
-        real: { splitter: new FrameSplitter({ maxFrameLength, lineEnding }), events: [] },
-      });
-      fc.modelRun(setup, commands);
-    }),
-
-  'splitter: nothing is lost, events are ordered, never overlap, and cover every byte but CR and LF between frames': () =>
-    fc.property(arbStream, arbChunking(), arbMax, (stream, chunking: Chunking, max) => {
-      const owner = new Array<boolean>(stream.length).fill(false);
-      let previousEnd = 0;
-      for (const event of split(chunking.split(stream), max)) {
-        if (event.kind === 'lineEnding') continue;
-        if (event.offset < previousEnd || event.length <= 0) return false;
-        owner.fill(true, event.offset, event.offset + event.length);
-        previousEnd = event.offset + event.length;
-      }
-      return previousEnd <= stream.length && owner.every((owned, i) => owned || stream[i] === 0x0d || stream[i] === 0x0a);
-    }),
-
-  'splitter: never buffers more than maxFrameLength': () =>
-    fc.property(arbStream, arbChunking(), fc.integer({ min: 2, max: 80 }), (stream, chunking: Chunking, max) => {
-      const splitter = new FrameSplitter({ maxFrameLength: max });
-      return chunking.split(stream).every((chunk) => {
-        splitter.push(chunk);
-        return splitter.bufferedLength <= max;
-      });
-    }),
-
-  'splitter: a truncated frame followed by a good frame yields truncated, then the frame': () =>
-    fc.property(arbFrame({ dialect: 'any' }), fc.nat(), arbChunking(), ({ bytes, dialect }, cutAt, chunking: Chunking) => {
-      const frame = bytes.subarray(0, bytes.length - dialect.lineEnding.length);
-      const partial = frame.subarray(0, 1 + (cutAt % (frame.length - 1)));
-      const stream = new Uint8Array([...partial, ...frame]);
-      const events = split(chunking.split(stream), 1024, dialect.lineEnding);
-      return same(events.map((e) => [e.kind, e.offset, e.length]), [['truncated', 0, partial.length], ['frame', partial.length, frame.length]]);
-    }),
-
-  'decoder: chunking does not matter (the same items, frames compared by content)': () =>
-    fc.property(arbStream, arbChunking(), (stream, chunking: Chunking) => {
-      const simplify = (items: DecoderItem[]) => items.map((item) => (item.kind === 'message' || item.kind === 'error' ? { ...item, frame: Array.from(item.frame) } : item));
-      return same(simplify(decodeAll(chunking.split(stream), {})), simplify(decodeAll([stream], {})));
-    }),
-
-  'decoder: every valid frame comes out decoded, exactly once, in order, whatever the noise and chunking': () =>
-    fc.property(arbNoisyStream({ dialect: 'any' }), arbChunking(), ({ bytes, messages, dialect }, chunking: Chunking) => {
-      const decoded = decodeAll(chunking.split(bytes), { dialect }).flatMap((item) => (item.kind === 'message' ? [item.message] : []));
-      return same(decoded, messages);
-    }),
 };
