@@ -379,11 +379,11 @@ export class FrameSplitter {
       else if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
       this.runKind = TOO_LONG;
       this.runEnd = base + i + 1;
+      if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
       if (byte === RIGHT_BRACE) {
         this.state = 'between';
         return i + 1;
       }
-      if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
     }
     return chunk.length;
   }

@@ -55,7 +55,7 @@ function partsOf(bytes: Uint8Array, maxFrameLength: number, ended: boolean): Par
     } else {
       parts.push({ kind: 'frame', start: i, end: k + 1 });
       const seen = bytes[k + 1] === CR ? (bytes[k + 2] === LF ? '\r\n' : '\r') : bytes[k + 1] === LF ? '\n' : undefined;
-      if (seen !== undefined && (ended || k + 2 < n)) parts.push({ kind: 'lineEnding', start: k + 1, seen });
+      if (seen !== undefined && (ended || seen !== '\r' || k + 2 < n)) parts.push({ kind: 'lineEnding', start: k + 1, seen });
       i = k + 1;
     }
   }
