@@ -6,12 +6,10 @@
  */
 
 import { byteString, bytesOf, describeByte, describeValue, excerpt } from './bytes.js';
-import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
+import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
-import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
+import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
-import { MAX_POWER_BANK_ID_LENGTH } from './fields/powerBankId.js';
-import { StringCache } from './fields/stringCache.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
 import type { DataContext } from './messages/codec.js';
@@ -62,11 +60,6 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
-/** IMEIs a decoder remembers: one per connection, one more for `decode` shared by several. */
-const IMEI_CACHE_SIZE = 2;
-/** The most power-bank ids a decoder remembers: twice its slot count, up to this. */
-const MAX_ID_CACHE_SIZE = 64;
-
 const COMMA = 0x2c;
 const DOT = 0x2e;
 const SEMICOLON = 0x3b;
@@ -90,20 +83,14 @@ function findSeparator(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * A decoder for one set of options: the options resolved and checked once, plus the
- * scratch space one frame needs. Decoding is synchronous and calls no user code, so one
- * instance serves every frame decoded with the same options.
+ * A decoder for one set of options: the options checked once, plus the scratch space
+ * one frame needs. Decoding is synchronous and calls no user code, so one instance
+ * serves every frame of a stream.
  * @internal
  */
 export class FrameDecoder implements DataContext {
   readonly dialect: ResolvedDialect;
   readonly slotCount: number;
-  /**
-   * The IMEIs and power-bank ids of recent frames, checked: a connection carries one
-   * station, so its decoder builds and checks each of them once (see `StringCache`).
-   */
-  private readonly imeis = new StringCache(IMEI_CACHE_SIZE, IMEI_LENGTH);
-  readonly powerBankIds: StringCache;
   private readonly log: DeviationLog;
   private readonly from: 'device' | 'server' | undefined;
   private readonly luhn: boolean;
@@ -122,7 +109,6 @@ export class FrameDecoder implements DataContext {
     }
     this.dialect = resolveDialect(options.dialect);
     this.slotCount = this.dialect.slotCount;
-    this.powerBankIds = new StringCache(Math.min(2 * this.slotCount, MAX_ID_CACHE_SIZE), MAX_POWER_BANK_ID_LENGTH);
     this.log = new DeviationLog(mode === 'strict');
     this.from = from;
     this.luhn = checkImei === 'luhn';
@@ -139,11 +125,7 @@ export class FrameDecoder implements DataContext {
     if (envelopeError) return { ok: false, error: envelopeError };
     const { start, end } = this.bounds;
 
-    // Most frames start with an IMEI this decoder checked before: found in its cache, it
-    // is 15 digits, so the ',' after it is the first one and the search for it is done.
-    const knownImeiEnd = start + IMEI_LENGTH;
-    let imei = knownImeiEnd < end && bytes[knownImeiEnd] === COMMA ? this.imeis.find(bytes, start, knownImeiEnd) : undefined;
-    const imeiEnd = imei === undefined ? findSeparator(bytes, start, end) : knownImeiEnd;
+    const imeiEnd = findSeparator(bytes, start, end);
     if (imeiEnd < 0) {
       return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
     }
@@ -172,26 +154,22 @@ export class FrameDecoder implements DataContext {
       }
     }
 
-    if (imei === undefined) {
-      // Not among the IMEIs that passed before: check it, and keep it once it passed.
-      imei = byteString(bytes, start, imeiEnd);
-      if (!isImeiDigits(bytes, start, imeiEnd)) {
-        return this.fail(bytes, dataStart, end, {
-          code: 'IMEI',
-          offset: start,
-          imei,
-          message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
-        });
-      }
-      if (this.luhn && !hasValidLuhnDigit(imei)) {
-        return this.fail(bytes, dataStart, end, {
-          code: 'IMEI',
-          offset: start,
-          imei,
-          message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
-        });
-      }
-      this.imeis.store(imei, bytes, start, imeiEnd);
+    const imei = byteString(bytes, start, imeiEnd);
+    if (!isImeiDigits(bytes, start, imeiEnd)) {
+      return this.fail(bytes, dataStart, end, {
+        code: 'IMEI',
+        offset: start,
+        imei,
+        message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
+      });
+    }
+    if (this.luhn && !hasValidLuhnDigit(imei)) {
+      return this.fail(bytes, dataStart, end, {
+        code: 'IMEI',
+        offset: start,
+        imei,
+        message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
+      });
     }
 
     const codec = commandEnd - commandStart === 2 ? codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) : undefined;
@@ -254,25 +232,11 @@ export class FrameDecoder implements DataContext {
 }
 
 const defaultDecoder = new FrameDecoder();
-const decoders = new WeakMap<DecodeOptions, { readonly decoder: FrameDecoder; readonly snapshot: DecodeOptions }>();
-
-/** A copy of `options` and its dialect, to notice later changes to either. */
-function snapshotOf(options: DecodeOptions): DecodeOptions {
-  return options.dialect === undefined ? { ...options } : { ...options, dialect: dialectSnapshot(options.dialect) };
-}
-
-/** Whether `current` still says what `snapshot` said. */
-function sameOptions(snapshot: DecodeOptions, current: DecodeOptions): boolean {
-  if (snapshot.mode !== current.mode || snapshot.from !== current.from || snapshot.checkImei !== current.checkImei) return false;
-  const x = snapshot.dialect;
-  const y = current.dialect;
-  if (x === undefined || y === undefined) return x === y;
-  return sameDialect(x, y);
-}
 
 /**
- * The decoder for `options`, resolved once per options object (and again if the object
- * was changed since). Throws a `ProtocolError` with code `OPTIONS` for invalid options.
+ * The decoder for `options`: checked on every call, which costs little, so that options
+ * written fresh on every call cost no more than options kept in a variable. Throws a
+ * `ProtocolError` with code `OPTIONS` for invalid options.
  * @internal
  */
 export function frameDecoderFor(options: DecodeOptions | undefined): FrameDecoder {
@@ -280,11 +244,7 @@ export function frameDecoderFor(options: DecodeOptions | undefined): FrameDecode
   if (typeof options !== 'object' || options === null) {
     throw new ProtocolError('OPTIONS', 'options', `options must be an object; got ${JSON.stringify(options)}`);
   }
-  const cached = decoders.get(options);
-  if (cached !== undefined && sameOptions(cached.snapshot, options)) return cached.decoder;
-  const decoder = new FrameDecoder(options);
-  decoders.set(options, { decoder, snapshot: snapshotOf(options) });
-  return decoder;
+  return new FrameDecoder(options);
 }
 
 /**

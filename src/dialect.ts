@@ -84,13 +84,25 @@ function invalid(field: string, message: string): never {
   throw new ProtocolError('OPTIONS', `dialect.${field}`, message);
 }
 
+const canonicalResolved: ResolvedDialect = Object.freeze({ ...canonicalDialect, engine: crcEngine(canonicalDialect.crc as CrcName) });
+
 /**
- * Merges `partial` over the canonical dialect and checks every field. Throws a
- * `ProtocolError` with code `OPTIONS` when a field is invalid.
+ * Merges `partial` over the canonical dialect (a field left out or `undefined` takes the
+ * canonical value) and checks every field. Throws a `ProtocolError` with code `OPTIONS`
+ * when a field is invalid. Cheap enough to run on every call: a few comparisons, and a
+ * lookup of the CRC engine.
  * @internal
  */
 export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedDialect {
-  const dialect = { ...canonicalDialect, ...partial };
+  if (partial === undefined) return canonicalResolved;
+  if (typeof partial !== 'object' || partial === null) throw new ProtocolError('OPTIONS', 'dialect', `dialect must be an object; got ${JSON.stringify(partial)}`);
+  const dialect: Dialect = {
+    quotes: partial.quotes === undefined ? canonicalDialect.quotes : partial.quotes,
+    lineEnding: partial.lineEnding === undefined ? canonicalDialect.lineEnding : partial.lineEnding,
+    crc: partial.crc === undefined ? canonicalDialect.crc : partial.crc,
+    crcCoverage: partial.crcCoverage === undefined ? canonicalDialect.crcCoverage : partial.crcCoverage,
+    slotCount: partial.slotCount === undefined ? canonicalDialect.slotCount : partial.slotCount,
+  };
   if (typeof dialect.quotes !== 'boolean') invalid('quotes', `dialect.quotes must be a boolean`);
   if (dialect.lineEnding !== '\r\n' && dialect.lineEnding !== '\n' && dialect.lineEnding !== '') {
     invalid('lineEnding', `dialect.lineEnding must be '\\r\\n', '\\n' or ''; got ${JSON.stringify(dialect.lineEnding)}`);
@@ -102,32 +114,5 @@ export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedD
     invalid('slotCount', `dialect.slotCount must be an integer from 1 to ${MAX_SLOT_COUNT}; got ${String(dialect.slotCount)}`);
   }
   const engine = dialect.crc === 'none' ? undefined : crcEngine(dialect.crc);
-  return Object.freeze({ ...dialect, engine });
-}
-
-/**
- * A copy of `partial` deep enough to notice later changes to it, those inside custom CRC
- * parameters included: the caches of `encode` and `decode` keep one per options object.
- * @internal
- */
-export function dialectSnapshot(partial: Partial<Dialect>): Partial<Dialect> {
-  const crc: unknown = partial.crc;
-  return typeof crc === 'object' && crc !== null ? { ...partial, crc: { ...(crc as CrcParams) } } : { ...partial };
-}
-
-/** Whether two CRC settings are the same: one name, or parameters of equal values. */
-function sameCrc(a: Dialect['crc'] | undefined, b: Dialect['crc'] | undefined): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return a === b;
-  return a.width === b.width && a.poly === b.poly && a.init === b.init && a.refin === b.refin && a.refout === b.refout && a.xorout === b.xorout;
-}
-
-/** Whether `current` still says what `snapshot` (a {@link dialectSnapshot}) said. @internal */
-export function sameDialect(snapshot: Partial<Dialect>, current: Partial<Dialect>): boolean {
-  return (
-    snapshot.quotes === current.quotes &&
-    snapshot.lineEnding === current.lineEnding &&
-    sameCrc(snapshot.crc, current.crc) &&
-    snapshot.crcCoverage === current.crcCoverage &&
-    snapshot.slotCount === current.slotCount
-  );
+  return { quotes: dialect.quotes, lineEnding: dialect.lineEnding, crc: dialect.crc, crcCoverage: dialect.crcCoverage, slotCount: dialect.slotCount, engine };
 }

@@ -6,7 +6,7 @@
  */
 
 import { byteString } from './bytes.js';
-import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
+import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError } from './errors.js';
 import { IMEI_LENGTH } from './fields/imei.js';
 import { closeFrame, openFrame } from './frame/envelope.js';
@@ -31,23 +31,14 @@ export interface EncodeOptions {
 
 const COMMA = 0x2c;
 
-const canonical = resolveDialect(undefined);
 /** Where frames are written before they are copied out: one for all calls, which are synchronous. */
 const sharedWriter = new FrameWriter();
-const dialects = new WeakMap<Partial<Dialect>, { readonly resolved: ResolvedDialect; readonly snapshot: Partial<Dialect> }>();
-
 /**
- * The resolved dialect of `options`, cached per dialect object (and re-resolved if it changed).
+ * The resolved dialect of `options`, checked on every call (which costs little).
  * @internal
  */
 export function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
-  const partial = options?.dialect;
-  if (partial === undefined) return canonical;
-  const cached = dialects.get(partial);
-  if (cached !== undefined && sameDialect(cached.snapshot, partial)) return cached.resolved;
-  const resolved = resolveDialect(partial);
-  dialects.set(partial, { resolved, snapshot: dialectSnapshot(partial) });
-  return resolved;
+  return resolveDialect(options?.dialect);
 }
 
 /**

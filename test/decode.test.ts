@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, isProtocolError, type CrcCoverage, type CrcParams, type CrcName, type DecodeOptions, type DecodeResult } from 'powerbank-codec';
-import { FrameDecoder, frameDecoderFor } from '../src/decode.js';
+import { decode, encode, isProtocolError, type CrcCoverage, type CrcParams, type CrcName, type DecodeOptions, type DecodeResult, type Dialect } from 'powerbank-codec';
+import { frameDecoderFor } from '../src/decode.js';
 import { bitwiseCrc16, canonicalFrame } from './support/reference.js';
 
 const modbus = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 } as const;
@@ -331,39 +331,29 @@ describe('options', () => {
   });
 });
 
-describe('the decoder of an options object (internal)', () => {
-  it('is built once per options object and kept while the object is unchanged', () => {
+describe('options, read on every call', () => {
+  it('cost the same written fresh or kept: the same decoder when none are given, and the same results', () => {
     expect(frameDecoderFor(undefined)).toBe(frameDecoderFor(undefined));
-    const plain: DecodeOptions = { mode: 'strict' };
-    expect(frameDecoderFor(plain)).toBe(frameDecoderFor(plain));
-    expect(frameDecoderFor(plain)).not.toBe(frameDecoderFor({ mode: 'strict' }));
-    const withDialect: DecodeOptions = { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } };
-    const first = frameDecoderFor(withDialect);
-    expect(frameDecoderFor(withDialect)).toBe(first);
+    const kept: DecodeOptions = { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } };
+    const frame = encode({ type: 'Heartbeat', imei }, { dialect: kept.dialect! });
+    expect(decode(frame, kept)).toEqual(decode(frame, { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } }));
   });
 
-  it('is built again when a field of the object or of its dialect changed', () => {
+  it('take a change to the object or to its dialect on the next call', () => {
     const options: { mode?: 'strict'; dialect?: { quotes?: boolean } } = {};
-    const first = frameDecoderFor(options);
+    const unquoted = '{860123456789014,CH,,3FCE}\r\n';
+    expect(decode(unquoted, options).ok).toBe(true);
     options.mode = 'strict';
-    const second = frameDecoderFor(options);
-    expect(second).not.toBe(first);
-    options.dialect = {};
-    const third = frameDecoderFor(options);
-    expect(third).not.toBe(second);
-    expect(frameDecoderFor(options)).toBe(third);
-    options.dialect.quotes = false;
-    expect(frameDecoderFor(options)).not.toBe(third);
+    expect(decode(unquoted, options).ok).toBe(false);
+    options.dialect = { quotes: false };
+    expect(decode(unquoted, options).ok).toBe(true);
   });
 
-  it('is built again when a field of its custom CRC parameters changed', () => {
+  it('take a change inside custom CRC parameters on the next call', () => {
     const params = { width: 16, poly: 0x8005, init: 0xffff, refin: true, refout: true, xorout: 0 } as { -readonly [K in keyof CrcParams]: CrcParams[K] };
     const options: DecodeOptions = { dialect: { crc: params } };
-    const first = frameDecoderFor(options);
-    expect(frameDecoderFor(options)).toBe(first);
     expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(true);
     params.init = 0;
-    expect(frameDecoderFor(options)).not.toBe(first);
     expect(decode('{"860123456789014,CH,,3FCE"}', options).ok).toBe(false);
     expect(decode(encode({ type: 'Heartbeat', imei }, { dialect: { crc: { ...params } } }), options).ok).toBe(true);
   });
@@ -388,10 +378,8 @@ describe('the decoder of an options object (internal)', () => {
     expect(() => decode(frames.modbus, options)).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'crc' }));
   });
 
-  it('remembers twice as many power-bank ids as the dialect has slots, up to 64', () => {
-    expect(new FrameDecoder({ dialect: { slotCount: 3 } }).powerBankIds.size).toBe(8);
-    expect(new FrameDecoder({ dialect: { slotCount: 16 } }).powerBankIds.size).toBe(32);
-    expect(new FrameDecoder({ dialect: { slotCount: 999 } }).powerBankIds.size).toBe(64);
+  it('refuse a dialect that is not an object', () => {
+    expect(() => decode('{"860123456789014,CH,,3FCE"}', { dialect: 5 as unknown as Dialect })).toThrow(expect.objectContaining({ code: 'OPTIONS', field: 'dialect' }));
   });
 });
 

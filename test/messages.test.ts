@@ -3,7 +3,6 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { decode, encode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType, type SlotStatus, type SlotStatusInit } from 'powerbank-codec';
 import type { DeviationCode } from '../src/errors.js';
 import { FieldFailure } from '../src/fields/failure.js';
-import { StringCache } from '../src/fields/stringCache.js';
 import type { DataContext } from '../src/messages/codec.js';
 import { readRecords, readUsualRecords } from '../src/messages/AQ.js';
 import { codecOfType, codecOfWord } from '../src/messages/index.js';
@@ -233,10 +232,10 @@ describe('AQ: slot records', () => {
 });
 
 describe('AQ: the one-pass reader of the usual records', () => {
-  /** A decoder's context for data decoding: a slot count, an empty id cache, and the deviations it hears. */
+  /** A decoder's context for data decoding: a slot count and the deviations it hears. */
   function contextFor(slotCount = 3): DataContext & { deviations: DeviationCode[] } {
     const deviations: DeviationCode[] = [];
-    return { slotCount, powerBankIds: new StringCache(8, 32), deviations, deviate: (code) => void deviations.push(code) };
+    return { slotCount, deviations, deviate: (code) => void deviations.push(code) };
   }
   const bytesOf = (text: string) => new TextEncoder().encode(text);
   /** Reads `data` as the data field of a frame: more bytes follow it, as they do in a frame. */

@@ -11,7 +11,6 @@
 
 import { byteString, describeByte } from '../bytes.js';
 import { FieldFailure } from './failure.js';
-import type { StringCache } from './stringCache.js';
 
 /** The longest power-bank id the protocol allows. */
 export const MAX_POWER_BANK_ID_LENGTH = 32;
@@ -21,14 +20,8 @@ export function isIdByte(byte: number): boolean {
   return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a);
 }
 
-/**
- * The power-bank id written in `bytes[start..end)`, or why it is not one. `known` holds
- * ids read before: one found there is returned as it is (its bytes passed these checks
- * when it was stored); a new valid id is stored there.
- */
-export function readPowerBankId(bytes: Uint8Array, start: number, end: number, known: StringCache): string | FieldFailure {
-  const cached = known.find(bytes, start, end);
-  if (cached !== undefined) return cached;
+/** The power-bank id written in `bytes[start..end)`, or why it is not one. */
+export function readPowerBankId(bytes: Uint8Array, start: number, end: number): string | FieldFailure {
   if (start === end) return new FieldFailure(start, `power-bank id missing at byte ${start}`);
   if (end - start > MAX_POWER_BANK_ID_LENGTH) {
     return new FieldFailure(start, `power-bank id at byte ${start} has ${end - start} characters; at most ${MAX_POWER_BANK_ID_LENGTH} are allowed`);
@@ -38,7 +31,7 @@ export function readPowerBankId(bytes: Uint8Array, start: number, end: number, k
       return new FieldFailure(i, `power-bank id at byte ${start} holds ${describeByte(bytes[i])} at byte ${i}; only digits and uppercase letters are allowed`);
     }
   }
-  return known.store(byteString(bytes, start, end), bytes, start, end);
+  return byteString(bytes, start, end);
 }
 
 /**

@@ -238,7 +238,7 @@ function decodeRecord(
     // Without an id: a fault, or an unknown code (the codes that need one returned above).
     return { slot, status, code } as SlotStatus;
   }
-  const powerBankId = readPowerBankId(bytes, statusEnd + 1, end, context.powerBankIds);
+  const powerBankId = readPowerBankId(bytes, statusEnd + 1, end);
   if (powerBankId instanceof FieldFailure) return powerBankId;
   return { slot, status, code, powerBankId } as SlotStatus;
 }
@@ -281,7 +281,7 @@ export function readUsualRecords(bytes: Uint8Array, start: number, end: number, 
       if (after !== DOT) return undefined;
       const idEnd = indexOfByte(bytes, SEMICOLON, i, end);
       if (idEnd < 0) return undefined;
-      const powerBankId = readPowerBankId(bytes, i, idEnd, context.powerBankIds);
+      const powerBankId = readPowerBankId(bytes, i, idEnd);
       if (powerBankId instanceof FieldFailure) return undefined;
       slots.push({ slot, status: known.status, code: known.code, powerBankId } as SlotStatus);
       i = idEnd + 1;

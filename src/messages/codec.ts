@@ -7,7 +7,6 @@
 
 import type { DeviationCode } from '../errors.js';
 import type { FieldFailure } from '../fields/failure.js';
-import type { StringCache } from '../fields/stringCache.js';
 import { byteString } from '../bytes.js';
 import { FrameWriter } from '../frame/writer.js';
 
@@ -29,8 +28,6 @@ export type Sender = 'device' | 'server';
 /** What a data decoder needs to know besides the bytes. */
 export interface DataContext {
   readonly slotCount: number;
-  /** The power-bank ids of recent frames, for `readPowerBankId`. */
-  readonly powerBankIds: StringCache;
   /**
    * Reports a lenient-mode deviation inside the data field. Returns a failure in
    * strict mode, `undefined` when the deviation was recorded and decoding goes on.

@@ -61,7 +61,7 @@ export function decodeSlotData<M>(
   }
   const slot = readSlot(bytes, position, dot, context.slotCount);
   if (slot instanceof FieldFailure) return slot;
-  const powerBankId = readPowerBankId(bytes, dot + 1, end, context.powerBankIds);
+  const powerBankId = readPowerBankId(bytes, dot + 1, end);
   if (powerBankId instanceof FieldFailure) return powerBankId;
   return build(word, slot, powerBankId);
 }
