@@ -30,6 +30,7 @@ import { floorCrc16Modbus, floorScanForBrace } from './floors.js';
 import { bytesAllocatedPerCall, collectGarbage, timeCases, type Case, type Timing } from './measure.js';
 import { createMqttParser, MQTT_PACKET_SIZE, mqttPublishBuffer, parseNmeaSentence } from './peers.js';
 import { checkTargets, TARGETS } from './targets.js';
+import { HARDENING_TARGETS, HOSTILE_CASES, hostileItemCounts, OPTIONS_CASES } from './hardening.js';
 import { formatAllocations, formatDeployment, formatTable, formatTargets } from './report.js';
 
 const check = process.argv.includes('--check');
@@ -124,6 +125,8 @@ const CASES: Case[] = [
   stream('stream.decode', 'splitter + decode, 10 MB stream', decodeStreamWithCodec),
   stream('baseline.stream', 'baseline stream decoder, 10 MB', decodeStreamWithBaseline),
   stream('floor.scan', "floor: scan for '}', 10 MB", () => floorScanForBrace(chunks)),
+  ...OPTIONS_CASES,
+  ...HOSTILE_CASES,
 ];
 
 const SELECTED = only === undefined ? CASES : CASES.filter((entry) => only.some((word) => entry.id.includes(word)));
@@ -176,8 +179,10 @@ console.log(formatAllocations(allocations));
 
 console.log(formatDeployment(byId, allocations));
 
+console.log(`\nitems per 64 KB of hostile input: ${hostileItemCounts().map(([name, count]) => `${name} ${count}`).join(', ')}`);
+
 const results = checkTargets(
-  TARGETS.filter((target) => byId.has(target.ours) && byId.has(target.theirs)),
+  [...TARGETS, ...HARDENING_TARGETS].filter((target) => byId.has(target.ours) && byId.has(target.theirs)),
   byId,
 );
 console.log(formatTargets(results));
