@@ -64,14 +64,14 @@ describe('the flows of section 5, simulator against replyTo', () => {
   });
 
   it.each([
-    ['a faulty slot', { faultySlots: [3] }],
-    ['an injected failure', { returnFailureRate: 1 }],
-  ])('return, failure (%s): MQ → RQ.T → MR.RF → AR.RF, and the bank is ejected', (_, options) => {
+    ['a faulty slot', { faultySlots: [3] }, []],
+    ['an injected failure', { returnFailureRate: 1 }, [3]],
+  ])('return, failure (%s): MQ → RQ.T → MR.RF → AR.RF, and the bank is ejected', (_, options, empty) => {
     const talk = conversation(options);
     talk.insert(3, 'B7', 0);
     expect(talk.types()).toEqual(['OwnershipQuery', 'OwnershipAnswer', 'ReturnFailure', 'ReturnFailureAck']);
     expect(talk.events).toMatchObject([{ kind: 'returnFailed', slot: 3, powerBankId: 'B7' }]);
-    expect(talk.station.emptySlots()).toEqual([3]);
+    expect(talk.station.emptySlots()).toEqual(empty);
   });
 
   it('status: CQ → AQ, from the slots', () => {

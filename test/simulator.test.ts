@@ -50,6 +50,11 @@ describe('StationSimulator: the station', () => {
     expect(station.receive({ type: 'LendRequest', imei, slot: 4, powerBankId: 'D4' }, 0)).toMatchObject([{ type: 'LendFailure', slot: 4 }]);
   });
 
+  it('does not list an empty faulty slot as a place to return a bank', () => {
+    const station = new StationSimulator({ imei, banks: [{ slot: 1, powerBankId: 'A1' }], faultySlots: [2] });
+    expect(station.emptySlots()).toEqual([3]);
+  });
+
   it('refuses invalid options, naming the field', () => {
     const cases: Array<[StationSimulatorOptions, string, string]> = [
       [{ imei: '12345' }, 'IMEI', 'imei'],

@@ -349,8 +349,9 @@ export class StationSimulator {
   }
 
   /**
-   * The slots with no power bank in them (nor one waiting for its answer), in order:
-   * where a bank can be inserted.
+   * The working slots with no power bank in them (nor one waiting for its answer), in
+   * order: where a returned bank can go. Faulty slots are left out (a return into one
+   * fails), though `insert` still takes them, to test that failure.
    *
    * @example
    * ```ts
@@ -361,7 +362,7 @@ export class StationSimulator {
    */
   emptySlots(): number[] {
     const empty: number[] = [];
-    for (const [index, slot] of this.slots.entries()) if (slot.bank === undefined && slot.inserted === undefined) empty.push(index + 1);
+    for (const [index, slot] of this.slots.entries()) if (slot.bank === undefined && slot.inserted === undefined && !slot.faulty) empty.push(index + 1);
     return empty;
   }
 
