@@ -46,11 +46,8 @@ export function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
  * form of the dialect (default: the canonical dialect), CRC computed, line ending
  * included.
  *
- * Like Node's small `Buffer`s, the frames are cut from shared 8 KB blocks: each frame is
- * its own bytes, which no later call changes, but `frame.buffer` is the whole block
- * (mind `byteOffset` when you use it), and a frame kept alive keeps its block alive. To
- * keep a frame for long, or to transfer its buffer to a worker, copy it first with
- * `frame.slice()`.
+ * Each frame is a `Uint8Array` of its own: its `buffer` is exactly the frame, free to
+ * keep, change or transfer to a worker.
  *
  * Nothing invalid reaches the wire: an IMEI that is not 15 digits, a slot outside
  * 1..slotCount, an id outside `[0-9A-Z]{1,32}`, a status record without the id it needs

@@ -182,8 +182,7 @@ export function readEnvelope(
 
 /**
  * Starts a frame of `dialect` in `out`: the brace and the quote. Returns where the
- * fields (`imei,command,data`), which the caller writes next, start, counted from the
- * start of the frame (the writer may move the frame while it grows).
+ * fields (`imei,command,data`), which the caller writes next, start.
  */
 export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
   out.reserve(2);
@@ -192,11 +191,11 @@ export function openFrame(out: FrameWriter, dialect: ResolvedDialect): number {
   bytes[end++] = LEFT_BRACE;
   if (dialect.quotes) bytes[end++] = QUOTE;
   out.end = end;
-  return end - out.start;
+  return end;
 }
 
 /**
- * Ends the frame in `out` whose fields start `fieldsStart` bytes into it: the CRC over
+ * Ends the frame in `out` whose fields start at `fieldsStart`: the CRC over
  * the covered bytes, the quote, the brace and the line ending of `dialect`.
  */
 export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: ResolvedDialect): void {
@@ -208,7 +207,7 @@ export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: Resol
   if (engine) {
     bytes[end++] = COMMA;
     const separator = end - 1;
-    const coveredStart = dialect.crcCoverage === 'frame' ? out.start : out.start + fieldsStart;
+    const coveredStart = dialect.crcCoverage === 'frame' ? 0 : fieldsStart;
     const coveredEnd = dialect.crcCoverage === 'fields' ? separator : separator + 1;
     end = putHex4(bytes, end, engine.compute(bytes, coveredStart, coveredEnd));
   }

@@ -1,16 +1,12 @@
 /**
- * Where `encode` writes frames: straight into a shared block of memory, each frame
- * handed out as a view of its own bytes, the way Node hands out small `Buffer`s. No
- * string is built on the way from message to bytes, and no `ArrayBuffer` is allocated
- * per frame (only the view): a typed array longer than 64 bytes costs V8 an allocation
- * outside its heap, several times the cost of writing the frame.
+ * Where `encode` writes a frame: a scratch buffer that grows as needed, from which the
+ * finished frame is copied out into a `Uint8Array` of its own.
  *
  * Writing goes in runs: the caller reserves room for a run of bytes (the IMEI and the
  * command word, a slot record, the CRC and what follows it), stores them through the
  * `put*` functions and plain assignments at a local `end`, and hands `end` back to the
- * writer. A method call per byte, each reading and writing the writer's fields, costs
- * more than the bytes it writes. The fields of a run are read from the message before
- * its `reserve`, so no user code (a getter) runs between the two.
+ * writer. The fields of a run are read from the message before its `reserve`, so no user
+ * code (a getter) runs between the two.
  *
  * @module
  * @internal
@@ -19,72 +15,42 @@
 import { HEX_DIGITS, toBytes } from '../bytes.js';
 import { isIdByte } from '../fields/powerBankId.js';
 
-/** The size of a block: frames are cut from it until it is full, then a new one is taken. */
-export const BLOCK_SIZE = 8192;
-
-/**
- * The frame being written, in a block of memory. `bytes[start..end)` is the frame;
- * the bytes before `start` belong to frames already handed out, and are never written
- * again.
- */
+/** The frame being written: `bytes[0..end)`. */
 export class FrameWriter {
   bytes: Uint8Array;
-  /** `bytes.buffer`, kept: reading it costs more than building the view of a frame. */
-  private blockBuffer: ArrayBufferLike;
-  /** Where the frame being written starts. */
-  start = 0;
   /** Where the next byte goes. */
   end = 0;
   /** Set while an `encode` uses this writer, so that a nested one takes a new writer. */
   busy = false;
 
-  /** A writer whose blocks hold `blockSize` bytes (more when one frame needs more). */
-  constructor(private readonly blockSize = BLOCK_SIZE) {
-    this.bytes = new Uint8Array(blockSize);
-    this.blockBuffer = this.bytes.buffer;
+  /** A writer with room for `size` bytes to start with. */
+  constructor(size = 256) {
+    this.bytes = new Uint8Array(size);
   }
 
-  /**
-   * Starts a new frame, dropping whatever an unfinished one wrote. A block that is full,
-   * or that a user detached by transferring a frame's `buffer`, is left for a new one.
-   */
+  /** Starts a new frame, dropping whatever an unfinished one wrote. */
   begin(): void {
-    if (this.start >= this.bytes.length) {
-      this.bytes = new Uint8Array(this.blockSize);
-      this.blockBuffer = this.bytes.buffer;
-      this.start = 0;
-    }
-    this.end = this.start;
+    this.end = 0;
   }
 
   /**
    * Makes room for `count` more bytes at `end`; read `bytes` after calling it, since the
-   * frame may have moved. When the block has less room, the frame written so far moves
-   * to the start of a new block, at least twice its size.
+   * buffer may have been replaced by a larger one.
    */
   reserve(count: number): void {
     if (this.end + count > this.bytes.length) this.grow(count);
   }
 
-  /**
-   * Hands out the frame written since `begin`, as a view of the block; the next frame
-   * starts after it.
-   */
+  /** The frame written since `begin`, as a copy whose buffer is exactly the frame. */
   finish(): Uint8Array {
-    const frame = new Uint8Array(this.blockBuffer, this.start, this.end - this.start);
-    this.start = this.end;
-    return frame;
+    return this.bytes.slice(0, this.end);
   }
 
   /** Kept out of `reserve`, which only compares two numbers before calling it. */
   private grow(count: number): void {
-    const written = this.end - this.start;
-    const block = new Uint8Array(Math.max(this.blockSize, 2 * (written + count)));
-    block.set(this.bytes.subarray(this.start, this.end));
-    this.bytes = block;
-    this.blockBuffer = block.buffer;
-    this.start = 0;
-    this.end = written;
+    const grown = new Uint8Array(2 * (this.end + count));
+    grown.set(this.bytes.subarray(0, this.end));
+    this.bytes = grown;
   }
 }
 

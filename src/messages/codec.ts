@@ -69,7 +69,7 @@ export function commandCodec<M extends { readonly type: string; readonly imei: s
       // A writer of its own, for one data field: a small block, grown if needed.
       const out = new FrameWriter(64);
       write(message, slotCount, out);
-      return byteString(out.bytes, out.start, out.end);
+      return byteString(out.bytes, 0, out.end);
     },
   };
 }
