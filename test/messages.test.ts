@@ -1,10 +1,5 @@
-import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { decode, encode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType, type SlotStatus, type SlotStatusInit } from 'powerbank-codec';
-import type { DeviationCode } from '../src/errors.js';
-import { FieldFailure } from '../src/fields/failure.js';
-import type { DataContext } from '../src/messages/codec.js';
-import { readRecords, readUsualRecords } from '../src/messages/AQ.js';
 import { codecOfType, codecOfWord } from '../src/messages/index.js';
 import { canonicalFrame } from './support/reference.js';
 
@@ -231,101 +226,10 @@ describe('AQ: slot records', () => {
   });
 });
 
-describe('AQ: the one-pass reader of the usual records', () => {
-  /** A decoder's context for data decoding: a slot count and the deviations it hears. */
-  function contextFor(slotCount = 3): DataContext & { deviations: DeviationCode[] } {
-    const deviations: DeviationCode[] = [];
-    return { slotCount, deviations, deviate: (code) => void deviations.push(code) };
-  }
-  const bytesOf = (text: string) => new TextEncoder().encode(text);
-  /** Reads `data` as the data field of a frame: more bytes follow it, as they do in a frame. */
-  const readUsual = (data: string, slotCount?: number) => readUsualRecords(bytesOf(`${data},74B8"}`), 0, data.length, contextFor(slotCount));
-  /** A station with 999 slots: a byte misread as a digit gives a slot number it has. */
-  const LARGEST = 999;
-
-  it.each([
-    ['', []],
-    ['3.ER;', [{ slot: 3, status: 'fault', code: 'ER' }]],
-    ['1.FU.1234567890;2.NF.123456789012;3.ER;', [
-      { slot: 1, status: 'full', code: 'FU', powerBankId: '1234567890' },
-      { slot: 2, status: 'notFull', code: 'NF', powerBankId: '123456789012' },
-      { slot: 3, status: 'fault', code: 'ER' },
-    ]],
-    ['2.EM.A;1.ER.Z9;', [{ slot: 2, status: 'depleted', code: 'EM', powerBankId: 'A' }, { slot: 1, status: 'fault', code: 'ER', powerBankId: 'Z9' }]],
-  ])('reads %j in one pass', (data, slots) => {
-    expect(readUsual(data)).toStrictEqual(slots);
-  });
-
+describe('AQ: slot numbers', () => {
   it('reads slot numbers of one to three digits up to the slot count', () => {
-    expect(readUsual('9.ER;10.ER;99.ER;100.ER;999.ER;', 999)?.map((record) => record.slot)).toStrictEqual([9, 10, 99, 100, 999]);
-    expect(readUsual('12.ER;', 12)).toStrictEqual([{ slot: 12, status: 'fault', code: 'ER' }]);
-  });
-
-  it.each([
-    ['a missing last ";"', '1.ER'],
-    ['a missing last ";" after an id', '1.FU.A1'],
-    ['an unknown status', '1.XY;'],
-    ['a one-letter status', '1.F;'],
-    ['a three-letter status', '1.FUL;'],
-    ['a status cut by the end of the data', '1.F'],
-    ['a slot without status', '1;'],
-    ['an empty record', '1.ER;;'],
-    ['slot 0', '0.ER;'],
-    ['a leading zero', '01.ER;'],
-    ['a slot of four digits', '1000.ER;'],
-    ['a slot above the count', '4.ER;'],
-    ['a slot listed twice', '1.ER;1.ER;'],
-    ['FU without an id', '1.FU;'],
-    ['an empty id', '1.FU.;'],
-    ['an id with a lowercase letter', '1.FU.a1;'],
-    ['a comma after the status', '1.FU,A1;'],
-    ['only a slot number', '12'],
-  ])('leaves %s (%j) to the record-by-record reader', (_, data) => {
-    expect(readUsual(data)).toBeUndefined();
-  });
-
-  it.each([
-    ['a letter', 'A.ER;'],
-    ['a character above the digits', ':.ER;'],
-    ['a slot with a letter', '1A.ER;'],
-    ['a slot with a character below the digits', '1/.ER;'],
-    ['a slot with a character above the digits', '1:.ER;'],
-  ])('leaves %s (%j) to the record-by-record reader, whatever the slot count', (_, data) => {
-    expect(readUsual(data, LARGEST)).toBeUndefined();
-  });
-
-  it('leaves a record whose ";" lies after the end of the data (a ";" before the CRC) to the record-by-record reader', () => {
-    expect(readUsualRecords(bytesOf('1.ER;74B8'), 0, 4, contextFor())).toBeUndefined();
-    expect(readUsualRecords(bytesOf('1.FU.A1;74B8'), 0, 7, contextFor())).toBeUndefined();
-  });
-
-  it('reads a slot number that runs to the end of the data as not usual, whatever follows it', () => {
-    expect(readUsualRecords(bytesOf('1.ER;2345.FU.A1;'), 0, 6, contextFor(999))).toBeUndefined();
-    expect(readUsualRecords(bytesOf('1.ER;23'), 0, 7, contextFor(999))).toBeUndefined();
-  });
-
-  it('reads exactly what the record-by-record reader reads without a deviation, and nothing else', () => {
-    // Records that are mostly usual, each part sometimes not.
-    const record = fc
-      .record({
-        slot: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 12 }).map(String) }, fc.constantFrom('0', '01', '1000', 'A', '1A', '')),
-        status: fc.oneof({ weight: 9, arbitrary: fc.constantFrom('FU', 'NF', 'EM', 'ER') }, fc.constantFrom('XY', 'F', 'FUL', 'fu')),
-        id: fc.option(fc.oneof({ weight: 9, arbitrary: fc.constantFrom('A1', '1234567890', 'Z9') }, fc.constantFrom('', 'a1', 'B'.repeat(33), '1.2')), { freq: 4 }),
-        end: fc.oneof({ weight: 9, arbitrary: fc.constant(';') }, fc.constantFrom('', '.', ',')),
-      })
-      .map(({ slot, status, id, end }) => `${slot}.${status}${id === null ? '' : `.${id}`}${end}`);
-    const data = fc.array(record, { maxLength: 4 }).map((records) => records.join(''));
-    fc.assert(
-      fc.property(data, fc.integer({ min: 1, max: 20 }), (text, slotCount) => {
-        const bytes = bytesOf(`${text},74B8"}`);
-        const usual = readUsualRecords(bytes, 0, text.length, contextFor(slotCount));
-        const context = contextFor(slotCount);
-        const general = readRecords(bytes, 0, text.length, context);
-        if (general instanceof FieldFailure || context.deviations.length > 0) expect(usual).toBeUndefined();
-        else expect(usual).toStrictEqual(general);
-      }),
-      { numRuns: 2000 },
-    );
+    const result = decode('{"860123456789014,AQ,9.ER;10.ER;99.ER;100.ER;999.ER;"}', { dialect: { slotCount: 999, crc: 'none' } });
+    expect(result.ok && result.message.type === 'StatusAnswer' && result.message.slots.map((record) => record.slot)).toStrictEqual([9, 10, 99, 100, 999]);
   });
 });
 

@@ -249,47 +249,6 @@ function listsSlot(slots: readonly SlotStatus[], slot: number): boolean {
   return false;
 }
 
-/**
- * Reads the records the way stations write them, in one pass over the bytes: each
- * `S.XX.ID;` or `S.XX;` with a known status code, closed by `;`. Returns `undefined` at
- * the first byte that does not fit; `decodeStatusAnswer` then reads the data again,
- * record by record, accepting the deviations and naming what is wrong.
- * @internal
- */
-export function readUsualRecords(bytes: Uint8Array, start: number, end: number, context: DataContext): SlotStatus[] | undefined {
-  const slots: SlotStatus[] = [];
-  let i = start;
-  while (i < end) {
-    // The slot number: digits up to the '.', the first not 0, at most the slot count.
-    let slot = bytes[i]! - 0x30;
-    if (slot < 1 || slot > 9) return undefined;
-    for (i++; i < end && bytes[i] !== DOT; i++) {
-      const digit = bytes[i]! - 0x30;
-      if (digit < 0 || digit > 9) return undefined;
-      slot = slot * 10 + digit;
-    }
-    if (slot > context.slotCount || listsSlot(slots, slot)) return undefined;
-    // The status code, then ';' or '.' and the id up to ';', all before the end.
-    const known = statusCodeOf(bytes[i + 1]!, bytes[i + 2]!);
-    const after = bytes[i + 3];
-    i += 4;
-    if (known === undefined || i > end) return undefined;
-    if (after === SEMICOLON) {
-      if (known.needsId) return undefined;
-      slots.push({ slot, status: known.status, code: known.code } as SlotStatus);
-    } else {
-      if (after !== DOT) return undefined;
-      const idEnd = indexOfByte(bytes, SEMICOLON, i, end);
-      if (idEnd < 0) return undefined;
-      const powerBankId = readPowerBankId(bytes, i, idEnd);
-      if (powerBankId instanceof FieldFailure) return undefined;
-      slots.push({ slot, status: known.status, code: known.code, powerBankId } as SlotStatus);
-      i = idEnd + 1;
-    }
-  }
-  return slots;
-}
-
 function decodeStatusAnswer(
   bytes: Uint8Array,
   start: number,
@@ -297,16 +256,15 @@ function decodeStatusAnswer(
   imei: string,
   context: DataContext,
 ): StatusAnswer | FieldFailure {
-  const slots = readUsualRecords(bytes, start, end, context) ?? readRecords(bytes, start, end, context);
+  const slots = readRecords(bytes, start, end, context);
   return slots instanceof FieldFailure ? slots : { type: 'StatusAnswer', imei, slots };
 }
 
 /**
- * Reads the records record by record: first the `;` that ends one, then its fields.
- * Accepts the deviations of lenient mode and names the first thing wrong.
- * @internal
+ * Reads the records one by one: first the `;` that ends one, then its fields. Accepts
+ * the deviations of lenient mode and names the first thing wrong.
  */
-export function readRecords(bytes: Uint8Array, start: number, end: number, context: DataContext): SlotStatus[] | FieldFailure {
+function readRecords(bytes: Uint8Array, start: number, end: number, context: DataContext): SlotStatus[] | FieldFailure {
   const slots: SlotStatus[] = [];
   let position = start;
   while (position < end) {
