@@ -40,9 +40,9 @@ for (const message of messages) {
   const bytes = encode(message);
   const result = decode(bytes, { mode: 'strict' });
   const { type, imei: _, ...fields } = message;
-  const { direction } = messageTypes[type];
+  const { sender } = messageTypes[type];
   const same = result.ok && JSON.stringify(result.message) === JSON.stringify(message);
-  console.log(`${type.padEnd(17)} ${direction}  ${encodeToString(message).trimEnd()}`);
+  console.log(`${type.padEnd(17)} ${sender === 'device' ? 'device → server' : 'server → device'}  ${encodeToString(message).trimEnd()}`);
   const shown = Object.keys(fields).length === 0 ? '(no fields besides the IMEI)' : JSON.stringify(fields);
   console.log(`${''.padEnd(17)} ${same ? 'decodes back to' : 'DOES NOT decode back to'} ${shown}`);
 }

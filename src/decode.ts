@@ -12,7 +12,7 @@ import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
-import type { DataContext } from './messages/codec.js';
+import type { DataContext, Sender } from './messages/codec.js';
 import { codecOfWord, type Message } from './messages/index.js';
 
 /**
@@ -38,7 +38,7 @@ export interface DecodeOptions {
    * Which side the frames come from. When set, a message only the other side sends is
    * refused with code `DIRECTION`.
    */
-  readonly from?: 'device' | 'server';
+  readonly from?: Sender;
   /** `'digits'` (default) checks that the IMEI is 15 digits; `'luhn'` also checks its last digit. */
   readonly checkImei?: 'digits' | 'luhn';
 }
@@ -92,7 +92,7 @@ export class FrameDecoder implements DataContext {
   readonly dialect: ResolvedDialect;
   readonly slotCount: number;
   private readonly log: DeviationLog;
-  private readonly from: 'device' | 'server' | undefined;
+  private readonly from: Sender | undefined;
   private readonly luhn: boolean;
   private readonly bounds: FieldBounds = { start: 0, end: 0 };
 

@@ -14,8 +14,8 @@
 export { decode, type DecodeOptions, type DecodeResult } from './decode.js';
 export { encode, encodeToString, type EncodeOptions } from './encode.js';
 
-export { messageTypes, type Direction, type Message, type MessageInit, type MessageType } from './messages/index.js';
-export type { CommandWord } from './messages/codec.js';
+export { messageTypes, type Message, type MessageInit, type MessageType } from './messages/index.js';
+export type { CommandWord, Sender } from './messages/codec.js';
 export type { Heartbeat } from './messages/CH.js';
 export type { StatusQuery } from './messages/CQ.js';
 export type { SlotState, SlotStatus, SlotStatusInit, StatusAnswer, StatusAnswerInit } from './messages/AQ.js';
@@ -70,7 +70,7 @@ export {
 
 export { replyTo, type OwnershipPolicy, type ReplyTo } from './flows/replies.js';
 export { describeMessage } from './flows/describe.js';
-export type { FlowName, Sender } from './flows/steps.js';
+export type { FlowName } from './flows/steps.js';
 export type { MalformedFrameKind } from './flows/frames.js';
 export {
   StationSimulator,

@@ -14,22 +14,22 @@ function errorOf(result: DecodeResult) {
 const decodeData = (command: string, data: string, options?: DecodeOptions) => decode(canonicalFrame(`${imei},${command},${data}`), options);
 
 describe('messageTypes', () => {
-  it('lists the fourteen message types with their command words and directions', () => {
+  it('lists the fourteen message types with their command words and senders', () => {
     expect(messageTypes).toStrictEqual({
-      Heartbeat: { command: 'CH', direction: 'device → server' },
-      StatusQuery: { command: 'CQ', direction: 'server → device' },
-      StatusAnswer: { command: 'AQ', direction: 'device → server' },
-      LendRequest: { command: 'CC', direction: 'server → device' },
-      OwnershipQuery: { command: 'MQ', direction: 'device → server' },
-      OwnershipAnswer: { command: 'RQ', direction: 'server → device' },
-      LendSuccess: { command: 'MC', direction: 'device → server' },
-      ReturnSuccess: { command: 'MC', direction: 'device → server' },
-      LendSuccessAck: { command: 'AM', direction: 'server → device' },
-      ReturnSuccessAck: { command: 'AM', direction: 'server → device' },
-      LendFailure: { command: 'MR', direction: 'device → server' },
-      ReturnFailure: { command: 'MR', direction: 'device → server' },
-      LendFailureAck: { command: 'AR', direction: 'server → device' },
-      ReturnFailureAck: { command: 'AR', direction: 'server → device' },
+      Heartbeat: { command: 'CH', sender: 'device' },
+      StatusQuery: { command: 'CQ', sender: 'server' },
+      StatusAnswer: { command: 'AQ', sender: 'device' },
+      LendRequest: { command: 'CC', sender: 'server' },
+      OwnershipQuery: { command: 'MQ', sender: 'device' },
+      OwnershipAnswer: { command: 'RQ', sender: 'server' },
+      LendSuccess: { command: 'MC', sender: 'device' },
+      ReturnSuccess: { command: 'MC', sender: 'device' },
+      LendSuccessAck: { command: 'AM', sender: 'server' },
+      ReturnSuccessAck: { command: 'AM', sender: 'server' },
+      LendFailure: { command: 'MR', sender: 'device' },
+      ReturnFailure: { command: 'MR', sender: 'device' },
+      LendFailureAck: { command: 'AR', sender: 'server' },
+      ReturnFailureAck: { command: 'AR', sender: 'server' },
     } satisfies Record<MessageType, unknown>);
     expect(Object.isFrozen(messageTypes)).toBe(true);
   });

@@ -89,13 +89,13 @@ describe('replyTo', () => {
     fc.assert(
       fc.property(arbMessage(), fc.boolean(), (message, belongs) => {
         const reply = replyTo(message, { belongs: () => belongs });
-        const fromDevice = messageTypes[message.type].direction === 'device → server';
+        const fromDevice = messageTypes[message.type].sender === 'device';
         if (!fromDevice || message.type === 'Heartbeat' || message.type === 'StatusAnswer') {
           expect(reply).toBeUndefined();
           return;
         }
         expect(reply).toBeDefined();
-        expect(messageTypes[reply!.type].direction).toBe('server → device');
+        expect(messageTypes[reply!.type].sender).toBe('server');
         const { imei, slot, powerBankId } = message as Extract<Message, { slot: number }>;
         expect(reply).toMatchObject({ imei, slot, powerBankId });
       }),

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { messageTypes, type Message, type MessageType, type SlotStatus } from '../index.js';
+import { messageTypes, type Message, type MessageType, type Sender, type SlotStatus } from '../index.js';
 import { isDigit } from './text.js';
 
 /** The bytes as a string, one character per byte. */
@@ -37,8 +37,8 @@ export function crcFieldOf(frame: Uint8Array): string {
 }
 
 /** Which side sends messages of `type`. */
-export function senderOf(type: MessageType): 'device' | 'server' {
-  return messageTypes[type].direction === 'device → server' ? 'device' : 'server';
+export function senderOf(type: MessageType): Sender {
+  return messageTypes[type].sender;
 }
 
 /** AQ slot records in wire notation: `1.FU.1234567890;3.ER`. */

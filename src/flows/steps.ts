@@ -17,6 +17,7 @@
 
 import type { Message, MessageType } from '../messages/index.js';
 import { slotAndBank } from './describe.js';
+import type { Sender } from '../messages/codec.js';
 
 /**
  * A flow of PROTOCOL.md section 5: a lend (success or failure), a return (success,
@@ -31,17 +32,6 @@ import { slotAndBank } from './describe.js';
  */
 export type FlowName = 'lend' | 'return' | 'status' | 'heartbeat';
 
-/**
- * Which side sent a message: the station (`device`) or the back end (`server`).
- *
- * @example
- * ```ts
- * import type { Sender } from 'powerbank-codec';
- *
- * const from: Sender = 'device';
- * ```
- */
-export type Sender = 'device' | 'server';
 
 /** How a flow can end. */
 export type Outcome = 'lent' | 'lendFailed' | 'returned' | 'returnRejected' | 'returnFailed' | 'statusAnswered';

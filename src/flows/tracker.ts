@@ -22,7 +22,8 @@ import type { SlotStatus } from '../messages/AQ.js';
 import { messageTypes, type Message } from '../messages/index.js';
 import type { DecoderItem } from '../stream/decoder.js';
 import { describeMessage, describeSlots, wireName } from './describe.js';
-import { FLOW_OF, nextAfter, OUTCOMES, precededBy, STEPS, type AnswerMessage, type FlowName, type Outcome, type Sender, type StepName } from './steps.js';
+import { FLOW_OF, nextAfter, OUTCOMES, precededBy, STEPS, type AnswerMessage, type FlowName, type Outcome, type StepName } from './steps.js';
+import type { Sender } from '../messages/codec.js';
 
 /**
  * A flow that ran to its end: a lend (`lent`, `lendFailed`) or a return (`returned`,
@@ -560,7 +561,7 @@ export class ConversationTracker {
         }),
       );
     }
-    const sender = messageTypes[message.type].direction === 'device → server' ? 'device' : 'server';
+    const sender = messageTypes[message.type].sender;
     if (sender !== from) {
       events.push(
         this.violation('unexpected', family, now, {

@@ -22,7 +22,16 @@ import { FrameWriter } from '../frame/writer.js';
  */
 export type CommandWord = 'CH' | 'CQ' | 'AQ' | 'CC' | 'MQ' | 'RQ' | 'MC' | 'AM' | 'MR' | 'AR';
 
-/** Which side sends a message. */
+/**
+ * Which side sends a message: the station (`device`) or its back end (`server`).
+ *
+ * @example
+ * ```ts
+ * import { messageTypes, type Sender } from 'powerbank-codec';
+ *
+ * const sender: Sender = messageTypes.LendRequest.sender; // 'server'
+ * ```
+ */
 export type Sender = 'device' | 'server';
 
 /** What a data decoder needs to know besides the bytes. */

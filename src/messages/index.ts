@@ -1,6 +1,6 @@
 /**
  * The message layer: every command word's codec in one lookup table, the `Message`
- * union, and the table of message types with their command words and directions.
+ * union, and the table of message types with their command words and senders.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { CC, type LendRequest } from './CC.js';
 import { CH, type Heartbeat } from './CH.js';
 import type { Dialect } from '../dialect.js';
 import { IMEI_LENGTH } from '../fields/imei.js';
-import type { CommandWord } from './codec.js';
+import type { CommandWord, Sender } from './codec.js';
 import { CQ, type StatusQuery } from './CQ.js';
 import { MC, type LendSuccess, type ReturnSuccess } from './MC.js';
 import { MQ, type OwnershipQuery } from './MQ.js';
@@ -81,18 +81,6 @@ export type MessageInit = Exclude<Message, StatusAnswer> | StatusAnswer | Status
  */
 export type MessageType = Message['type'];
 
-/**
- * Which way a message travels.
- *
- * @example
- * ```ts
- * import { messageTypes, type Direction } from 'powerbank-codec';
- *
- * const direction: Direction = messageTypes.LendRequest.direction; // 'server → device'
- * ```
- */
-export type Direction = 'device → server' | 'server → device';
-
 /** Every command word's codec, in the order of PROTOCOL.md section 3. */
 const CODECS = [CH, CQ, AQ, CC, MQ, RQ, MC, AM, MR, AR] as const;
 
@@ -100,26 +88,26 @@ const CODECS = [CH, CQ, AQ, CC, MQ, RQ, MC, AM, MR, AR] as const;
 export type AnyCommandCodec = (typeof CODECS)[number];
 
 /**
- * Each message type's command word and direction (PROTOCOL.md section 3).
+ * Each message type's command word and sender (PROTOCOL.md section 3).
  *
  * @example
  * ```ts
  * import { messageTypes } from 'powerbank-codec';
  *
- * messageTypes.LendSuccess; // { command: 'MC', direction: 'device → server' }
+ * messageTypes.LendSuccess; // { command: 'MC', sender: 'device' }
  * Object.keys(messageTypes).length; // 14
  * ```
  */
-export const messageTypes: { readonly [T in MessageType]: { readonly command: CommandWord; readonly direction: Direction } } =
+export const messageTypes: { readonly [T in MessageType]: { readonly command: CommandWord; readonly sender: Sender } } =
   Object.freeze(
     Object.fromEntries(
       CODECS.flatMap((codec) =>
         codec.types.map((type) => [
           type,
-          Object.freeze({ command: codec.command, direction: codec.sender === 'device' ? 'device → server' : 'server → device' }),
+          Object.freeze({ command: codec.command, sender: codec.sender }),
         ]),
       ),
-    ) as { [T in MessageType]: { command: CommandWord; direction: Direction } },
+    ) as { [T in MessageType]: { command: CommandWord; sender: Sender } },
   );
 
 const LETTERS = 26;
