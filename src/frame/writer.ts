@@ -16,7 +16,7 @@
  * @internal
  */
 
-import { HEX_DIGITS, toBytes } from '../bytes.js';
+import { HEX_DIGITS, toBytes, type Bytes } from '../bytes.js';
 import { isIdByte } from '../fields/powerBankId.js';
 
 /** The size of a block: frames are cut from it until it is full, then a new one is taken. */
@@ -28,9 +28,9 @@ export const BLOCK_SIZE = 8192;
  * again.
  */
 export class FrameWriter {
-  bytes: Uint8Array;
+  bytes: Bytes;
   /** `bytes.buffer`, kept: reading it costs more than building the view of a frame. */
-  private blockBuffer: ArrayBufferLike;
+  private blockBuffer: ArrayBuffer;
   /** Where the frame being written starts. */
   start = 0;
   /** Where the next byte goes. */
@@ -70,7 +70,7 @@ export class FrameWriter {
    * Hands out the frame written since `begin`, as a view of the block; the next frame
    * starts after it.
    */
-  finish(): Uint8Array {
+  finish(): Bytes {
     const frame = new Uint8Array(this.blockBuffer, this.start, this.end - this.start);
     this.start = this.end;
     return frame;
