@@ -6,9 +6,29 @@
  * @internal
  */
 
+/**
+ * The bytes the library makes for you (a frame from {@link encode}, say): a `Uint8Array`
+ * over a plain `ArrayBuffer`, never a `SharedArrayBuffer`. Under TypeScript 5.7 and
+ * later that is `Uint8Array<ArrayBuffer>`, which DOM APIs such as `new Blob([bytes])`,
+ * `fetch(url, { body: bytes })` and `crypto.subtle.digest('SHA-256', bytes)` require;
+ * under older TypeScript, whose `Uint8Array` is not generic, it is plain `Uint8Array`.
+ *
+ * @example
+ * ```ts
+ * import { encode, type Bytes } from 'powerbank-codec';
+ *
+ * const frame: Bytes = encode({ type: 'Heartbeat', imei: '860123456789014' });
+ * const blob = new Blob([frame]); // type-checks with the DOM lib of TypeScript 5.9
+ * ```
+ */
+// `slice` returns a copy in a new ArrayBuffer, typed so by each TypeScript version.
+export type Bytes = ReturnType<Uint8Array['slice']>;
+
 const utf8 = new TextEncoder();
 
-/** The bytes of `input`: a `Uint8Array` as it is, a string as UTF-8. */
+/** The bytes of `input`: a `Uint8Array` as it is, a string as UTF-8 (new bytes). */
+export function toBytes(input: string): Bytes;
+export function toBytes(input: Uint8Array | string): Uint8Array;
 export function toBytes(input: Uint8Array | string): Uint8Array {
   if (typeof input !== 'string') return input;
   const bytes = new Uint8Array(input.length);

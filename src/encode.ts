@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString } from './bytes.js';
+import { byteString, type Bytes } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError } from './errors.js';
 import { IMEI_LENGTH } from './fields/imei.js';
@@ -63,7 +63,7 @@ export function dialectOf(options: EncodeOptions | undefined): ResolvedDialect {
  * new TextDecoder().decode(bytes); // '{"860123456789014,CC,BW.2.1234567890,7BA7"}\r\n'
  * ```
  */
-export function encode(message: MessageInit, options?: EncodeOptions): Uint8Array {
+export function encode(message: MessageInit, options?: EncodeOptions): Bytes {
   const dialect = dialectOf(options);
   if (typeof message !== 'object' || message === null) {
     throw new ProtocolError('TYPE', 'type', `a message is an object with a type; got ${JSON.stringify(message)}`);

@@ -13,6 +13,7 @@
 
 export { decode, type DecodeOptions, type DecodeResult } from './decode.js';
 export { encode, encodeToString, type EncodeOptions } from './encode.js';
+export type { Bytes } from './bytes.js';
 
 export { messageTypes, type Message, type MessageInit, type MessageType } from './messages/index.js';
 export type { CommandWord, Sender } from './messages/codec.js';

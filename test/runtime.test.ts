@@ -1,7 +1,7 @@
 /**
  * The library runs in Node, browsers, Deno and Bun: nothing in src/ (but the CLI) may
- * import from Node or use its globals. (The browser test, `npm run test:browser`, runs
- * the built bundle in Chromium.)
+ * import from Node or use its globals. (`npm run test:runtimes` runs the packed tarball
+ * in Node 18.7 and 20, Bun, Deno, Chromium and Firefox.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -20,6 +20,7 @@
  */
 
 import * as fc from 'fast-check';
+import type { Bytes } from '../bytes.js';
 import { crcCatalogue, type CrcName, type CrcParams } from '../crc/catalogue.js';
 import { canonicalDialect, MAX_SLOT_COUNT, type Dialect } from '../dialect.js';
 import { encode } from '../encode.js';
@@ -176,7 +177,7 @@ export function arbDialect(options: ArbDialectOptions = {}): fc.Arbitrary<Dialec
  * and the dialect they are in.
  */
 export interface GeneratedFrame {
-  readonly bytes: Uint8Array;
+  readonly bytes: Bytes;
   readonly message: Message;
   readonly dialect: Dialect;
 }
@@ -275,7 +276,7 @@ export interface ArbCorruptedFrameOptions extends ArbFrameOptions {
 /** A frame with a described corruption, and the valid frame it came from. */
 export interface CorruptedFrame extends GeneratedFrame {
   /** The valid frame before the corruption. */
-  readonly original: Uint8Array;
+  readonly original: Bytes;
   readonly corruption: Corruption;
 }
 
@@ -291,7 +292,7 @@ function layoutOf(bytes: Uint8Array, dialect: Dialect) {
 
 const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
-type CorruptionCase = { bytes: Uint8Array; corruption: Corruption };
+type CorruptionCase = { bytes: Bytes; corruption: Corruption };
 
 function corruptions(frame: GeneratedFrame, kinds: readonly Corruption['kind'][] | undefined): fc.Arbitrary<CorruptionCase> {
   const { bytes, dialect } = frame;
@@ -470,7 +471,7 @@ export function arbChunking(options: { readonly maxCuts?: number } = {}): fc.Arb
 
 /** A byte stream of valid frames with arbitrary bytes between them, as {@link arbNoisyStream} generates it. */
 export interface NoisyStream {
-  readonly bytes: Uint8Array;
+  readonly bytes: Bytes;
   /** The messages of the valid frames, in stream order. */
   readonly messages: readonly Message[];
   readonly dialect: Dialect;

@@ -7,7 +7,7 @@
  * @internal
  */
 
-import { hex4, toBytes } from '../bytes.js';
+import { hex4, toBytes, type Bytes } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { DeviationCode } from '../errors.js';
 import { codecOfType, type Message } from '../messages/index.js';
@@ -72,7 +72,7 @@ function frameText(imei: string, command: string, data: string, dialect: Resolve
  * `message` encoded in `dialect` with `deviations` (the codes of PROTOCOL.md section 7)
  * applied. Throws a `ProtocolError` for a message `encode` would refuse.
  */
-export function writeDeviantFrame(message: Message, dialect: ResolvedDialect, deviations: ReadonlySet<DeviationCode>): Uint8Array {
+export function writeDeviantFrame(message: Message, dialect: ResolvedDialect, deviations: ReadonlySet<DeviationCode>): Bytes {
   // The lookup by type guarantees the codec matches the message.
   const codec = codecOfType(message.type)!;
   const data = withDataDeviations(message, codec.encode(message as never, dialect.slotCount), deviations);
@@ -82,7 +82,7 @@ export function writeDeviantFrame(message: Message, dialect: ResolvedDialect, de
 const NONE: ReadonlySet<DeviationCode> = new Set();
 
 /** A broken frame of the given kind, from station `imei`. */
-export function writeMalformedFrame(kind: MalformedFrameKind, imei: string, dialect: ResolvedDialect): Uint8Array {
+export function writeMalformedFrame(kind: MalformedFrameKind, imei: string, dialect: ResolvedDialect): Bytes {
   switch (kind) {
     case 'badCrc':
       return toBytes(frameText(imei, 'CH', '', dialect, NONE, 0x0001));

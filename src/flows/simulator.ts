@@ -20,6 +20,7 @@
  * @module
  */
 
+import type { Bytes } from '../bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from '../dialect.js';
 import { ProtocolError, type DeviationCode } from '../errors.js';
 import { isImeiString } from '../fields/imei.js';
@@ -381,7 +382,7 @@ export class StationSimulator {
    * new TextDecoder().decode(station.encode(heartbeat!, [])); // '{"860123456789014,CH,,3FCE"}\r\n'
    * ```
    */
-  encode(message: Message, deviations?: readonly DeviationCode[]): Uint8Array {
+  encode(message: Message, deviations?: readonly DeviationCode[]): Bytes {
     return writeDeviantFrame(message, this.dialect, deviations === undefined ? this.deviations : checkDeviations(deviations, 'deviations'));
   }
 
@@ -399,7 +400,7 @@ export class StationSimulator {
    * decoder.push(station.malformedFrame('badCrc')); // [{ kind: 'error', error: { code: 'CRC', … }, … }]
    * ```
    */
-  malformedFrame(kind: MalformedFrameKind): Uint8Array {
+  malformedFrame(kind: MalformedFrameKind): Bytes {
     return writeMalformedFrame(kind, this.imei, this.dialect);
   }
 

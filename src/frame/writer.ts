@@ -12,12 +12,12 @@
  * @internal
  */
 
-import { HEX_DIGITS, toBytes } from '../bytes.js';
+import { HEX_DIGITS, toBytes, type Bytes } from '../bytes.js';
 import { isIdByte } from '../fields/powerBankId.js';
 
 /** The frame being written: `bytes[0..end)`. */
 export class FrameWriter {
-  bytes: Uint8Array;
+  bytes: Bytes;
   /** Where the next byte goes. */
   end = 0;
   /** Set while an `encode` uses this writer, so that a nested one takes a new writer. */
@@ -42,7 +42,7 @@ export class FrameWriter {
   }
 
   /** The frame written since `begin`, as a copy whose buffer is exactly the frame. */
-  finish(): Uint8Array {
+  finish(): Bytes {
     return this.bytes.slice(0, this.end);
   }
 
