@@ -40,6 +40,10 @@ export function baselineDecodeLine(line: string): Message | undefined {
       }
       return { type: 'StatusAnswer', imei, slots };
     }
+    case 'MQ': {
+      const [slot, powerBankId] = data.split('.');
+      return powerBankId === undefined ? undefined : { type: 'OwnershipQuery', imei, slot: Number(slot), powerBankId };
+    }
     default: {
       const [word, slot, powerBankId] = data.split('.');
       const type = SLOT_WORDS[command]?.[word!];

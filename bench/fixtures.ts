@@ -1,30 +1,13 @@
 /**
- * The inputs every contestant gets: the two single frames, the messages they carry, the
- * 10 MB mixed stream cut into TCP-segment-sized chunks, and the peers' inputs of similar
- * size. Everything is built once, up front, from the codec's own `encode` (so every frame
- * is valid) and checked before any timing.
+ * The inputs every contestant gets, built once, up front, from the codec's own `encode`
+ * (so every frame is valid) and checked before any timing. The traffic varies the way
+ * a real fleet's does: every station has its own IMEI and power banks, so no two frames
+ * of a workload are alike.
  */
-import { encode, type Heartbeat, type Message, type StatusAnswer } from 'powerbank-codec';
+import { encode, type Heartbeat, type Message, type SlotStatus, type StatusAnswer } from 'powerbank-codec';
 
 /** The payload of one TCP segment on a 1500-byte MTU link. */
 export const SEGMENT_SIZE = 1460;
-/** The size of the mixed stream. */
-export const STREAM_SIZE = 10_000_000;
-
-export const HEARTBEAT: Heartbeat = { type: 'Heartbeat', imei: '860123456789014' };
-export const STATUS_ANSWER: StatusAnswer = {
-  type: 'StatusAnswer',
-  imei: '860123456789014',
-  slots: [
-    { slot: 1, status: 'full', code: 'FU', powerBankId: '1234567890' },
-    { slot: 2, status: 'notFull', code: 'NF', powerBankId: '123456789012' },
-    { slot: 3, status: 'fault', code: 'ER' },
-  ],
-};
-
-/** The frames as a Node socket hands them over: `Buffer`s, line ending included. */
-export const HEARTBEAT_FRAME = Buffer.from(encode(HEARTBEAT));
-export const STATUS_ANSWER_FRAME = Buffer.from(encode(STATUS_ANSWER));
 
 /** A 15-digit IMEI with a valid Luhn check digit, for station number `n`. */
 export function stationImei(n: number): string {
@@ -41,54 +24,96 @@ export function stationImei(n: number): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-/**
- * The frames `stations` stations send, in arrival order: per station a heartbeat, a
- * status answer, a heartbeat and a lend success (a minute of a station's life, with one
- * lend), round-robin over the stations.
- */
-export function mixedMessages(stations: number): Message[] {
-  const messages: Message[] = [];
-  for (let round = 0; round < 4; round++) {
-    for (let n = 0; n < stations; n++) {
-      const imei = stationImei(n);
-      const bank = `${String(n).padStart(6, '0')}A`;
-      if (round % 2 === 0) messages.push({ type: 'Heartbeat', imei });
-      else if (round === 1) {
-        messages.push({
-          type: 'StatusAnswer',
-          imei,
-          slots: [
-            { slot: 1, status: 'full', code: 'FU', powerBankId: `${bank}1` },
-            { slot: 2, status: 'notFull', code: 'NF', powerBankId: `${bank}22` },
-            { slot: 3, status: 'fault', code: 'ER' },
-          ],
-        });
-      } else messages.push({ type: 'LendSuccess', imei, slot: 1, powerBankId: `${bank}1` });
+/** The id of power bank `k` of station `n`: 10 to 12 characters, digits and capitals. */
+function bankId(n: number, k: number): string {
+  return `${String(n).padStart(6, '0')}${'ABCDEFGH'[k % 8]}${String(k).padStart(3 + (n % 3), '0')}`;
+}
+
+/** Station `n`'s status at time `t`: three slots whose banks come and go and charge. */
+export function statusOf(n: number, t: number): StatusAnswer {
+  const states = ['full', 'notFull', 'depleted'] as const;
+  const slots: SlotStatus[] = [];
+  for (let slot = 1; slot <= 3; slot++) {
+    const turn = n + slot + t;
+    if (turn % 5 === 0) continue; // empty: not listed
+    if (turn % 11 === 0) slots.push({ slot, status: 'fault', code: 'ER' });
+    else {
+      const status = states[turn % 3]!;
+      slots.push({ slot, status, code: ({ full: 'FU', notFull: 'NF', depleted: 'EM' } as const)[status], powerBankId: bankId(n, slot + t) });
     }
   }
-  return messages;
+  return { type: 'StatusAnswer', imei: stationImei(n), slots };
 }
 
-/** The frames of `mixedMessages(stations)` repeated up to `size` bytes (whole frames only), as one buffer. */
-export function mixedStream(size: number, stations: number): { bytes: Buffer; frames: number } {
-  const frames = mixedMessages(stations).map((message) => encode(message));
-  const bytes = Buffer.alloc(size);
-  let length = 0;
-  let count = 0;
-  for (let i = 0; length + frames[i % frames.length]!.length <= size; i++) {
-    const frame = frames[i % frames.length]!;
-    bytes.set(frame, length);
-    length += frame.length;
-    count++;
+/** One heartbeat from each of `stations` stations. */
+export function heartbeatsOfStations(stations: number): Heartbeat[] {
+  return Array.from({ length: stations }, (_, n) => ({ type: 'Heartbeat', imei: stationImei(n) }));
+}
+
+/** One status answer from each of `stations` stations, no two alike. */
+export function statusAnswersOfStations(stations: number): StatusAnswer[] {
+  return Array.from({ length: stations }, (_, n) => statusOf(n, 0));
+}
+
+/**
+ * What station `n` sends in its `step`-th minute of a day: mostly heartbeats, a status
+ * answer now and then (changed since the last), a lend, a return (the ownership query,
+ * then the report).
+ */
+function minuteOf(n: number, step: number): Message[] {
+  const imei = stationImei(n);
+  switch ((n + step) % 8) {
+    case 3:
+      return [statusOf(n, step)];
+    case 5:
+      return [{ type: 'LendSuccess', imei, slot: 1 + (step % 3), powerBankId: bankId(n, step) }];
+    case 7:
+      return [
+        { type: 'OwnershipQuery', imei, slot: 1 + (step % 3), powerBankId: bankId(n, step + 1) },
+        { type: 'ReturnSuccess', imei, slot: 1 + (step % 3), powerBankId: bankId(n, step + 1) },
+      ];
+    default:
+      return [{ type: 'Heartbeat', imei }];
   }
-  return { bytes: bytes.subarray(0, length), frames: count };
 }
 
-/** One status answer from each of `stations` stations: different IMEIs and power-bank ids. */
-export function statusAnswersOfStations(stations: number): Buffer[] {
-  return mixedMessages(stations)
-    .filter((message) => message.type === 'StatusAnswer')
-    .map((message) => Buffer.from(encode(message)));
+/** The traffic of many connections, one station each, interleaved as a server receives it. */
+export interface Connections {
+  /** Each chunk with the connection it arrives on, in arrival order. */
+  readonly chunks: ReadonlyArray<{ readonly connection: number; readonly bytes: Buffer }>;
+  readonly connections: number;
+  readonly frames: number;
+  readonly bytes: number;
+}
+
+/**
+ * `connections` stations, each sending `steps` minutes of traffic, round-robin. A frame
+ * is a chunk of its own (stations send one at a time), but every fifth is cut in two
+ * segments, as a slow GPRS link does.
+ */
+export function connectionTraffic(connections: number, steps: number): Connections {
+  const chunks: { connection: number; bytes: Buffer }[] = [];
+  let frames = 0;
+  let bytes = 0;
+  for (let step = 0; step < steps; step++) {
+    for (let n = 0; n < connections; n++) {
+      for (const message of minuteOf(n, step)) {
+        const frame = Buffer.from(encode(message));
+        frames++;
+        bytes += frame.length;
+        if (frames % 5 === 0) {
+          const cut = frame.length >> 1;
+          chunks.push({ connection: n, bytes: frame.subarray(0, cut) }, { connection: n, bytes: frame.subarray(cut) });
+        } else chunks.push({ connection: n, bytes: frame });
+      }
+    }
+  }
+  return { chunks, connections, frames, bytes };
+}
+
+/** The frames of `messages`, as a Node socket hands them over: `Buffer`s, line ending included. */
+export function framesOf(messages: readonly Message[]): Buffer[] {
+  return messages.map((message) => Buffer.from(encode(message)));
 }
 
 /** `bytes` cut into chunks of `size` bytes, each a `Buffer` of its own as a socket delivers. */

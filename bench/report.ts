@@ -1,5 +1,6 @@
 /** The bench's printed output: the table of timings, the allocations and the targets. */
 import type { Timing } from './measure.js';
+import type { MemoryFigures } from './memory.js';
 import type { TargetResult } from './targets.js';
 
 function fixed(value: number, digits: number): string {
@@ -49,20 +50,30 @@ export function formatTargets(results: readonly TargetResult[]): string {
   )}`;
 }
 
-/** Stations, and how often each sends a heartbeat and a status answer, as in the issue. */
+export function formatMemory(memory: MemoryFigures): string {
+  return `\n${table(
+    ['memory retained per connection\'s decoder', 'bytes'],
+    [
+      ['idle', fixed(memory.idle, 0)],
+      ['holding half a status answer', fixed(memory.halfFrame, 0)],
+    ],
+  )}`;
+}
+
+/** Stations, and how often each sends a heartbeat and a status answer. */
 const STATIONS = 100_000;
 const HEARTBEATS_PER_SECOND = STATIONS / 30;
 const STATUS_ANSWERS_PER_SECOND = STATIONS / 60;
 
 /**
- * What the timings mean for 100,000 stations: the share of one core spent decoding their
- * frames (with `decode`, and through the stream decoder), and the garbage made.
+ * What the timings mean for 100,000 stations: the share of one core spent on their
+ * frames, the garbage made, and the memory their decoders keep.
  */
-export function formatDeployment(timings: ReadonlyMap<string, Timing>, allocations: readonly { label: string; bytes: number }[]): string {
+export function formatDeployment(timings: ReadonlyMap<string, Timing>, allocations: readonly { label: string; bytes: number }[], memory: MemoryFigures): string {
   const ns = (id: string) => timings.get(id)?.nsPerUnit;
   const heartbeat = ns('decode.CH');
   const statusAnswer = ns('decode.AQ');
-  const stream = ns('stream.decode');
+  const stream = ns('stream.connections');
   const query = ns('encode.CH');
   if (heartbeat === undefined || statusAnswer === undefined || stream === undefined || query === undefined) return '';
   const frames = HEARTBEATS_PER_SECOND + STATUS_ANSWERS_PER_SECOND;
@@ -74,10 +85,11 @@ export function formatDeployment(timings: ReadonlyMap<string, Timing>, allocatio
   const garbage = HEARTBEATS_PER_SECOND * allocated('decode heartbeat') + STATUS_ANSWERS_PER_SECOND * allocated('decode status answer');
   return [
     `\n${STATIONS.toLocaleString('en-US')} stations, a heartbeat every 30 s and a status answer every minute: ${fixed(frames, 0)} frames/s`,
-    `  decode:                      ${share(decodeNs)}`,
-    `  splitter + decode:           ${share(streamNs)}`,
-    `  encode a query each minute:  ${share(encodeNs)}`,
-    `  heap allocated by decode:    ${fixed(garbage / 1e6, 2)} MB per second`,
-    `  stations one core could decode (splitter + decode): ${fixed((1e9 / streamNs) * STATIONS, 0)}`,
+    `  decode:                          ${share(decodeNs)}`,
+    `  a decoder per connection:        ${share(streamNs)}`,
+    `  encode a query each minute:      ${share(encodeNs)}`,
+    `  heap allocated by decode:        ${fixed(garbage / 1e6, 2)} MB per second`,
+    `  memory of 100,000 idle decoders: ${fixed((memory.idle * STATIONS) / 1e6, 1)} MB`,
+    `  stations one core could serve (a decoder per connection): ${fixed((1e9 / streamNs) * STATIONS, 0)}`,
   ].join('\n');
 }

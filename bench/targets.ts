@@ -6,7 +6,7 @@
  */
 import { quantile, type Timing } from './measure.js';
 
-type Metric = 'unitsPerSecond' | 'megabytesPerSecond' | 'nsPerUnit';
+type Metric = 'unitsPerSecond' | 'megabytesPerSecond' | 'nsPerUnit' | 'nsPerByte';
 
 export interface Target {
   readonly label: string;
@@ -34,20 +34,21 @@ export interface TargetResult {
 function metricOf(metric: Metric, timing: Timing, nsPerCall: number): number {
   const { units, bytes } = timing.case;
   if (metric === 'nsPerUnit') return nsPerCall / units;
+  if (metric === 'nsPerByte') return nsPerCall / bytes;
   return metric === 'unitsPerSecond' ? (units * 1e9) / nsPerCall : (bytes * 1e3) / nsPerCall;
 }
 
+/** The targets of the simplify issue: plain code on traffic that varies. */
 export const TARGETS: readonly Target[] = [
-  { label: 'decode status answer vs baseline, frames/s', ours: 'decode.AQ', theirs: 'baseline.decode.AQ', metric: 'unitsPerSecond', atLeast: 4 },
-  { label: 'decode heartbeat vs baseline, frames/s', ours: 'decode.CH', theirs: 'baseline.decode.CH', metric: 'unitsPerSecond', atLeast: 6 },
-  { label: 'decode status answer vs CRC floor, time', ours: 'decode.AQ', theirs: 'floor.crc.AQ', metric: 'nsPerUnit', atMost: 2.5 },
-  { label: 'encode heartbeat vs baseline, frames/s', ours: 'encode.CH', theirs: 'baseline.encode.CH', metric: 'unitsPerSecond', atLeast: 3 },
-  { label: 'encode status answer vs baseline, frames/s', ours: 'encode.AQ', theirs: 'baseline.encode.AQ', metric: 'unitsPerSecond', atLeast: 3 },
-  { label: "splitter vs scan-for-'}' floor, MB/s", ours: 'stream.split', theirs: 'floor.scan', metric: 'megabytesPerSecond', atLeast: 0.6 },
-  { label: 'splitter + decode vs baseline stream, MB/s', ours: 'stream.decode', theirs: 'baseline.stream', metric: 'megabytesPerSecond', atLeast: 4 },
-  { label: 'decode status answer vs nmea-simple GGA, MB/s', ours: 'decode.AQ', theirs: 'nmea.GGA', metric: 'megabytesPerSecond', atLeast: 5 },
-  { label: 'decode status answer vs nmea-simple RMC, MB/s', ours: 'decode.AQ', theirs: 'nmea.RMC', metric: 'megabytesPerSecond', atLeast: 5 },
-  { label: 'splitter + decode vs mqtt-packet, MB/s', ours: 'stream.decode', theirs: 'mqtt', metric: 'megabytesPerSecond', atLeast: 3 },
+  { label: 'decode heartbeats of 10,000 stations vs baseline, frames/s', ours: 'decode.CH', theirs: 'baseline.decode.CH', metric: 'unitsPerSecond', atLeast: 4 },
+  { label: 'decode status answers of 10,000 stations vs baseline, frames/s', ours: 'decode.AQ', theirs: 'baseline.decode.AQ', metric: 'unitsPerSecond', atLeast: 4 },
+  { label: 'decode heartbeats vs CRC floor on the same bytes, time', ours: 'decode.CH', theirs: 'floor.crc.CH', metric: 'nsPerUnit', atMost: 3 },
+  { label: 'decode status answers vs CRC floor on the same bytes, time', ours: 'decode.AQ', theirs: 'floor.crc.AQ', metric: 'nsPerUnit', atMost: 3 },
+  { label: 'encode heartbeats of 10,000 stations vs baseline, frames/s', ours: 'encode.CH', theirs: 'baseline.encode.CH', metric: 'unitsPerSecond', atLeast: 3 },
+  { label: 'encode status answers of 10,000 stations vs baseline, frames/s', ours: 'encode.AQ', theirs: 'baseline.encode.AQ', metric: 'unitsPerSecond', atLeast: 3 },
+  { label: '1,000 connections, a decoder each, vs baseline, MB/s', ours: 'stream.connections', theirs: 'baseline.connections', metric: 'megabytesPerSecond', atLeast: 3.5 },
+  { label: 'decode status answers vs nmea-simple GGA, MB/s', ours: 'decode.AQ', theirs: 'nmea.GGA', metric: 'megabytesPerSecond', atLeast: 5 },
+  { label: 'decode status answers vs nmea-simple RMC, MB/s', ours: 'decode.AQ', theirs: 'nmea.RMC', metric: 'megabytesPerSecond', atLeast: 5 },
 ];
 
 export function checkTargets(targets: readonly Target[], timings: ReadonlyMap<string, Timing>): TargetResult[] {

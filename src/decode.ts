@@ -244,6 +244,8 @@ export function frameDecoderFor(options: DecodeOptions | undefined): FrameDecode
   if (typeof options !== 'object' || options === null) {
     throw new ProtocolError('OPTIONS', 'options', `options must be an object; got ${JSON.stringify(options)}`);
   }
+  const { mode, from, checkImei, dialect } = options;
+  if (mode === undefined && from === undefined && checkImei === undefined && dialect === undefined) return defaultDecoder;
   return new FrameDecoder(options);
 }
 

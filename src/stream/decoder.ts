@@ -6,7 +6,7 @@
  */
 
 import { toBytes } from '../bytes.js';
-import { FrameDecoder, type DecodeOptions } from '../decode.js';
+import { frameDecoderFor, type DecodeOptions, type FrameDecoder } from '../decode.js';
 import type { DecodeError, Deviation } from '../errors.js';
 import type { Message } from '../messages/index.js';
 import { chunkBytes, FrameSplitter, type DiscardedEvent, type LineEndingEvent, type SplitterEvent } from './splitter.js';
@@ -132,32 +132,45 @@ export interface StreamDecoder {
  * ```
  */
 export function createDecoder(options: StreamDecoderOptions = {}): StreamDecoder {
-  const frames = new FrameDecoder(options);
-  const splitter = new FrameSplitter({ dialect: frames.dialect, maxFrameLength: options.maxFrameLength });
+  return new ConnectionDecoder(options);
+}
 
-  function decodeFrame(event: SplitterEvent): DecoderItem {
-    if (event.kind !== 'frame') return event;
-    const { offset, length, bytes: frame } = event;
-    const result = frames.decode(frame);
-    return result.ok
-      ? { kind: 'message', offset, length, frame, message: result.message, deviations: result.deviations }
-      : { kind: 'error', offset, length, frame, error: result.error };
+/** The {@link StreamDecoder} of one connection: its splitter, and the decoder of its options. */
+class ConnectionDecoder implements StreamDecoder {
+  private readonly frames: FrameDecoder;
+  private readonly splitter: FrameSplitter;
+
+  constructor(options: StreamDecoderOptions) {
+    this.frames = frameDecoderFor(options);
+    this.splitter = new FrameSplitter({ dialect: this.frames.dialect, maxFrameLength: options.maxFrameLength });
+  }
+
+  push(chunk: Uint8Array | string): DecoderItem[] {
+    return this.decodeFrames(this.splitter.push(bytesOfChunk(chunk)));
+  }
+
+  end(): DecoderItem[] {
+    return this.decodeFrames(this.splitter.end());
+  }
+
+  get bufferedLength(): number {
+    return this.splitter.bufferedLength;
   }
 
   /** Replaces each frame event by its decoded item, in the array the splitter returned. */
-  function decodeFrames(events: SplitterEvent[]): DecoderItem[] {
+  private decodeFrames(events: SplitterEvent[]): DecoderItem[] {
     const items = events as DecoderItem[];
-    for (let i = 0; i < events.length; i++) items[i] = decodeFrame(events[i]!);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.kind !== 'frame') continue;
+      const { offset, length, bytes: frame } = event;
+      const result = this.frames.decode(frame);
+      items[i] = result.ok
+        ? { kind: 'message', offset, length, frame, message: result.message, deviations: result.deviations }
+        : { kind: 'error', offset, length, frame, error: result.error };
+    }
     return items;
   }
-
-  return {
-    push: (chunk) => decodeFrames(splitter.push(bytesOfChunk(chunk))),
-    end: () => decodeFrames(splitter.end()),
-    get bufferedLength() {
-      return splitter.bufferedLength;
-    },
-  };
 }
 
 /** The bytes of a chunk of a stream: a string as UTF-8; a `TypeError` for a value that holds none. */

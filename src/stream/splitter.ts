@@ -138,8 +138,6 @@ export function defaultMaxFrameLength(dialect: Dialect): number {
 /** The shortest frame of any dialect: `{860123456789014,CH,}` (no quotes, no CRC). */
 export const MIN_FRAME_LENGTH = 21;
 const PREVIEW_LENGTH = 64;
-/** A kept unfinished frame's buffer above this size is let go once the frame is done. */
-const KEPT_BUFFER_LENGTH = 256;
 
 const LEFT_BRACE = 0x7b;
 const RIGHT_BRACE = 0x7d;
@@ -203,8 +201,11 @@ export class FrameSplitter {
   private runStart = -1;
   private runEnd = 0;
   private runKind = NOISE;
-  /** The first bytes of the stream from `runStart` on (CR and LF after `runEnd` included). */
-  private readonly preview = new Uint8Array(PREVIEW_LENGTH);
+  /**
+   * The first bytes of the stream from `runStart` on (CR and LF after `runEnd` included),
+   * made when a run opens and handed over with its event.
+   */
+  private preview: Uint8Array | undefined;
   private previewLength = 0;
 
   constructor(options: FrameSplitterOptions = {}) {
@@ -321,7 +322,7 @@ export class FrameSplitter {
         this.startFrame(base + i, i);
         return i + 1;
       }
-      if (this.runStart >= 0 && this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
+      if (this.runStart >= 0 && this.previewLength < PREVIEW_LENGTH) this.preview![this.previewLength++] = byte;
       if (byte !== CR && byte !== LF) {
         if (this.runStart < 0) this.openRun(base + i, byte);
         this.runEnd = base + i + 1;
@@ -376,7 +377,7 @@ export class FrameSplitter {
         return i + 1;
       }
       if (this.runStart < 0) this.openRun(base + i, byte);
-      else if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
+      else if (this.previewLength < PREVIEW_LENGTH) this.preview![this.previewLength++] = byte;
       this.runKind = TOO_LONG;
       this.runEnd = base + i + 1;
       if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
@@ -399,11 +400,13 @@ export class FrameSplitter {
   private discardFrame(chunk: Uint8Array, endInChunk: number, end: number, kind: number, events: SplitterEvent[]): void {
     if (this.runStart < 0) {
       this.runStart = this.frameStart;
+      this.runKind = NOISE;
+      this.preview = new Uint8Array(PREVIEW_LENGTH);
       this.previewLength = 0;
     }
     if (this.previewLength < PREVIEW_LENGTH) {
       const bytes = this.collect(chunk, endInChunk, PREVIEW_LENGTH - this.previewLength);
-      this.preview.set(bytes, this.previewLength);
+      this.preview!.set(bytes, this.previewLength);
       this.previewLength += bytes.length;
     }
     this.runEnd = end;
@@ -415,6 +418,7 @@ export class FrameSplitter {
   private openRun(offset: number, byte: number): void {
     this.runStart = offset;
     this.runKind = NOISE;
+    this.preview = new Uint8Array(PREVIEW_LENGTH);
     this.preview[0] = byte;
     this.previewLength = 1;
   }
@@ -423,10 +427,10 @@ export class FrameSplitter {
   private endRun(events: SplitterEvent[]): void {
     if (this.runStart < 0) return;
     const length = this.runEnd - this.runStart;
-    const preview = this.preview.slice(0, Math.min(this.previewLength, length));
+    const preview = this.preview!.subarray(0, Math.min(this.previewLength, length));
     events.push({ kind: RUN_KINDS[this.runKind]!, offset: this.runStart, length, preview });
     this.runStart = -1;
-    this.runKind = NOISE;
+    this.preview = undefined;
     this.previewLength = 0;
   }
 
@@ -435,7 +439,7 @@ export class FrameSplitter {
     const from = Math.max(this.frameStartInChunk, 0);
     const needed = this.buffered + chunk.length - from;
     if (this.buffer === undefined || this.buffer.length < needed) {
-      const grown = new Uint8Array(Math.min(this.maxFrameLength, Math.max(needed, 2 * (this.buffer?.length ?? 32))));
+      const grown = new Uint8Array(Math.min(this.maxFrameLength, Math.max(needed, 2 * (this.buffer?.length ?? 64))));
       if (this.buffer !== undefined) grown.set(this.buffer.subarray(0, this.buffered));
       this.buffer = grown;
     }
@@ -443,10 +447,10 @@ export class FrameSplitter {
     this.buffered = needed;
   }
 
-  /** The current frame is done with: its kept bytes are no longer needed. */
+  /** The current frame is done with: its kept bytes are let go. */
   private frameDone(): void {
     this.buffered = 0;
-    if (this.buffer !== undefined && this.buffer.length > KEPT_BUFFER_LENGTH) this.buffer = undefined;
+    this.buffer = undefined;
   }
 
   /**
