@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString, bytesOf, describeByte, describeValue, excerpt } from './bytes.js';
+import { byteString, bytesOf, describeValue, excerpt } from './bytes.js';
 import { dialectSnapshot, resolveDialect, sameDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, IMEI_LENGTH, isImeiDigits } from './fields/imei.js';
@@ -67,28 +67,6 @@ const IMEI_CACHE_SIZE = 2;
 /** The most power-bank ids a decoder remembers: twice its slot count, up to this. */
 const MAX_ID_CACHE_SIZE = 64;
 
-const COMMA = 0x2c;
-const DOT = 0x2e;
-const SEMICOLON = 0x3b;
-
-/** The first byte of `bytes[start..end)` that ends a field or a frame, or -1. */
-function findStructuralByte(bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === COMMA || byte === 0x7b || byte === 0x7d || byte === 0x22) return i;
-  }
-  return -1;
-}
-
-/** The first field separator, `,` `.` or `;`, in `bytes[start..end)`, or -1. */
-function findSeparator(bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === COMMA || byte === DOT || byte === SEMICOLON) return i;
-  }
-  return -1;
-}
-
 /**
  * A decoder for one set of options: the options resolved and checked once, plus the
  * scratch space one frame needs. Decoding is synchronous and calls no user code, so one
@@ -107,7 +85,7 @@ export class FrameDecoder implements DataContext {
   private readonly log: DeviationLog;
   private readonly from: 'device' | 'server' | undefined;
   private readonly luhn: boolean;
-  private readonly bounds: FieldBounds = { start: 0, end: 0 };
+  private readonly bounds: FieldBounds = { start: 0, imeiEnd: 0, commandEnd: 0, end: 0 };
 
   constructor(options: DecodeOptions = {}) {
     const { mode = 'lenient', from, checkImei = 'digits' } = options;
@@ -135,75 +113,47 @@ export class FrameDecoder implements DataContext {
 
   decode(bytes: Uint8Array): DecodeResult {
     this.log.clear();
+    // The envelope, whole: braces, quotes, separators, CRC field, deviations, then the CRC.
     const envelopeError = readEnvelope(bytes, this.dialect, this.log, this.bounds);
     if (envelopeError) return { ok: false, error: envelopeError };
-    const { start, end } = this.bounds;
-
-    // Most frames start with an IMEI this decoder checked before: found in its cache, it
-    // is 15 digits, so the ',' after it is the first one and the search for it is done.
-    const knownImeiEnd = start + IMEI_LENGTH;
-    let imei = knownImeiEnd < end && bytes[knownImeiEnd] === COMMA ? this.imeis.find(bytes, start, knownImeiEnd) : undefined;
-    const imeiEnd = imei === undefined ? findSeparator(bytes, start, end) : knownImeiEnd;
-    if (imeiEnd < 0) {
-      return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
-    }
-    if (bytes[imeiEnd] !== COMMA) {
-      // '.' and ';' are deviations after the command word only (PROTOCOL.md section 7).
-      return this.fail(bytes, end, end, {
-        code: 'FRAME',
-        offset: imeiEnd,
-        message: `unexpected ${describeByte(bytes[imeiEnd])} at byte ${imeiEnd} in the IMEI field; the IMEI is followed by ','`,
-      });
-    }
+    const { start, imeiEnd, commandEnd, end } = this.bounds;
     const commandStart = imeiEnd + 1;
-    const commandEnd = findSeparator(bytes, commandStart, end);
-    if (commandEnd < 0) {
-      return this.fail(bytes, end, end, {
-        code: 'FRAME',
-        offset: commandStart,
-        message: `expected ',' after the command word at byte ${commandStart}; the frame has no data field`,
-      });
-    }
     const dataStart = commandEnd + 1;
-    if (bytes[commandEnd] !== COMMA) {
-      const message = `separator ${describeByte(bytes[commandEnd])} after the command word at byte ${commandEnd}; the canonical separator is ','`;
-      if (!this.log.accept('SEPARATOR', commandEnd, message)) {
-        return this.fail(bytes, dataStart, end, { code: 'FRAME', offset: commandEnd, message, deviation: 'SEPARATOR' });
-      }
-    }
 
+    // Most frames start with an IMEI this decoder checked before: look it up when the
+    // IMEI field has the length of one.
+    let imei = imeiEnd - start === IMEI_LENGTH ? this.imeis.find(bytes, start, imeiEnd) : undefined;
     if (imei === undefined) {
       // Not among the IMEIs that passed before: check it, and keep it once it passed.
       imei = byteString(bytes, start, imeiEnd);
       if (!isImeiDigits(bytes, start, imeiEnd)) {
-        return this.fail(bytes, dataStart, end, {
-          code: 'IMEI',
-          offset: start,
-          imei,
-          message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
-        });
+        return {
+          ok: false,
+          error: { code: 'IMEI', offset: start, imei, message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits` },
+        };
       }
       if (this.luhn && !hasValidLuhnDigit(imei)) {
-        return this.fail(bytes, dataStart, end, {
-          code: 'IMEI',
-          offset: start,
-          imei,
-          message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
-        });
+        return {
+          ok: false,
+          error: { code: 'IMEI', offset: start, imei, message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})` },
+        };
       }
       this.imeis.store(imei, bytes, start, imeiEnd);
     }
 
     const codec = commandEnd - commandStart === 2 ? codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) : undefined;
     if (codec === undefined) {
-      return this.fail(bytes, dataStart, end, {
-        code: 'COMMAND',
-        offset: commandStart,
-        imei,
-        word: byteString(bytes, commandStart, commandEnd),
-        data: byteString(bytes, dataStart, end),
-        message: `unknown command word "${excerpt(bytes, commandStart, commandEnd)}" at byte ${commandStart}`,
-      });
+      return {
+        ok: false,
+        error: {
+          code: 'COMMAND',
+          offset: commandStart,
+          imei,
+          word: byteString(bytes, commandStart, commandEnd),
+          data: byteString(bytes, dataStart, end),
+          message: `unknown command word "${excerpt(bytes, commandStart, commandEnd)}" at byte ${commandStart}`,
+        },
+      };
     }
 
     const message = codec.decode(bytes, dataStart, end, imei, this);
@@ -212,7 +162,7 @@ export class FrameDecoder implements DataContext {
         message.deviation === undefined
           ? { code: 'DATA', offset: message.offset, imei, command: codec.command, message: `${codec.command} data: ${message.message}` }
           : { code: 'DATA', offset: message.offset, imei, command: codec.command, message: `${codec.command} data: ${message.message}`, deviation: message.deviation };
-      return this.fail(bytes, dataStart, end, error);
+      return { ok: false, error };
     }
 
     if (this.from !== undefined && codec.sender !== this.from) {
@@ -228,28 +178,6 @@ export class FrameDecoder implements DataContext {
       };
     }
     return { ok: true, message, deviations: this.log.take() };
-  }
-
-  /**
-   * Refuses the frame with `error`, unless the data field `bytes[dataStart..end)` holds a
-   * `,` `{` `}` or `"`: then the frame has the wrong number of fields, which is reported
-   * first, as `FRAME`.
-   */
-  private fail(bytes: Uint8Array, dataStart: number, end: number, error: DecodeError): DecodeResult {
-    const stray = findStructuralByte(bytes, dataStart, end);
-    if (stray < 0) return { ok: false, error };
-    const byte = bytes[stray];
-    return {
-      ok: false,
-      error: {
-        code: 'FRAME',
-        offset: stray,
-        message:
-          byte === COMMA
-            ? `unexpected ',' at byte ${stray}: a frame has exactly four fields (imei,command,data,crc) and data holds no ','`
-            : `unexpected ${describeByte(byte)} at byte ${stray} inside the frame's fields`,
-      },
-    };
   }
 }
 

@@ -178,7 +178,7 @@ function tryCandidate(
   const envelopeDialect = resolveDialect(wide);
   const decoder = new FrameDecoder({ dialect: wide });
   const log = new DeviationLog(false);
-  const bounds: FieldBounds = { start: 0, end: 0 };
+  const bounds: FieldBounds = { start: 0, imeiEnd: 0, commandEnd: 0, end: 0 };
   let explained = 0;
   let decoded = 0;
   let highestSlot = 0;
