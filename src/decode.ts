@@ -5,7 +5,7 @@
  * @module
  */
 
-import { byteString, bytesOf, describeByte, describeValue, excerpt } from './bytes.js';
+import { byteString, bytesOf, describeValue, excerpt } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
 import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
@@ -60,41 +60,24 @@ export type DecodeResult<M extends Message = Message> =
   | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
-const COMMA = 0x2c;
-const DOT = 0x2e;
-const SEMICOLON = 0x3b;
-
-/** The first byte of `bytes[start..end)` that ends a field or a frame, or -1. */
-function findStructuralByte(bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === COMMA || byte === 0x7b || byte === 0x7d || byte === 0x22) return i;
-  }
-  return -1;
-}
-
-/** The first field separator, `,` `.` or `;`, in `bytes[start..end)`, or -1. */
-function findSeparator(bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === COMMA || byte === DOT || byte === SEMICOLON) return i;
-  }
-  return -1;
-}
+/**
+ * Where one frame's deviations and field bounds are written while it is decoded: one for
+ * every decoder, since decoding is synchronous and calls no user code.
+ */
+const log = new DeviationLog();
+const bounds: FieldBounds = { start: 0, imeiEnd: 0, commandEnd: 0, end: 0 };
 
 /**
- * A decoder for one set of options: the options checked once, plus the scratch space
- * one frame needs. Decoding is synchronous and calls no user code, so one instance
- * serves every frame of a stream.
+ * A decoder for one set of options, checked once: a few fields, so that a connection's
+ * decoder costs little memory.
  * @internal
  */
 export class FrameDecoder implements DataContext {
   readonly dialect: ResolvedDialect;
   readonly slotCount: number;
-  private readonly log: DeviationLog;
+  private readonly strict: boolean;
   private readonly from: Sender | undefined;
   private readonly luhn: boolean;
-  private readonly bounds: FieldBounds = { start: 0, end: 0 };
 
   constructor(options: DecodeOptions = {}) {
     const { mode = 'lenient', from, checkImei = 'digits' } = options;
@@ -109,79 +92,52 @@ export class FrameDecoder implements DataContext {
     }
     this.dialect = resolveDialect(options.dialect);
     this.slotCount = this.dialect.slotCount;
-    this.log = new DeviationLog(mode === 'strict');
+    this.strict = mode === 'strict';
     this.from = from;
     this.luhn = checkImei === 'luhn';
   }
 
   /** Part of `DataContext`: a deviation inside the data field. */
   deviate(code: DeviationCode, offset: number, message: string): FieldFailure | undefined {
-    return this.log.accept(code, offset, message) ? undefined : new FieldFailure(offset, message, code);
+    return log.accept(code, offset, message) ? undefined : new FieldFailure(offset, message, code);
   }
 
   decode(bytes: Uint8Array): DecodeResult {
-    this.log.clear();
-    const envelopeError = readEnvelope(bytes, this.dialect, this.log, this.bounds);
+    log.begin(this.strict);
+    // The envelope, whole: braces, quotes, separators, CRC field, deviations, then the CRC.
+    const envelopeError = readEnvelope(bytes, this.dialect, log, bounds);
     if (envelopeError) return { ok: false, error: envelopeError };
-    const { start, end } = this.bounds;
-
-    const imeiEnd = findSeparator(bytes, start, end);
-    if (imeiEnd < 0) {
-      return this.fail(bytes, end, end, { code: 'FRAME', offset: start, message: `expected ',' after the IMEI at byte ${start}; the body has no field separator` });
-    }
-    if (bytes[imeiEnd] !== COMMA) {
-      // '.' and ';' are deviations after the command word only (PROTOCOL.md section 7).
-      return this.fail(bytes, end, end, {
-        code: 'FRAME',
-        offset: imeiEnd,
-        message: `unexpected ${describeByte(bytes[imeiEnd])} at byte ${imeiEnd} in the IMEI field; the IMEI is followed by ','`,
-      });
-    }
+    const { start, imeiEnd, commandEnd, end } = bounds;
     const commandStart = imeiEnd + 1;
-    const commandEnd = findSeparator(bytes, commandStart, end);
-    if (commandEnd < 0) {
-      return this.fail(bytes, end, end, {
-        code: 'FRAME',
-        offset: commandStart,
-        message: `expected ',' after the command word at byte ${commandStart}; the frame has no data field`,
-      });
-    }
     const dataStart = commandEnd + 1;
-    if (bytes[commandEnd] !== COMMA) {
-      const message = `separator ${describeByte(bytes[commandEnd])} after the command word at byte ${commandEnd}; the canonical separator is ','`;
-      if (!this.log.accept('SEPARATOR', commandEnd, message)) {
-        return this.fail(bytes, dataStart, end, { code: 'FRAME', offset: commandEnd, message, deviation: 'SEPARATOR' });
-      }
-    }
 
     const imei = byteString(bytes, start, imeiEnd);
     if (!isImeiDigits(bytes, start, imeiEnd)) {
-      return this.fail(bytes, dataStart, end, {
-        code: 'IMEI',
-        offset: start,
-        imei,
-        message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits`,
-      });
+      return {
+        ok: false,
+        error: { code: 'IMEI', offset: start, imei, message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits` },
+      };
     }
     if (this.luhn && !hasValidLuhnDigit(imei)) {
-      return this.fail(bytes, dataStart, end, {
-        code: 'IMEI',
-        offset: start,
-        imei,
-        message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})`,
-      });
+      return {
+        ok: false,
+        error: { code: 'IMEI', offset: start, imei, message: `IMEI ${imei} at byte ${start} fails the Luhn check on its last digit (byte ${imeiEnd - 1})` },
+      };
     }
 
     const codec = commandEnd - commandStart === 2 ? codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) : undefined;
     if (codec === undefined) {
-      return this.fail(bytes, dataStart, end, {
-        code: 'COMMAND',
-        offset: commandStart,
-        imei,
-        word: byteString(bytes, commandStart, commandEnd),
-        data: byteString(bytes, dataStart, end),
-        message: `unknown command word "${excerpt(bytes, commandStart, commandEnd)}" at byte ${commandStart}`,
-      });
+      return {
+        ok: false,
+        error: {
+          code: 'COMMAND',
+          offset: commandStart,
+          imei,
+          word: byteString(bytes, commandStart, commandEnd),
+          data: byteString(bytes, dataStart, end),
+          message: `unknown command word "${excerpt(bytes, commandStart, commandEnd)}" at byte ${commandStart}`,
+        },
+      };
     }
 
     const message = codec.decode(bytes, dataStart, end, imei, this);
@@ -190,7 +146,7 @@ export class FrameDecoder implements DataContext {
         message.deviation === undefined
           ? { code: 'DATA', offset: message.offset, imei, command: codec.command, message: `${codec.command} data: ${message.message}` }
           : { code: 'DATA', offset: message.offset, imei, command: codec.command, message: `${codec.command} data: ${message.message}`, deviation: message.deviation };
-      return this.fail(bytes, dataStart, end, error);
+      return { ok: false, error };
     }
 
     if (this.from !== undefined && codec.sender !== this.from) {
@@ -205,29 +161,7 @@ export class FrameDecoder implements DataContext {
         },
       };
     }
-    return { ok: true, message, deviations: this.log.take() };
-  }
-
-  /**
-   * Refuses the frame with `error`, unless the data field `bytes[dataStart..end)` holds a
-   * `,` `{` `}` or `"`: then the frame has the wrong number of fields, which is reported
-   * first, as `FRAME`.
-   */
-  private fail(bytes: Uint8Array, dataStart: number, end: number, error: DecodeError): DecodeResult {
-    const stray = findStructuralByte(bytes, dataStart, end);
-    if (stray < 0) return { ok: false, error };
-    const byte = bytes[stray];
-    return {
-      ok: false,
-      error: {
-        code: 'FRAME',
-        offset: stray,
-        message:
-          byte === COMMA
-            ? `unexpected ',' at byte ${stray}: a frame has exactly four fields (imei,command,data,crc) and data holds no ','`
-            : `unexpected ${describeByte(byte)} at byte ${stray} inside the frame's fields`,
-      },
-    };
+    return { ok: true, message, deviations: log.take() };
   }
 }
 

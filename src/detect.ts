@@ -177,14 +177,14 @@ function tryCandidate(
   const wide = { ...observed, ...searched, slotCount: MAX_SLOT_COUNT };
   const envelopeDialect = resolveDialect(wide);
   const decoder = new FrameDecoder({ dialect: wide });
-  const log = new DeviationLog(false);
-  const bounds: FieldBounds = { start: 0, end: 0 };
+  const log = new DeviationLog();
+  const bounds: FieldBounds = { start: 0, imeiEnd: 0, commandEnd: 0, end: 0 };
   let explained = 0;
   let decoded = 0;
   let highestSlot = 0;
   const unexplained: number[] = [];
   for (const { bytes, indices } of frames) {
-    log.clear();
+    log.begin(false);
     const envelopeVerifies = readEnvelope(bytes, envelopeDialect, log, bounds) === undefined;
     const result = envelopeVerifies ? decoder.decode(bytes) : undefined;
     // Without a CRC field the envelope always fits: only a frame that decodes is evidence.

@@ -11,9 +11,11 @@ import type { MessageType } from './messages/index.js';
  * Why `decode` refused a frame. Checks run in this order and the first failure is the
  * one reported:
  *
- * - `FRAME`: the envelope is broken: no `{`…`}`, unbalanced quotes, a CRC field that is
- *   not four hex digits, a missing or extra field separator, or (strict mode) any
- *   deviation outside the data field.
+ * - `FRAME`: the envelope is broken: no `{` first or `}` last (bytes after the line
+ *   ending and a second frame included), unbalanced quotes, a stray `{` `}` `"` or a byte
+ *   other than visible ASCII in the fields, a CRC field that is not four hex digits, a
+ *   missing or extra field separator, or (strict mode) any deviation outside the data
+ *   field. The whole envelope is checked before the CRC, alike in both modes.
  * - `CRC`: the CRC carried by the frame differs from the one computed over the covered
  *   bytes as received.
  * - `IMEI`: the device number is not 15 digits (or fails the Luhn check when asked for).

@@ -139,7 +139,7 @@ describe('arbCorruptedFrame', () => {
     }
   });
 
-  it('substitutes bytes anywhere in the CRC-covered region, the comma before the CRC included when the coverage takes it', () => {
+  it('substitutes bytes anywhere in the CRC-covered fields but their commas, with bytes that keep the envelope whole', () => {
     for (const crcCoverage of ['fields', 'fieldsWithComma', 'frame'] as const) {
       const positions = new Set<number>();
       for (const { bytes, original, corruption } of sample(arbCorruptedFrame({ dialect: { crcCoverage }, types: ['Heartbeat'], kinds: ['substitute'] }), 500)) {
@@ -149,9 +149,12 @@ describe('arbCorruptedFrame', () => {
         positions.add(corruption.at);
         const [, at, from, to] = /^byte (\d+) changed from 0x([0-9A-F]{2}) to 0x([0-9A-F]{2})$/.exec(corruption.description) ?? [];
         expect([Number(at), Number.parseInt(from!, 16), Number.parseInt(to!, 16)]).toEqual([corruption.at, original[corruption.at], bytes[corruption.at]]);
+        expect(String.fromCharCode(bytes[corruption.at]!)).toMatch(/^[!-~]$/);
+        expect(',{}".;').not.toContain(String.fromCharCode(bytes[corruption.at]!));
       }
-      // '{"860123456789014,CH,' is 21 bytes: positions 2 to 20, the comma before the CRC at 21.
-      expect(positions.size).toBe(crcCoverage === 'fields' ? 19 : 20);
+      // '{"860123456789014,CH,' is 21 bytes: positions 2 to 20 but the commas at 17 and 20 (a
+      // changed separator breaks the envelope: FRAME, not CRC).
+      expect(positions.size).toBe(17);
     }
   });
 

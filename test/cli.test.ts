@@ -190,6 +190,68 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
     ]);
   });
 
+  // One frame's bytes, given to decode() in strict mode and to `decode --strict` as the
+  // whole input: the same verdict. Bytes the stream skips (noise, blank lines) are errors
+  // in --strict mode, as decode() refuses them around a frame.
+  const heartbeat = '{"860123456789014,CH,,3FCE"}';
+  it.for([
+    heartbeat,
+    `${heartbeat}\r\n`,
+    `${heartbeat}\0`,
+    `${heartbeat}\r\n\0`,
+    `${heartbeat} `,
+    `${heartbeat}\r\n\r\n`,
+    `${heartbeat}\n\r`,
+    `\r\n${heartbeat}\r\n`,
+    `\0${heartbeat}`,
+    `AT${heartbeat}\r\n`,
+    `${heartbeat}\r`,
+    `${heartbeat}\n`,
+    `${heartbeat}}`,
+    '{860123456789014,CH,,3FCE}\r\n',
+    '{"860123456789014,CH,,3fce"}\r\n',
+    '{"860123456789014,CH,,3FC"}\r\n',
+    '{"860123456789014,CH,,3FCF"}\r\n',
+    '{"860123456789014,CH,\0,3FCE"}\r\n',
+    '{"860123456789014,C"H,,3FCE"}\r\n',
+    '{"860123456789014,CH,,3FCE"\r\n',
+  ])('agrees with decode(bytes, { mode: "strict" }) on %j as its whole input', async (input, { expect }) => {
+    const library = decode(input, { mode: 'strict' });
+    const { status, stdout } = await run(['decode', '--strict', '--json'], input);
+    const summary = jsonLines(stdout).at(-1) as { errors: Record<string, number> };
+    expect({ status, errors: Object.keys(summary.errors).length > 0 }).toEqual({ status: library.ok ? 0 : 1, errors: !library.ok });
+  });
+
+  it('reports, with --strict, the CR and LF bytes that are no frame\'s line ending, and skips them silently without', async ({ expect }) => {
+    const input = `\r\n${heartbeat}\r\n\n\r\n${heartbeat}\n\r`;
+    const strict = await run(['decode', '--strict', '--json'], input);
+    expect(strict.status).toBe(1);
+    expect(jsonLines(strict.stdout)).toMatchObject([
+      { kind: 'strayLineEnding', offset: 0, length: 2 },
+      { kind: 'message', offset: 2 },
+      { kind: 'strayLineEnding', offset: 32, length: 3 },
+      { kind: 'message', offset: 35 },
+      { kind: 'lineEnding', offset: 63, seen: '\n' },
+      { kind: 'strayLineEnding', offset: 64, length: 1 },
+      { kind: 'summary', errors: { NOISE: 3, LINE_ENDING: 1 } },
+    ]);
+    const table = await run(['decode', '--strict'], input);
+    expect(lines(table.stdout)[1]).toMatch(/^ +0 +- +strayLineEnding +- +2 CR or LF bytes outside any frame's line ending$/);
+    expect(lines(table.stdout).at(-1)).toBe('summary: 2 frames, 2 decoded, 4 errors (NOISE 3, LINE_ENDING 1), 0 noise bytes');
+    const lenient = await run(['decode', '--json'], input);
+    expect(lenient.status).toBe(0);
+    expect(jsonLines(lenient.stdout).map((row) => row['kind'])).toEqual(['message', 'message', 'lineEnding', 'summary']);
+  });
+
+  it('counts noise as an error with --strict only', async ({ expect }) => {
+    const input = `AT\r\n${heartbeat}\r\n`;
+    expect(lines((await run(['decode'], input)).stdout).at(-1)).toBe('summary: 1 frame, 1 decoded, 0 errors, 2 noise bytes');
+    const strict = await run(['decode', '--strict'], input);
+    expect(strict.status).toBe(1);
+    // "AT", then the CR LF after it, which ends no frame.
+    expect(lines(strict.stdout).at(-1)).toBe('summary: 1 frame, 1 decoded, 2 errors (NOISE 2), 2 noise bytes');
+  });
+
   it('refuses messages from the wrong side with --from', async ({ expect }) => {
     const { status, stdout } = await run(['decode', '--from', 'device'], GOLDEN.map(([frame]) => frame).join(''));
     expect(status).toBe(1);

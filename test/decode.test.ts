@@ -44,7 +44,7 @@ describe('IMEI', () => {
     const options: DecodeOptions = {};
     expect(decode(canonicalFrame(`${imei},CH,`), options).ok).toBe(true);
     // The body is the IMEI alone: the ',' after it is the one before the CRC.
-    const expected = { code: 'FRAME', offset: 2, message: "expected ',' after the IMEI at byte 2; the body has no field separator" };
+    const expected = { code: 'FRAME', offset: 2, message: "the fields at byte 2 have no ',' where a frame has two (imei,command,data)" };
     expect(errorOf(decode(canonicalFrame(imei), options))).toStrictEqual(expected);
     expect(errorOf(decode(canonicalFrame(imei)))).toStrictEqual(expected);
   });
@@ -102,8 +102,7 @@ describe('COMMAND', () => {
 
   it.each([
     ['Bb', [0x42, 0x62]],
-    ['E\\x14', [0x45, 0x14]],
-    ['@\\x96', [0x40, 0x96]],
+    ['A|', [0x41, 0x7c]],
     ['[A', [0x5b, 0x41]],
     ['A[', [0x41, 0x5b]],
     ['A@', [0x41, 0x40]],
@@ -113,8 +112,20 @@ describe('COMMAND', () => {
     expect(errorOf(decode(frame))).toMatchObject({ code: 'COMMAND', offset: 18 });
   });
 
-  it.each(['ch', 'C', 'CHX', '', 'C H'])('refuses %j', (word) => {
+  it.each(['ch', 'C', 'CHX', '', 'C.H', 'XY;Z'])('refuses %j', (word) => {
     expect(errorOf(decode(canonicalFrame(`${imei},${word},`)))).toMatchObject({ code: 'COMMAND', word, data: '' });
+  });
+
+  it.each([
+    ['E\\x14', [0x45, 0x14]],
+    ['@\\x96', [0x40, 0x96]],
+    ['C H', [0x43, 0x20, 0x48]],
+  ])('refuses %s as FRAME: a byte outside ! to ~ is never part of a field', (_, word) => {
+    const fields = new Uint8Array([...new TextEncoder().encode(`${imei},`), ...word, 0x2c]);
+    const frame = new Uint8Array([0x7b, 0x22, ...fields, ...new TextEncoder().encode(`,${crcOf(fields)}"}\r\n`)]);
+    for (const mode of ['lenient', 'strict'] as const) {
+      expect(errorOf(decode(frame, { mode }))).toMatchObject({ code: 'FRAME', offset: 19, message: expect.stringContaining('at byte 19 inside the frame') });
+    }
   });
 });
 

@@ -17,19 +17,44 @@ describe('envelope errors (FRAME)', () => {
     ['an empty input', '', 0, "a frame starts with '{', found the end of the frame at byte 0"],
     ['no opening brace', '"860123456789014,CH,,3FCE"}', 0, `a frame starts with '{', found '"' at byte 0`],
     ['leading whitespace', ' {"860123456789014,CH,,3FCE"}', 0, "a frame starts with '{', found ' ' at byte 0"],
-    ['no closing brace', '{"860123456789014,CH,,3FCE"', 26, `a frame ends with '}' (before its line ending), found '"' at byte 26`],
-    ['a lone brace', '{', 1, "a frame ends with '}' (before its line ending), found the end of the frame at byte 1"],
-    ['bytes after the line ending', '{"860123456789014,CH,,3FCE"}\r\nX', 30, "a frame ends with '}' (before its line ending), found 'X' at byte 30"],
+    ['no closing brace', '{"860123456789014,CH,,3FCE"', 27, `the input ends at byte 27 without the '}' that closes the frame after the quote at byte 26`],
+    ['no closing brace before the line ending', '{"860123456789014,CH,,3FCE"\r\n', 27, `the line ending at byte 27 comes without the '}' that closes the frame after the quote at byte 26`],
+    ['no closing quote and brace', '{"860123456789014,CH,,3FCE\r\n', 26, `the line ending at byte 26 comes without the frame's closing '"}'`],
+    ['a lone brace', '{', 1, "the input ends at byte 1 without the frame's closing '}'"],
+    ['bytes after the line ending', '{"860123456789014,CH,,3FCE"}\r\nX', 30, "unexpected 'X' at byte 30 after the frame's closing '}' at byte 27 and its line ending; only a line ending may follow '}'"],
     ['an opening quote only', '{"860123456789014,CH,,3FCE}', 1, "the quote at byte 1 has no closing quote before '}' at byte 26"],
     ['a closing quote only', '{860123456789014,CH,,3FCE"}', 25, "the quote at byte 25 has no opening quote after '{' at byte 0"],
     ['a single quote', '{"}', 1, "the quote at byte 1 has no closing quote before '}' at byte 2"],
-    ['a body too short for a CRC', '{"3FCE"}', 2, 'the body at byte 2 is too short to end in a separator and a four-digit CRC'],
+    ['a body without a separator', '{"3FCE"}', 2, 'the body "3FCE" at byte 2 has no field separator; a frame holds imei,command,data,crc'],
     ['a CRC that is not hex', '{"860123456789014,CH,,3FCG"}', 22, 'the CRC field "3FCG" at byte 22 is not four hex digits'],
-    ['a three-digit CRC', '{"860123456789014,CH,,FCE"}', 21, 'the CRC field ",FCE" at byte 21 is not four hex digits'],
-    ['a five-digit CRC', '{"860123456789014,CH,,03FCE"}', 22, "expected ',' before the CRC at byte 22, found '0'"],
-    ['a missing separator after the IMEI', canonicalFrame('860123456789014CH'), 2, "expected ',' after the IMEI at byte 2; the body has no field separator"],
-    ['a missing data field', canonicalFrame('860123456789014,CH'), 18, "expected ',' after the command word at byte 18; the frame has no data field"],
-    ['an extra field', canonicalFrame('860123456789014,CC,BW,2,1234567890'), 23, "unexpected ',' at byte 23: a frame has exactly four fields (imei,command,data,crc) and data holds no ','"],
+    ['a quote inside the CRC field', '{"860123456789014,CH,,3F"E"}', 24, `unexpected '"' at byte 24 inside the frame's fields`],
+    ['a three-digit CRC', '{"860123456789014,CH,,FCE"}', 22, 'the CRC field "FCE" at byte 22 has 3 hex digits; a CRC has four'],
+    ['a five-digit CRC', '{"860123456789014,CH,,03FCE"}', 22, 'the CRC field "03FCE" at byte 22 has 5 hex digits; a CRC has four'],
+    ['a one-digit CRC', '{"860123456789014,MC,BO.2.1234567890,8"}', 37, 'the CRC field "8" at byte 37 has 1 hex digit; a CRC has four'],
+    ['an empty CRC field', '{"860123456789014,MC,BO.2.1234567890,"}', 37, 'the CRC field at byte 37 is empty; a CRC is four hex digits'],
+    ['a CRC field with no separator before it', '{"860123456789014,CH3FCE"}', 19, "expected ',' before the CRC at byte 19, found 'H'"],
+    ['a missing separator after the IMEI', canonicalFrame('860123456789014CH'), 2, "the fields at byte 2 have no ',' where a frame has two (imei,command,data)"],
+    ['a missing data field', canonicalFrame('860123456789014,CH'), 17, "the fields have one ',' (at byte 17) where a frame has two (imei,command,data): a field separator is missing"],
+    ['a missing separator after the IMEI, before a lend', canonicalFrame('860123456789014MC,BO.2.1234567890'), 19, "the fields have one ',' (at byte 19) where a frame has two (imei,command,data): a field separator is missing"],
+    ['an extra field', canonicalFrame('860123456789014,CC,BW,2,1234567890'), 23, "unexpected ',' at byte 23: a frame has exactly four fields (imei,command,data,crc) and data holds no ',' (',' at bytes 17, 20, 23, 25)"],
+    ['an extra field in the IMEI', canonicalFrame('860,123456789014,MC,BO.2.1234567890'), 21, "unexpected ',' at byte 21: a frame has exactly four fields (imei,command,data,crc) and data holds no ',' (',' at bytes 5, 18, 21)"],
+    ['a brace after the opening brace', '{{"860123456789014,CH,,3FCE"}', 1, "unexpected '{' at byte 1 inside the frame's fields"],
+    ['a stray closing brace', canonicalFrame('8601}23456789014,CH,'), 6, "unexpected '}' at byte 6 inside the frame's fields"],
+    ['a stray closing brace in a body without quotes', '{8601}23456789014,CH,,3FCE}', 5, "unexpected '}' at byte 5 inside the frame's fields"],
+    ['a second closing brace', '{"860123456789014,CH,,3FCE"}}', 28, "unexpected '}' at byte 28 after the frame's closing '}' at byte 27; only a line ending may follow '}'"],
+    ['a second closing brace without quotes', '{860123456789014,CH,,3FCE}}', 26, "unexpected '}' at byte 26 after the frame's closing '}' at byte 25; only a line ending may follow '}'"],
+    ['a doubled closing quote', '{"860123456789014,CH,,3FCE""}', 26, `unexpected '"' at byte 26 inside the frame's fields`],
+    ['a NUL byte after the brace', '{"860123456789014,CH,,3FCE"}\0', 28, "unexpected 0x00 at byte 28 after the frame's closing '}' at byte 27; only a line ending may follow '}'"],
+    ['a blank line after the frame', '{"860123456789014,CH,,3FCE"}\r\n\r\n', 30, "unexpected 0x0D at byte 30 after the frame's closing '}' at byte 27 and its line ending; only a line ending may follow '}'"],
+    ['LF then CR', '{"860123456789014,CH,,3FCE"}\n\r', 29, "unexpected 0x0D at byte 29 after the frame's closing '}' at byte 27 and its line ending; only a line ending may follow '}'"],
+    ['a second frame', '{"860123456789014,CH,,3FCE"}\r\n{"860123456789014,CH,,3FCE"}\r\n', 30, "a second frame starts at byte 30, after the '}' at byte 27: decode takes one frame"],
+    ['two frames run together', '{"860123456789014,CH,,3FCE"}{"860123456789014,CH,,3FCE"}', 28, "a second frame starts at byte 28, after the '}' at byte 27: decode takes one frame"],
+    ['a NUL byte in the data', canonicalFrame('860123456789014,CC,BW.2.1\u00004'), 27, "unexpected 0x00 at byte 27 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a line feed in the data', canonicalFrame('860123456789014,CC,BW.2.1\n4'), 27, "unexpected 0x0A at byte 27 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a space after a separator', canonicalFrame('860123456789014, CH,'), 18, "unexpected ' ' at byte 18 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a DEL byte', canonicalFrame('860123456789014,CC,BW.2.1\u007f'), 27, "unexpected 0x7F at byte 27 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a non-ASCII character', canonicalFrame('860123456789014,CC,BW.2.\u00e9'), 26, "unexpected 0xC3 at byte 26 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a separator inside the IMEI', canonicalFrame('8601234567.89014,CH,'), 12, "unexpected '.' at byte 12 in the IMEI field; the IMEI is followed by ','"],
     ['a brace inside the fields', canonicalFrame('860123456789014,CC,BW.2.12{4'), 28, "unexpected '{' at byte 28 inside the frame's fields"],
     ['a quote inside the fields', canonicalFrame('860123456789014,CC,BW.2.12"4'), 28, `unexpected '"' at byte 28 inside the frame's fields`],
   ])('%s', (_, frame, offset, message) => {
@@ -42,7 +67,7 @@ describe('envelope errors (FRAME)', () => {
     ["a 'Z'", '3FCZ'],
     ['a backtick', '3FC`'],
     ["a 'g'", '3FCg'],
-    ['a space', '3FC '],
+    ['a tilde', '3FC~'],
   ])('refuses a CRC field with %s, next to the hex digits in ASCII', (_, crc) => {
     expect(errorOf(decode(`{"860123456789014,CH,,${crc}"}`))).toStrictEqual({
       code: 'FRAME',
@@ -52,9 +77,9 @@ describe('envelope errors (FRAME)', () => {
   });
 
   it.each([
-    ['"{}"', '{}', 1, 'the body at byte 1 is too short to end in a separator and a four-digit CRC'],
-    ['a brace and one byte', '{X', 1, "a frame ends with '}' (before its line ending), found 'X' at byte 1"],
-    ['empty quotes', '{""}', 2, 'the body at byte 2 is too short to end in a separator and a four-digit CRC'],
+    ['"{}"', '{}', 1, 'the frame has no fields: its body at byte 1 is empty'],
+    ['a brace and one byte', '{X', 2, "the input ends at byte 2 without the frame's closing '}'"],
+    ['empty quotes', '{""}', 2, 'the frame has no fields: its body at byte 2 is empty'],
   ])('tells the shortest frames apart: %s', (_, frame, offset, message) => {
     expect(errorOf(decode(frame))).toStrictEqual({ code: 'FRAME', offset, message });
   });
@@ -64,7 +89,7 @@ describe('envelope errors (FRAME)', () => {
     expect(errorOf(decode('{",FFFF"}'))).toStrictEqual({
       code: 'FRAME',
       offset: 2,
-      message: "expected ',' after the IMEI at byte 2; the body has no field separator",
+      message: "the fields at byte 2 have no ',' where a frame has two (imei,command,data)",
     });
   });
 
@@ -119,16 +144,36 @@ describe('CRC errors', () => {
     expect(errorOf(decode('{"860123456789014,MC,BO.2.1234567890,88DD"}'.replace('MC', 'AM'))).code).toBe('CRC');
   });
 
-  it('reads a corruption inside the covered bytes as CRC, even where it breaks the grammar', () => {
+  it('reads a corruption inside the covered bytes as CRC when the envelope still holds', () => {
     const frame = '{"860123456789014,MC,BO.2.1234567890,88DD"}';
     for (const corrupt of [
-      frame.replace('BO.2', 'BO,2'),
-      frame.replace('860123456789014,', '860123456789014.'),
-      frame.replace('MC,', 'MC"'),
-      frame.replace('1234567890', '12345}7890'),
+      frame.replace('BO.2', 'BO;2'),
+      frame.replace('MC,', 'M.,'),
+      frame.replace('.1234567890', '.12345~7890'),
       frame.replace('8601', '860A'),
+      frame.replace('860123456789014,', ',860123456789014'),
     ]) {
       expect(errorOf(decode(corrupt)).code, corrupt).toBe('CRC');
+      expect(errorOf(decode(corrupt, { mode: 'strict' })).code, corrupt).toBe('CRC');
+    }
+  });
+
+  it('reads a corruption that breaks the envelope as FRAME, before the CRC, in both modes', () => {
+    const frame = '{"860123456789014,MC,BO.2.1234567890,88DD"}';
+    for (const [corrupt, offset] of [
+      [frame.replace('BO.2', 'BO,2'), 23],
+      [frame.replace('860123456789014,', '860123456789014.'), 17],
+      [frame.replace('MC,', 'MC"'), 20],
+      [frame.replace('.1234567890', '.12345}7890'), 31],
+      [frame.replace('.1234567890', '.12345\r7890'), 31],
+      [frame.replace(',88DD', ',88D'), 37],
+      [frame.replace(',88DD', ',88DDD'), 37],
+      [`${frame}\r\n${frame}`, 45],
+      [`${frame}\u0000`, 43],
+    ] as const) {
+      for (const mode of ['lenient', 'strict'] as const) {
+        expect(errorOf(decode(corrupt, { mode })), `${mode} ${JSON.stringify(corrupt)}`).toMatchObject({ code: 'FRAME', offset });
+      }
     }
   });
 
@@ -231,18 +276,20 @@ describe('dialects', () => {
     const dotted = frame.replace(/,([0-9A-F]{4})"/, '.$1"');
     expect(errorOf(decode(dotted, { dialect: { crcCoverage: 'fieldsWithComma' } })).code).toBe('CRC');
     const corrupted = frame.replace(/,([0-9A-F]{4})"/, 'X$1"');
-    expect(errorOf(decode(corrupted, { dialect: { crcCoverage: 'fieldsWithComma' } })).code).toBe('CRC');
+    expect(errorOf(decode(corrupted, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toStrictEqual({
+      code: 'FRAME',
+      offset: 36,
+      message: "expected ',' before the CRC at byte 36, found 'X'",
+    });
   });
 
-  it('checks the covered separator before the CRC after the CRC itself', () => {
+  it('checks the covered separator before the CRC as part of the envelope, before the CRC, whether the CRC matches or not', () => {
     const fields = '860123456789014,MC,BO.2.1234567890:';
     const crc = bitwiseCrc16(new TextEncoder().encode(fields), modbus);
     const frame = `{"${fields}${crc.toString(16).toUpperCase().padStart(4, '0')}"}`;
-    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toStrictEqual({
-      code: 'FRAME',
-      offset: 36,
-      message: "expected ',' before the CRC at byte 36, found ':'",
-    });
+    const expected = { code: 'FRAME', offset: 36, message: "expected ',' before the CRC at byte 36, found ':'" };
+    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fieldsWithComma' } }))).toStrictEqual(expected);
+    expect(errorOf(decode(frame, { dialect: { crcCoverage: 'fields' } }))).toStrictEqual(expected);
   });
 
   it('decodes frames without a CRC field', () => {

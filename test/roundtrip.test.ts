@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crcCatalogue, decode, encode, encodeToString, type CrcName } from 'powerbank-codec';
 import { arbMessage } from 'powerbank-codec/arbitraries';
-import { coveredFieldBytes } from './properties/codec.js';
+import { coveredFieldBytes, substitutionCode } from './properties/codec.js';
 import { canonicalFrame } from './support/reference.js';
 import { GOLDEN } from './support/vectors.js';
 
@@ -33,21 +33,31 @@ describe('round trip', () => {
 });
 
 describe('the CRC catches corruption of the bytes it covers', () => {
-  it('every single-byte substitution in the fields of every PROTOCOL.md example is a CRC error (exhaustive)', () => {
+  it('every single-byte substitution in the fields of every PROTOCOL.md example is CRC, or FRAME where the byte cannot be in a field (exhaustive, both modes)', () => {
     let checked = 0;
+    let frames = 0;
     for (const [text] of GOLDEN) {
       const frame = new TextEncoder().encode(text);
       for (const at of coveredFieldBytes(frame, { quotes: true, lineEnding: '\r\n', crc: 'CRC-16/MODBUS', crcCoverage: 'fields', slotCount: 3 })) {
+        if (frame[at] === 0x2c) continue; // a changed separator: FRAME or CRC, depending on the byte (envelope.test.ts)
         for (let byte = 0; byte < 256; byte++) {
           if (byte === frame[at]) continue;
           const corrupted = frame.slice();
           corrupted[at] = byte;
-          const result = decode(corrupted);
-          if (result.ok || result.error.code !== 'CRC') expect.fail(`${JSON.stringify(new TextDecoder().decode(corrupted))}: ${result.ok ? 'accepted' : result.error.code}`);
+          const code = substitutionCode(frame, at, byte);
+          for (const mode of ['lenient', 'strict'] as const) {
+            const result = decode(corrupted, { mode });
+            if (result.ok || result.error.code !== code) expect.fail(`${mode} ${JSON.stringify(new TextDecoder().decode(corrupted))}: ${result.ok ? 'accepted' : result.error.code}, not ${code}`);
+          }
           checked++;
+          if (code === 'FRAME') frames++;
         }
       }
     }
-    expect(checked).toBe(GOLDEN.reduce((sum, [text]) => sum + (text.length - 11) * 255, 0));
+    // The covered fields of each example but its two commas, each changed to the 255 other bytes.
+    expect(checked).toBe(GOLDEN.reduce((sum, [text]) => sum + (text.length - 13) * 255, 0));
+    // Per position, FRAME for the 162 bytes outside '!'..'~' and for ',' '{' '}' '"'; in the
+    // 15 bytes of the IMEI, for '.' and ';' as well.
+    expect(frames).toBe(GOLDEN.reduce((sum, [text]) => sum + (text.length - 13) * 166 + 15 * 2, 0));
   });
 });

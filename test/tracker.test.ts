@@ -492,7 +492,7 @@ describe('ConversationTracker.observeItem: what the decoder reports', () => {
     const long = `{"860123456789014,AQ,${'1.FU.1234567890;'.repeat(6)},0000"}`;
     const events = observeStream(`{"860123456789014,CH\r\n,,3FCE"}\r\n${long}\r\n`, 'strict');
     expect(events).toMatchObject([
-      { violation: 'decodeError', description: expect.stringContaining('frame at byte 0 {"860123456789014,CH\\r\\n,,3FCE"}: CRC error') },
+      { violation: 'decodeError', description: expect.stringContaining('frame at byte 0 {"860123456789014,CH\\r\\n,,3FCE"}: FRAME error') },
       { violation: 'decodeError', description: expect.stringContaining(`frame at byte 32 ${long.slice(0, 80)}…: `) },
     ]);
   });

@@ -233,11 +233,16 @@ export function arbFrame(options: ArbFrameOptions = {}): fc.Arbitrary<GeneratedF
 
 /**
  * What {@link arbCorruptedFrame} did to a frame, and the error code `decode` must
- * report for it (guaranteed, not just likely):
- * - `substitute`: one byte of the CRC-covered fields replaced → `CRC`;
+ * report for it (guaranteed, not just likely). The CRC kinds leave the envelope whole
+ * (a corruption that breaks it, such as a `,` or a control byte in the fields, is `FRAME`,
+ * reported before the CRC is checked):
+ * - `substitute`: one byte of the CRC-covered fields, other than a `,`, replaced by
+ *   another visible ASCII byte that is not `,` `{` `}` `"` `.` `;` → `CRC`;
  * - `burst`: up to 16 consecutive bits of the covered fields flipped, counted in the
- *   CRC's own bit order → `CRC` (a CRC-16 catches every such burst);
- * - `swap`: two different adjacent bytes of the covered fields exchanged → `CRC`;
+ *   CRC's own bit order, where no `,` is touched and every changed byte becomes visible
+ *   ASCII other than `,` `{` `}` `"` `.` `;` → `CRC` (a CRC-16 catches every such burst);
+ * - `swap`: two different adjacent bytes of the covered fields, before the separator
+ *   that precedes the CRC, exchanged → `CRC`;
  * - `crcDigit`: one hex digit of the CRC field changed → `CRC`;
  * - `truncate`: the frame cut before its `}` → `FRAME`;
  * - `dropBrace`: the opening `{` removed → `FRAME`.
@@ -292,11 +297,27 @@ function layoutOf(bytes: Uint8Array, dialect: Dialect) {
 
 const hex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
+const COMMA = 0x2c;
+/**
+ * The bytes any field may hold without breaking the envelope: visible ASCII but `,` `{`
+ * `}` `"`, and but `.` `;` (in the IMEI they would be separators).
+ */
+const FIELD_BYTES: readonly number[] = Array.from({ length: 0x7f - 0x21 }, (_, i) => 0x21 + i).filter((byte) => !',{}".;'.includes(String.fromCharCode(byte)));
+
+/** Whether `corrupted` changed no separator of `bytes[start..end)` and put only field bytes there. */
+function keepsEnvelope(bytes: Uint8Array, corrupted: Uint8Array, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    if (corrupted[at] === bytes[at]) continue;
+    if (bytes[at] === COMMA || !FIELD_BYTES.includes(corrupted[at]!)) return false;
+  }
+  return true;
+}
+
 type CorruptionCase = { bytes: Bytes; corruption: Corruption };
 
 function corruptions(frame: GeneratedFrame, kinds: readonly Corruption['kind'][] | undefined): fc.Arbitrary<CorruptionCase> {
   const { bytes, dialect } = frame;
-  const { closingBrace, fieldsStart, coveredEnd, crcStart } = layoutOf(bytes, dialect);
+  const { closingBrace, separator, fieldsStart, coveredEnd, crcStart } = layoutOf(bytes, dialect);
   const structural = [
     fc.integer({ min: 0, max: closingBrace }).map((cut) => ({
       bytes: bytes.slice(0, cut),
@@ -314,10 +335,12 @@ function corruptions(frame: GeneratedFrame, kinds: readonly Corruption['kind'][]
   };
   if (dialect.crc === 'none') return pick([['truncate', structural[0]!], ['dropBrace', structural[1]!]]);
   const reflected = typeof dialect.crc === 'string' ? crcCatalogue[dialect.crc].refin : dialect.crc.refin;
-  const covered = fc.integer({ min: fieldsStart, max: coveredEnd - 1 });
-  const substitute = fc.tuple(covered, fc.integer({ min: 1, max: 255 })).map(([at, delta]) => {
+  // The bytes a CRC kind may change: the covered fields, but not their separators.
+  const changeable: number[] = [];
+  for (let at = fieldsStart; at < coveredEnd; at++) if (bytes[at] !== COMMA) changeable.push(at);
+  const substitute = fc.tuple(fc.constantFrom(...changeable), fc.integer({ min: 1, max: FIELD_BYTES.length - 1 })).map(([at, step]) => {
     const corrupted = bytes.slice();
-    corrupted[at] = (bytes[at]! + delta) & 0xff;
+    corrupted[at] = FIELD_BYTES[(FIELD_BYTES.indexOf(bytes[at]!) + step) % FIELD_BYTES.length]!;
     return {
       bytes: corrupted,
       corruption: { kind: 'substitute' as const, at, description: `byte ${at} changed from ${hex(bytes[at]!)} to ${hex(corrupted[at]!)}`, expected: 'CRC' as const },
@@ -339,6 +362,7 @@ function corruptions(frame: GeneratedFrame, kinds: readonly Corruption['kind'][]
       }
       const at = fieldsStart + (first >> 3);
       return {
+        keepsEnvelope: keepsEnvelope(bytes, corrupted, fieldsStart, coveredEnd),
         bytes: corrupted,
         corruption: {
           kind: 'burst' as const,
@@ -347,10 +371,12 @@ function corruptions(frame: GeneratedFrame, kinds: readonly Corruption['kind'][]
           expected: 'CRC' as const,
         },
       };
-    });
+    })
+    .filter((burst) => burst.keepsEnvelope)
+    .map(({ bytes, corruption }) => ({ bytes, corruption }));
   // The fields always hold two different adjacent bytes (digits, then a comma).
   const swappable: number[] = [];
-  for (let at = fieldsStart; at + 1 < coveredEnd; at++) if (bytes[at] !== bytes[at + 1]) swappable.push(at);
+  for (let at = fieldsStart; at + 1 < separator; at++) if (bytes[at] !== bytes[at + 1]) swappable.push(at);
   const swap = fc.constantFrom(...swappable).map((at) => {
     const corrupted = bytes.slice();
     corrupted[at] = bytes[at + 1]!;

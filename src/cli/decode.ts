@@ -22,7 +22,8 @@ the summary of what was read.
 Options:
   --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...)
   --json                  JSON Lines (one object per item, the summary last) instead of a table
-  --strict                refuse every deviation from the dialect (lenient by default)
+  --strict                refuse every deviation from the dialect, and any byte that is
+                          neither in a frame nor its line ending (lenient by default)
   --from device|server    refuse messages that the other side sends
   -h, --help              this help
 
@@ -33,8 +34,10 @@ Table columns: the item's byte offset in the stream, the sending side, the messa
 fields (or what was wrong; byte positions in error messages count from the frame's '{').
 
 Exit status: 0 when every frame decoded, 1 when any frame did not (also a truncated or
-oversized frame, and in --strict mode a line ending other than the dialect's), 2 on a
-usage error.
+oversized frame, and in --strict mode a line ending other than the dialect's, noise, or
+a CR or LF that is no frame's line ending), 2 on a usage error. With --strict, a file
+holding one frame passes exactly when the library's decode(bytes, { mode: 'strict' })
+accepts its bytes.
 
 Examples:
   powerbank-codec decode capture.bin
@@ -66,7 +69,7 @@ class Tally {
   constructor(private readonly strict: boolean) {}
 
 
-  add(item: DecoderItem): void {
+  add(item: Row): void {
     switch (item.kind) {
       case 'message':
         this.frames++;
@@ -84,6 +87,11 @@ class Tally {
         break;
       case 'noise':
         this.noiseBytes += item.length;
+        // --strict takes frames and their line endings only, as decode() takes one frame.
+        if (this.strict) countOne(this.errors, 'NOISE');
+        break;
+      case 'strayLineEnding':
+        countOne(this.errors, 'NOISE');
         break;
       case 'lineEnding':
         countOne(this.strict ? this.errors : this.deviations, 'LINE_ENDING');
@@ -98,6 +106,19 @@ class Tally {
   }
 }
 
+/**
+ * CR and LF bytes the splitter dropped between frames that are no frame's line ending
+ * (a blank line, a line ending before the first frame): errors in --strict mode.
+ */
+interface StrayLineEndings {
+  readonly kind: 'strayLineEnding';
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What the tool prints a line for. */
+type Row = DecoderItem | StrayLineEndings;
+
 const byCode = (counts: ReadonlyMap<string, number>) => [...counts].map(([code, count]) => `${code} ${count}`).join(', ');
 
 /** Whether the frame's CRC verified, as far as the error tells: checks after the CRC imply it did. */
@@ -107,7 +128,7 @@ function crcVerdict(error: DecodeError): 'ok' | 'bad' | undefined {
 }
 
 /** One JSON object per item: the item with its bytes as strings. */
-function jsonLine(item: DecoderItem, hasCrc: boolean): string {
+function jsonLine(item: Row, hasCrc: boolean): string {
   switch (item.kind) {
     case 'message': {
       const { offset, length, message, deviations, frame } = item;
@@ -121,6 +142,7 @@ function jsonLine(item: DecoderItem, hasCrc: boolean): string {
       return JSON.stringify({ kind: 'error', offset, length, code: error.code, crc, crcOk: verdict === undefined ? null : verdict === 'ok', error, frame: latin1(frame) });
     }
     case 'lineEnding':
+    case 'strayLineEnding':
       return JSON.stringify(item);
     default:
       return JSON.stringify({ kind: item.kind, offset: item.offset, length: item.length, preview: latin1(item.preview) });
@@ -149,7 +171,7 @@ class Table {
     return verdict === 'ok' ? cell : this.style.bad(cell);
   }
 
-  line(item: DecoderItem): string {
+  line(item: Row): string {
     const { style } = this;
     switch (item.kind) {
       case 'message': {
@@ -165,6 +187,8 @@ class Table {
       }
       case 'lineEnding':
         return this.row(item.offset, '-', style.warn('lineEnding'.padEnd(18)), '-'.padEnd(9), `${JSON.stringify(item.seen)} after the frame; the dialect's is ${JSON.stringify(item.expected)}`);
+      case 'strayLineEnding':
+        return this.row(item.offset, '-', style.bad('strayLineEnding'.padEnd(18)), '-'.padEnd(9), `${plural(item.length, 'CR or LF byte')} outside any frame's line ending`);
       default:
         return this.row(item.offset, '-', style.warn(item.kind.padEnd(18)), '-'.padEnd(9), `${plural(item.length, 'byte')}: ${quoted(item.preview)}${item.length > item.preview.length ? '…' : ''}`);
     }
@@ -207,24 +231,49 @@ async function run(args: readonly string[]): Promise<number> {
   const settings = decoderOptions(values);
   const decoder = createDecoder(settings);
   const hasCrc = settings.dialect?.crc !== 'none';
-  const tally = new Tally(settings.mode === 'strict');
+  const strict = settings.mode === 'strict';
+  const tally = new Tally(strict);
   const json = values['json'] === true;
   const table = new Table(styleFor(process.stdout), hasCrc);
   const input = await readInput(inputPath(positionals[0]), values['hex'] === true);
 
+  // In --strict mode, the CR and LF bytes the splitter drops between items, but for the
+  // line ending right after a frame, are reported: the stream position up to which every
+  // byte is in an item or a frame's line ending, whether a frame ends there, and the bytes read.
+  const lineEndingLength = (settings.dialect?.lineEnding ?? '\r\n').length;
+  let accounted = 0;
+  let afterFrame = false;
+  let read = 0;
+  const withStrays = (items: readonly DecoderItem[], end: number | undefined): Row[] => {
+    if (!strict) return items as Row[];
+    const rows: Row[] = [];
+    const strays = (upTo: number) => {
+      const from = afterFrame ? Math.min(accounted + lineEndingLength, upTo) : accounted;
+      if (upTo > from) rows.push({ kind: 'strayLineEnding', offset: from, length: upTo - from });
+    };
+    for (const item of items) {
+      strays(item.offset);
+      rows.push(item);
+      accounted = item.offset + item.length;
+      afterFrame = item.kind === 'message' || item.kind === 'error';
+    }
+    if (end !== undefined) strays(end);
+    return rows;
+  };
+
   let headerDone = json;
-  const write = (items: readonly DecoderItem[]) => {
-    if (items.length === 0) return;
+  const write = (rows: readonly Row[]) => {
+    if (rows.length === 0) return;
     let text = headerDone ? '' : `${table.header()}\n`;
     headerDone = true;
-    for (const item of items) {
-      tally.add(item);
-      text += `${json ? jsonLine(item, hasCrc) : table.line(item)}\n`;
+    for (const row of rows) {
+      tally.add(row);
+      text += `${json ? jsonLine(row, hasCrc) : table.line(row)}\n`;
     }
     process.stdout.write(text);
   };
   const finish = (): number => {
-    write(decoder.end());
+    write(withStrays(decoder.end(), read));
     process.stdout.write(`${json ? summaryJson(tally) : table.summary(tally)}\n`);
     return tally.errorCount === 0 ? 0 : 1;
   };
@@ -232,7 +281,10 @@ async function run(args: readonly string[]): Promise<number> {
   const interrupt = () => process.exit(finish());
   process.once('SIGINT', interrupt);
   try {
-    for await (const chunk of input) write(decoder.push(chunk));
+    for await (const chunk of input) {
+      read += chunk.length;
+      write(withStrays(decoder.push(chunk), undefined));
+    }
     return finish();
   } finally {
     process.removeListener('SIGINT', interrupt);

@@ -15,11 +15,11 @@ const NO_DEVIATIONS: readonly Deviation[] = Object.freeze([]);
  */
 export class DeviationLog {
   private readonly entries: Deviation[] = [];
+  private strict = false;
 
-  constructor(readonly strict: boolean) {}
-
-  /** Starts a new frame. */
-  clear(): void {
+  /** Starts a new frame, in strict mode or not. */
+  begin(strict: boolean): void {
+    this.strict = strict;
     if (this.entries.length !== 0) this.entries.length = 0;
   }
 

@@ -54,6 +54,25 @@ export function coveredFieldBytes(frame: Uint8Array, dialect: Dialect): number[]
   return Array.from({ length: last - quote }, (_, i) => 1 + quote + i);
 }
 
+/**
+ * The error code a frame gets when the byte at `at` of its fields, not a `,`, is replaced by
+ * `byte` (docs/protocol.md, section 9): `FRAME` when the byte cannot be in a field (not
+ * visible ASCII, or `,` `{` `}` `"`, or `.` `;` in the IMEI), `CRC` otherwise.
+ */
+export function substitutionCode(frame: Uint8Array, at: number, byte: number): 'FRAME' | 'CRC' {
+  if (byte < 0x21 || byte > 0x7e || ',{}"'.includes(String.fromCharCode(byte))) return 'FRAME';
+  const imeiEnd = frame.indexOf(0x2c);
+  return (byte === 0x2e || byte === 0x3b) && at < imeiEnd ? 'FRAME' : 'CRC';
+}
+
+/** Where the fields of an encoded frame of `dialect` start and where its body ends (before `"}` or `}`). */
+function bodyOf(frame: Uint8Array, dialect: Dialect): { start: number; end: number } {
+  const quote = dialect.quotes ? 1 : 0;
+  return { start: 1 + quote, end: frame.length - dialect.lineEnding.length - 1 - quote };
+}
+
+const bothModes = (bytes: Uint8Array, dialect: Dialect) => (['lenient', 'strict'] as const).map((mode) => decode(bytes, { dialect, mode }));
+
 const paramsOf = (dialect: Dialect): CrcParams | 'none' =>
   typeof dialect.crc === 'string' ? (dialect.crc === 'none' ? 'none' : crcCatalogue[dialect.crc]) : dialect.crc;
 
@@ -104,14 +123,42 @@ export const codecProperties = {
       return new TextDecoder().decode(bytes) === referenceFrame(message.imei, command, data, { ...dialect, crc: paramsOf(dialect) });
     }),
 
-  'every single-byte substitution inside the CRC-covered fields is a CRC error': () =>
+  'a single-byte substitution inside the CRC-covered fields is FRAME when the byte cannot be in a field, else CRC, in both modes': () =>
     fc.property(arbFrame({ dialect: arbCheckedDialect }), fc.nat(), fc.integer({ min: 1, max: 255 }), ({ bytes, dialect }, pick, delta) => {
-      const positions = coveredFieldBytes(bytes, dialect);
+      const positions = coveredFieldBytes(bytes, dialect).filter((at) => bytes[at] !== 0x2c);
       const at = positions[pick % positions.length]!;
       const corrupted = bytes.slice();
       corrupted[at] = (corrupted[at]! + delta) & 0xff;
-      const result = decode(corrupted, { dialect });
-      return !result.ok && result.error.code === 'CRC';
+      const code = substitutionCode(bytes, at, corrupted[at]!);
+      return bothModes(corrupted, dialect).every((result) => !result.ok && result.error.code === code && (code === 'CRC' || result.error.offset === at));
+    }),
+
+  "inserting ',' or '\"' anywhere inside a valid frame's braces is FRAME, never CRC, in both modes, in every dialect": () =>
+    fc.property(arbFrame({ dialect: 'any' }), fc.nat(), fc.constantFrom(0x2c, 0x22), ({ bytes, dialect }, pick, byte) => {
+      const { start, end } = bodyOf(bytes, dialect);
+      const at = start - (dialect.quotes ? 1 : 0) + (pick % (end - start + 1 + (dialect.quotes ? 2 : 0)));
+      const corrupted = new Uint8Array([...bytes.subarray(0, at), byte, ...bytes.subarray(at)]);
+      return bothModes(corrupted, dialect).every((result) => !result.ok && result.error.code === 'FRAME');
+    }),
+
+  'a valid frame followed by more than a line ending (a second frame, a NUL, any bytes) is FRAME, in both modes': () =>
+    fc.property(
+      arbFrame({ dialect: 'any' }),
+      fc.oneof(arbFrame().map(({ bytes }) => bytes), fc.uint8Array({ minLength: 1, maxLength: 8 })),
+      ({ bytes, dialect }, after) => {
+        const input = new Uint8Array([...bytes, ...after]);
+        const tail = new TextDecoder('latin1').decode(input.subarray(input.lastIndexOf(0x7d) + 1));
+        fc.pre(!['', '\r', '\n', '\r\n'].includes(tail) || input.lastIndexOf(0x7d) !== bytes.length - dialect.lineEnding.length - 1);
+        return bothModes(input, dialect).every((result) => !result.ok && result.error.code === 'FRAME');
+      },
+    ),
+
+  'lenient and strict mode give the same result, except where strict mode refuses a deviation': () =>
+    fc.property(arbFrame({ dialect: 'any' }), fc.array(arbMutation, { maxLength: 3 }), fc.boolean(), ({ bytes, dialect }, mutations, sloppy) => {
+      const input = sloppy ? new TextEncoder().encode(new TextDecoder().decode(mutate(bytes, mutations)).replace(/"/g, '').replace(/\r\n$/, '\n').toLowerCase()) : mutate(bytes, mutations);
+      const [lenient, strict] = bothModes(input, dialect);
+      if (!strict!.ok && 'deviation' in strict!.error && strict!.error.deviation !== undefined) return true;
+      return fc.stringify(strict) === fc.stringify(lenient);
     }),
 
   'every burst error of up to 16 bits inside the CRC-covered fields is a CRC error': () =>
