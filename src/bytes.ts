@@ -119,3 +119,10 @@ export function indexOfByte(bytes: Uint8Array, byte: number, start: number, end:
   for (let i = start; i < end; i++) if (bytes[i] === byte) return i;
   return -1;
 }
+
+/** The bytes of a chunk, or a `TypeError` for a value that holds none. */
+export function chunkBytes(chunk: unknown, what = 'a chunk is a Uint8Array'): Uint8Array {
+  const bytes = typeof chunk === 'string' ? undefined : bytesOf(chunk);
+  if (bytes === undefined) throw new TypeError(`${what}; got ${describeValue(chunk)}`);
+  return bytes;
+}

@@ -16,9 +16,10 @@
 import { byteString, toBytes } from './bytes.js';
 import { crcCatalogue, type CrcName } from './crc/catalogue.js';
 import { FrameDecoder } from './decode.js';
-import { canonicalDialect, MAX_SLOT_COUNT, resolveDialect, type CrcCoverage, type Dialect } from './dialect.js';
+import { canonicalDialect, MAX_SLOT_COUNT, resolveDialect, type Dialect } from './dialect.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
+import { CR, CRC_COVERAGES, LF, QUOTE } from './frame/layout.js';
 import type { Message } from './messages/index.js';
 
 /**
@@ -102,15 +103,11 @@ export interface DialectDetection {
   readonly candidates: readonly DialectCandidate[];
 }
 
-const COVERAGES: readonly CrcCoverage[] = ['fields', 'fieldsWithComma', 'frame'];
 const CRC_NAMES = Object.keys(crcCatalogue) as CrcName[];
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
 
 /** Every CRC algorithm and coverage to try, most likely first; `none` last. */
 const SEARCHED: ReadonlyArray<Pick<Dialect, 'crc' | 'crcCoverage'>> = [
-  ...CRC_NAMES.flatMap((crc) => COVERAGES.map((crcCoverage) => ({ crc, crcCoverage }))),
+  ...CRC_NAMES.flatMap((crc) => CRC_COVERAGES.map((crcCoverage) => ({ crc, crcCoverage }))),
   { crc: 'none', crcCoverage: canonicalDialect.crcCoverage },
 ];
 

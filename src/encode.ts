@@ -10,6 +10,7 @@ import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js
 import { ProtocolError } from './errors.js';
 import { IMEI_LENGTH } from './fields/imei.js';
 import { closeFrame, openFrame } from './frame/envelope.js';
+import { COMMA } from './frame/layout.js';
 import { FrameWriter, putAscii, putDigits } from './frame/writer.js';
 import { codecOfType, type AnyCommandCodec, type MessageInit } from './messages/index.js';
 
@@ -29,7 +30,6 @@ export interface EncodeOptions {
   readonly dialect?: Partial<Dialect>;
 }
 
-const COMMA = 0x2c;
 
 /** Where frames are written before they are copied out: one for all calls, which are synchronous. */
 const sharedWriter = new FrameWriter();

@@ -49,14 +49,8 @@ export {
   type ProtocolErrorCode,
 } from './errors.js';
 
-export {
-  FrameSplitter,
-  type DiscardedEvent,
-  type FrameEvent,
-  type FrameSplitterOptions,
-  type LineEndingEvent,
-  type SplitterEvent,
-} from './stream/splitter.js';
+export { FrameSplitter, type FrameSplitterOptions } from './stream/splitter.js';
+export type { DiscardedEvent, FrameEvent, LineEndingEvent, SplitterEvent } from './stream/events.js';
 export {
   createDecodeTransform,
   createDecoder,

@@ -7,6 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { crcCatalogue, type CrcCoverage, type CrcName, type Dialect } from '../index.js';
+import { CRC_COVERAGES } from '../frame/layout.js';
 import { isDigits } from './text.js';
 
 /** A mistake in how the tool was called: printed as one line, exit code 2. */
@@ -105,10 +106,9 @@ export function crcFromFlag(text: string): CrcName | 'none' {
   return name;
 }
 
-const COVERAGES: readonly CrcCoverage[] = ['fields', 'fieldsWithComma', 'frame'];
 
 function coverageFromFlag(text: string): CrcCoverage {
-  const coverage = COVERAGES.find((name) => name.toLowerCase() === text.toLowerCase());
+  const coverage = CRC_COVERAGES.find((name) => name.toLowerCase() === text.toLowerCase());
   if (coverage === undefined) throw new UsageError(`--coverage must be fields, fieldsWithComma or frame; got "${text}"`);
   return coverage;
 }

@@ -6,6 +6,7 @@
 
 import { messageTypes, type Message, type MessageType, type Sender, type SlotStatus } from '../index.js';
 import { isDigit } from './text.js';
+import { QUOTE } from '../frame/layout.js';
 
 /** The bytes as a string, one character per byte. */
 export function latin1(bytes: Uint8Array): string {
@@ -32,7 +33,7 @@ export function hexBytes(bytes: Uint8Array): string {
 /** The four characters of a frame's CRC field (`{…,88DD"}` or `{…,88DD}`), as received. */
 export function crcFieldOf(frame: Uint8Array): string {
   let end = frame.length - 1;
-  if (frame[end - 1] === 0x22) end--;
+  if (frame[end - 1] === QUOTE) end--;
   return latin1(frame.subarray(Math.max(0, end - 4), end));
 }
 

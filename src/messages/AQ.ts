@@ -24,6 +24,7 @@ import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, MAX_POWER_BANK_ID_LENGTH, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import { putAscii, putDecimal, putDigitsAndCapitals, type FrameWriter } from '../frame/writer.js';
+import { DOT, SEMICOLON } from '../frame/layout.js';
 import { commandCodec, type CommandCodec, type DataContext } from './codec.js';
 import { checkPowerBankIdField, checkSlotField } from './grammar.js';
 
@@ -178,8 +179,6 @@ const STATUS_CODES: Readonly<Record<Exclude<SlotState, 'unknown'>, StatusCode>> 
   fault: { status: 'fault', code: 'ER', needsId: false },
 };
 
-const DOT = 0x2e;
-const SEMICOLON = 0x3b;
 
 function isUpperLetter(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 0x41 && byte <= 0x5a;

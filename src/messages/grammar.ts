@@ -16,9 +16,9 @@ import { FieldFailure } from '../fields/failure.js';
 import { hasPowerBankIdLength, isPowerBankId, readPowerBankId } from '../fields/powerBankId.js';
 import { isSlot, readSlot } from '../fields/slot.js';
 import { putAscii, putDecimal, putDigitsAndCapitals, type FrameWriter } from '../frame/writer.js';
+import { DOT } from '../frame/layout.js';
 import type { DataContext } from './codec.js';
 
-const DOT = 0x2e;
 
 /** Checks that the data field `bytes[start..end)` of `command` is empty. */
 export function checkEmptyData(bytes: Uint8Array, start: number, end: number, command: string): FieldFailure | undefined {

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { toBytes } from '../bytes.js';
+import { chunkBytes, toBytes } from '../bytes.js';
 import { frameDecoderFor, type DecodeOptions, type FrameDecoder } from '../decode.js';
 import type { DecodeError, Deviation } from '../errors.js';
 import type { Message } from '../messages/index.js';
-import { chunkBytes, FrameSplitter, type DiscardedEvent, type LineEndingEvent, type SplitterEvent } from './splitter.js';
+import type { DiscardedEvent, LineEndingEvent, SplitterEvent } from './events.js';
+import { FrameSplitter } from './splitter.js';
 
 /** A frame that decoded. `offset` and `length` place the frame in the stream. */
 export interface MessageItem {

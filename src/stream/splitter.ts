@@ -11,85 +11,13 @@
  * @module
  */
 
-import { bytesOf, describeValue, spells } from '../bytes.js';
-import { ProtocolError } from '../errors.js';
+import { chunkBytes, spells } from '../bytes.js';
 import { resolveDialect, type Dialect } from '../dialect.js';
+import { ProtocolError } from '../errors.js';
+import { CR, LEFT_BRACE, LF, MIN_FRAME_LENGTH, RIGHT_BRACE } from '../frame/layout.js';
 import { longestFrameLength } from '../messages/index.js';
-
-/**
- * A complete frame, from `{` to `}` inclusive, without its line ending.
- *
- * When the frame lies inside one chunk, `bytes` is a view of that chunk's memory (a plain
- * `Uint8Array`, even when the chunk is a Node `Buffer`): copy it (`bytes.slice()`) before
- * keeping it if the chunk's owner reuses the buffer. A frame that spans chunks is a
- * fresh copy.
- */
-export interface FrameEvent {
-  readonly kind: 'frame';
-  /** Position of the `{` in the whole stream. */
-  readonly offset: number;
-  /** Number of bytes, `{` and `}` included. */
-  readonly length: number;
-  /** The frame's bytes. */
-  readonly bytes: Uint8Array;
-}
-
-/**
- * A run of bytes the splitter threw away: everything between two frames that is not a
- * frame, as one run, whatever it holds. Its `kind` says the worst thing in it:
- * - `tooLong`: a frame that grew past `maxFrameLength` without its `}`;
- * - `truncated`: a frame cut short, by another `{` before its `}`, or by the end of the
- *   stream;
- * - `noise`: bytes outside any frame (a modem's `AT` chatter, garbage), and "frames" too
- *   short to be one (fewer than 21 bytes, the shortest frame of any dialect).
- *
- * A run is reported when the next frame starts or the stream ends, and also as soon as
- * it holds more than `maxFrameLength` bytes, or the moment a frame crosses
- * `maxFrameLength`: a flood is reported while it goes on, in pieces of about
- * `maxFrameLength` bytes, each starting where the one before ended. CR and LF bytes at
- * either end of a run are not part of it (they are line endings).
- */
-export interface DiscardedEvent {
-  readonly kind: 'noise' | 'tooLong' | 'truncated';
-  /** Position of the run's first byte in the whole stream. */
-  readonly offset: number;
-  /** Number of bytes in the run. */
-  readonly length: number;
-  /** A copy of the run's first bytes (at most 64), for logging. */
-  readonly preview: Uint8Array;
-}
-
-/**
- * The bytes right after a frame's `}` are a line ending other than the one expected
- * (e.g. a lone `\n` where the dialect has `\r\n`). Lenient users may ignore it; a strict
- * checker reports it against the frame just before. No line ending at all is not
- * reported.
- */
-export interface LineEndingEvent {
-  readonly kind: 'lineEnding';
-  /** Position of the line ending's first byte in the whole stream. */
-  readonly offset: number;
-  /** Number of bytes in the line ending (1 or 2). */
-  readonly length: number;
-  /** The line ending seen. */
-  readonly seen: '\r\n' | '\n' | '\r';
-  /** The line ending the splitter was told to expect. */
-  readonly expected: '\r\n' | '\n' | '';
-}
-
-/**
- * What {@link FrameSplitter} emits, a discriminated union on `kind`, in stream order.
- *
- * @example
- * ```ts
- * import { FrameSplitter, type SplitterEvent } from 'powerbank-codec';
- *
- * const describe = (event: SplitterEvent) =>
- *   event.kind === 'lineEnding' ? `line ending ${JSON.stringify(event.seen)}` : `${event.kind}: ${event.length} bytes at ${event.offset}`;
- * new FrameSplitter().push(new TextEncoder().encode('AT\r\n{"x"}')).map(describe); // ['noise: 2 bytes at 0', 'frame: 5 bytes at 4']
- * ```
- */
-export type SplitterEvent = FrameEvent | DiscardedEvent | LineEndingEvent;
+import { DiscardedRun, NOISE, TOO_LONG, TRUNCATED } from './discardedRun.js';
+import type { SplitterEvent } from './events.js';
 
 /**
  * Options for {@link FrameSplitter}.
@@ -117,13 +45,6 @@ export interface FrameSplitterOptions {
   readonly maxFrameLength?: number | undefined;
 }
 
-/** The bytes of a chunk, or a `TypeError` for a value that holds none. @internal */
-export function chunkBytes(chunk: unknown, what = 'a chunk is a Uint8Array'): Uint8Array {
-  const bytes = typeof chunk === 'string' ? undefined : bytesOf(chunk);
-  if (bytes === undefined) throw new TypeError(`${what}; got ${describeValue(chunk)}`);
-  return bytes;
-}
-
 /** The least default `maxFrameLength`, whatever the dialect. */
 const MIN_DEFAULT_MAX_FRAME_LENGTH = 1024;
 
@@ -135,14 +56,7 @@ export function defaultMaxFrameLength(dialect: Dialect): number {
   return Math.max(MIN_DEFAULT_MAX_FRAME_LENGTH, longestFrameLength(dialect));
 }
 
-/** The shortest frame of any dialect: `{860123456789014,CH,}` (no quotes, no CRC). */
-export const MIN_FRAME_LENGTH = 21;
-const PREVIEW_LENGTH = 64;
 
-const LEFT_BRACE = 0x7b;
-const RIGHT_BRACE = 0x7d;
-const CR = 0x0d;
-const LF = 0x0a;
 
 /** Where the splitter is: outside frames, inside one, or skipping one that grew too long. */
 type State = 'between' | 'inFrame' | 'tooLong';
@@ -150,11 +64,6 @@ type State = 'between' | 'inFrame' | 'tooLong';
 /** What follows the last `}` of a frame so far: nothing to check, the `}` itself, or `}` then CR. */
 type AfterFrame = 'none' | 'brace' | 'braceCr';
 
-/** The kinds of discarded run, by how bad they are: a run takes the worst of its parts. */
-const RUN_KINDS = ['noise', 'truncated', 'tooLong'] as const;
-const NOISE = 0;
-const TRUNCATED = 1;
-const TOO_LONG = 2;
 
 /**
  * Splits a byte stream into frames. Feed it chunks as they arrive with
@@ -197,16 +106,8 @@ export class FrameSplitter {
   /** The bytes of the unfinished frame kept from earlier chunks: `buffer[0..buffered)`. */
   private buffer: Uint8Array | undefined;
   private buffered = 0;
-  /** The discarded run not yet reported: from `runStart` (-1: none) to `runEnd`, its worst kind. */
-  private runStart = -1;
-  private runEnd = 0;
-  private runKind = NOISE;
-  /**
-   * The first bytes of the stream from `runStart` on (CR and LF after `runEnd` included),
-   * made when a run opens and handed over with its event.
-   */
-  private preview: Uint8Array | undefined;
-  private previewLength = 0;
+  /** The discarded run not yet reported, if any. */
+  private run: DiscardedRun | undefined;
 
   constructor(options: FrameSplitterOptions = {}) {
     const dialect = resolveDialect(options.dialect);
@@ -287,7 +188,7 @@ export class FrameSplitter {
     const events: SplitterEvent[] = [];
     if (this.state === 'between' && this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
     if (this.state === 'inFrame') this.discardFrame(new Uint8Array(0), 0, this.position, TRUNCATED, events);
-    this.endRun(events);
+    this.reportRun(events);
     this.position = 0;
     this.state = 'between';
     this.afterFrame = 'none';
@@ -322,12 +223,8 @@ export class FrameSplitter {
         this.startFrame(base + i, i);
         return i + 1;
       }
-      if (this.runStart >= 0 && this.previewLength < PREVIEW_LENGTH) this.preview![this.previewLength++] = byte;
-      if (byte !== CR && byte !== LF) {
-        if (this.runStart < 0) this.openRun(base + i, byte);
-        this.runEnd = base + i + 1;
-        if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
-      }
+      if (byte !== CR && byte !== LF) this.discardByte(base + i, byte, NOISE, events);
+      else this.run?.previewByte(byte);
     }
     return i;
   }
@@ -344,7 +241,7 @@ export class FrameSplitter {
         this.state = 'between';
         return at + 1;
       }
-      this.endRun(events);
+      this.reportRun(events);
       const bytes = this.frameStartInChunk >= 0 ? viewOf(chunk, this.frameStartInChunk, at + 1) : this.collect(chunk, at + 1, Infinity);
       events.push({ kind: 'frame', offset: this.frameStart, length: bytes.length, bytes });
       this.frameDone();
@@ -361,7 +258,7 @@ export class FrameSplitter {
     if (limit < chunk.length) {
       // maxFrameLength bytes and no '}': report the frame now, and skip the rest of it.
       this.discardFrame(chunk, limit, base + limit, TOO_LONG, events);
-      this.endRun(events);
+      this.reportRun(events);
       this.state = 'tooLong';
       return limit;
     }
@@ -376,11 +273,7 @@ export class FrameSplitter {
         this.startFrame(base + i, i);
         return i + 1;
       }
-      if (this.runStart < 0) this.openRun(base + i, byte);
-      else if (this.previewLength < PREVIEW_LENGTH) this.preview![this.previewLength++] = byte;
-      this.runKind = TOO_LONG;
-      this.runEnd = base + i + 1;
-      if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
+      this.discardByte(base + i, byte, TOO_LONG, events);
       if (byte === RIGHT_BRACE) {
         this.state = 'between';
         return i + 1;
@@ -396,42 +289,28 @@ export class FrameSplitter {
     this.buffered = 0;
   }
 
-  /** Adds the current frame, up to stream position `end` (`chunk[..endInChunk)`), to the discarded run as `kind`. */
-  private discardFrame(chunk: Uint8Array, endInChunk: number, end: number, kind: number, events: SplitterEvent[]): void {
-    if (this.runStart < 0) {
-      this.runStart = this.frameStart;
-      this.runKind = NOISE;
-      this.preview = new Uint8Array(PREVIEW_LENGTH);
-      this.previewLength = 0;
-    }
-    if (this.previewLength < PREVIEW_LENGTH) {
-      const bytes = this.collect(chunk, endInChunk, PREVIEW_LENGTH - this.previewLength);
-      this.preview!.set(bytes, this.previewLength);
-      this.previewLength += bytes.length;
-    }
-    this.runEnd = end;
-    if (kind > this.runKind) this.runKind = kind;
-    this.frameDone();
-    if (this.runEnd - this.runStart > this.maxFrameLength) this.endRun(events);
+  /** Adds the byte at stream position `offset` to the discarded run, as `kind`. */
+  private discardByte(offset: number, byte: number, kind: number, events: SplitterEvent[]): void {
+    const run = (this.run ??= new DiscardedRun(offset));
+    run.previewByte(byte);
+    run.extend(offset + 1, kind);
+    if (run.length > this.maxFrameLength) this.reportRun(events);
   }
 
-  private openRun(offset: number, byte: number): void {
-    this.runStart = offset;
-    this.runKind = NOISE;
-    this.preview = new Uint8Array(PREVIEW_LENGTH);
-    this.preview[0] = byte;
-    this.previewLength = 1;
+  /** Adds the current frame, up to stream position `end` (`chunk[..endInChunk)`), to the discarded run as `kind`. */
+  private discardFrame(chunk: Uint8Array, endInChunk: number, end: number, kind: number, events: SplitterEvent[]): void {
+    const run = (this.run ??= new DiscardedRun(this.frameStart));
+    run.previewBytes((room) => this.collect(chunk, endInChunk, room));
+    run.extend(end, kind);
+    this.frameDone();
+    if (run.length > this.maxFrameLength) this.reportRun(events);
   }
 
   /** Reports the discarded run, if any. */
-  private endRun(events: SplitterEvent[]): void {
-    if (this.runStart < 0) return;
-    const length = this.runEnd - this.runStart;
-    const preview = this.preview!.subarray(0, Math.min(this.previewLength, length));
-    events.push({ kind: RUN_KINDS[this.runKind]!, offset: this.runStart, length, preview });
-    this.runStart = -1;
-    this.preview = undefined;
-    this.previewLength = 0;
+  private reportRun(events: SplitterEvent[]): void {
+    if (this.run === undefined) return;
+    events.push(this.run.event());
+    this.run = undefined;
   }
 
   /** Keeps the unfinished frame's bytes from `chunk`, whose owner may reuse it. */

@@ -1,0 +1,122 @@
+/**
+ * Why a frame's envelope is broken, in words: the messages of the `FRAME` errors that
+ * `readEnvelope` returns, each naming the byte at fault.
+ *
+ * @module
+ * @internal
+ */
+
+import { describeByte, excerpt } from '../bytes.js';
+import type { DeviationCode, FrameError } from '../errors.js';
+import { IMEI_LENGTH } from '../fields/imei.js';
+import { COMMA, CR, DOT, LEFT_BRACE, LF, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
+
+/** A `FRAME` error at `offset`, for a deviation strict mode refuses when `deviation` is given. */
+export function frameError(offset: number, message: string, deviation?: DeviationCode): FrameError {
+  return deviation === undefined ? { code: 'FRAME', offset, message } : { code: 'FRAME', offset, message, deviation };
+}
+
+/** Where the line ending that may start at `at` ends: after an optional CR, then an optional LF. */
+export function afterLineEnding(bytes: Uint8Array, at: number): number {
+  if (bytes[at] === CR) at++;
+  if (bytes[at] === LF) at++;
+  return at;
+}
+
+export function isSeparator(byte: number | undefined): boolean {
+  return byte === COMMA || byte === DOT || byte === SEMICOLON;
+}
+
+export function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  return -1;
+}
+
+/** Whether `bytes[start..end)` are all hex digits. */
+export function allHex(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (hexValue(bytes[i]!) < 0) return false;
+  return true;
+}
+
+/** The position of the last `}` in `bytes[from..)`, or -1. */
+function lastBrace(bytes: Uint8Array, from: number): number {
+  for (let i = bytes.length - 1; i >= from; i--) if (bytes[i] === RIGHT_BRACE) return i;
+  return -1;
+}
+
+/**
+ * Why the fields, which run from `start`, stop at `at` without a clean end of the frame
+ * (a closing quote if the body has an opening one, `}`, then at most a line ending).
+ */
+export function endError(bytes: Uint8Array, at: number, quoted: boolean): FrameError {
+  const byte = bytes[at];
+  const closing = quoted ? `'"}'` : `'}'`;
+  // The input ends (or only a line ending follows) where the frame should close.
+  if (byte === undefined) return frameError(at, `the input ends at byte ${at} without the frame's closing ${closing}`);
+  if ((byte === CR || byte === LF) && afterLineEnding(bytes, at) === bytes.length) {
+    return frameError(at, `the line ending at byte ${at} comes without the frame's closing ${closing}`);
+  }
+  if (byte === QUOTE && afterLineEnding(bytes, at + 1) === bytes.length) {
+    const where = at + 1 === bytes.length ? `the input ends at byte ${at + 1}` : `the line ending at byte ${at + 1} comes`;
+    return frameError(at + 1, `${where} without the '}' that closes the frame after the quote at byte ${at}`);
+  }
+  // A '"}' (or, in a body without quotes, a last '}') that closes the frame, followed by
+  // more than a line ending: a second frame, or bytes after the frame.
+  const brace = byte === QUOTE && bytes[at + 1] === RIGHT_BRACE ? at + 1 : byte === RIGHT_BRACE ? at : -1;
+  if (brace >= 0) {
+    const next = afterLineEnding(bytes, brace + 1);
+    if (bytes[next] === LEFT_BRACE) {
+      return frameError(next, `a second frame starts at byte ${next}, after the '}' at byte ${brace}: decode takes one frame`);
+    }
+    if (brace > at || (!quoted && lastBrace(bytes, next) <= next)) {
+      const after = next > brace + 1 ? ' and its line ending' : '';
+      return frameError(next, `unexpected ${describeByte(bytes[next])} at byte ${next} after the frame's closing '}' at byte ${brace}${after}; only a line ending may follow '}'`);
+    }
+  }
+  const what = byte === QUOTE || byte === LEFT_BRACE || byte === RIGHT_BRACE ? '' : ": a frame holds only visible ASCII, '!' to '~'";
+  return frameError(at, `unexpected ${describeByte(byte)} at byte ${at} inside the frame's fields${what}`);
+}
+
+/**
+ * Why `bytes[start..end)`, the body of a frame with a CRC, does not end in a separator
+ * and four hex digits.
+ */
+export function crcFieldError(bytes: Uint8Array, start: number, end: number): FrameError {
+  if (start === end) return frameError(start, `the frame has no fields: its body at byte ${start} is empty`);
+  let field = end;
+  while (field > start && !isSeparator(bytes[field - 1])) field--;
+  if (field === start) {
+    return frameError(start, `the body "${excerpt(bytes, start, end)}" at byte ${start} has no field separator; a frame holds imei,command,data,crc`);
+  }
+  const length = end - field;
+  if (length === 0) return frameError(field, `the CRC field at byte ${field} is empty; a CRC is four hex digits`);
+  if (allHex(bytes, field, end)) {
+    return frameError(field, `the CRC field "${excerpt(bytes, field, end)}" at byte ${field} has ${length} hex digit${length === 1 ? '' : 's'}; a CRC has four`);
+  }
+  if (end - start >= 5 && allHex(bytes, end - 4, end)) {
+    return frameError(end - 5, `expected ',' before the CRC at byte ${end - 5}, found ${describeByte(bytes[end - 5])}`);
+  }
+  return frameError(field, `the CRC field "${excerpt(bytes, field, end)}" at byte ${field} is not four hex digits`);
+}
+
+/**
+ * The frame's fields `bytes[start..end)` hold a `,` too many. Names the one out of place
+ * (when a 15-byte IMEI and a two-letter word are followed by their separators, any other;
+ * else the first after the command word's separator `commandEnd`), and lists them all.
+ */
+export function extraFieldError(bytes: Uint8Array, start: number, end: number, commandEnd: number, noCrc: boolean): FrameError {
+  const imeiEnd = start + IMEI_LENGTH;
+  const wordEnd = imeiEnd + 3;
+  const shaped = bytes[imeiEnd] === COMMA && wordEnd < end && isSeparator(bytes[wordEnd]);
+  const commas: number[] = [];
+  let stray = -1;
+  for (let i = start; i < end; i++) {
+    if (bytes[i] !== COMMA) continue;
+    commas.push(i);
+    if (stray < 0 && (shaped ? i !== imeiEnd && i !== wordEnd : i > commandEnd)) stray = i;
+  }
+  const fields = noCrc ? 'three fields (imei,command,data)' : 'four fields (imei,command,data,crc)';
+  return frameError(stray, `unexpected ',' at byte ${stray}: a frame has exactly ${fields} and data holds no ',' (',' at bytes ${commas.join(', ')})`);
+}
