@@ -29,7 +29,7 @@ import { codecOfType, type Message } from '../messages/index.js';
  *
  * @example
  * ```ts
- * import { StationSimulator, type MalformedFrameKind } from 'powerbank-codec';
+ * import { StationSimulator, type MalformedFrameKind } from 'powerbank-codec/testing';
  *
  * const station = new StationSimulator({ imei: '860123456789014' });
  * const kinds: MalformedFrameKind[] = ['noise', 'truncated', 'badCrc'];

@@ -37,7 +37,7 @@ import { SeededRandom } from './random.js';
  *
  * @example
  * ```ts
- * import type { ChargeState } from 'powerbank-codec';
+ * import type { ChargeState } from 'powerbank-codec/testing';
  *
  * const charge: ChargeState = 'notFull';
  * ```
@@ -49,7 +49,7 @@ export type ChargeState = 'full' | 'notFull' | 'depleted';
  *
  * @example
  * ```ts
- * import type { SimulatedBank } from 'powerbank-codec';
+ * import type { SimulatedBank } from 'powerbank-codec/testing';
  *
  * const bank: SimulatedBank = { slot: 1, powerBankId: '1234567890', charge: 'full' };
  * ```
@@ -69,7 +69,7 @@ export interface SimulatedBank {
  *
  * @example
  * ```ts
- * import { StationSimulator, type StationSimulatorOptions } from 'powerbank-codec';
+ * import { StationSimulator, type StationSimulatorOptions } from 'powerbank-codec/testing';
  *
  * const options: StationSimulatorOptions = {
  *   imei: '860123456789014',
@@ -185,7 +185,7 @@ function checkDuration(value: number | undefined, fallback: number, field: strin
  *
  * @example
  * ```ts
- * import { StationSimulator } from 'powerbank-codec';
+ * import { StationSimulator } from 'powerbank-codec/testing';
  *
  * const station = new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: '1234567890' }] });
  * station.tick(0); // [{ type: 'Heartbeat', imei: '860123456789014' }]
@@ -254,7 +254,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', banks: [{ slot: 1, powerBankId: 'A1' }] });
    * station.receive({ type: 'StatusQuery', imei: '860123456789014' }, 0);
@@ -285,7 +285,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', banks: [] });
    * station.insert(3, '1234567890', 0);
@@ -312,7 +312,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', heartbeatInterval: 1000 });
    * station.tick(0).length; // 1
@@ -333,7 +333,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: 'B2', charge: 'depleted' }], faultySlots: [3] }).status();
    * // [{ slot: 2, status: 'depleted', code: 'EM', powerBankId: 'B2' }, { slot: 3, status: 'fault', code: 'ER' }]
@@ -356,7 +356,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: 'B2' }] }).emptySlots(); // [1, 3]
    * ```
@@ -374,7 +374,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', deviations: ['LINE_ENDING', 'LOWERCASE_CRC'] });
    * const [heartbeat] = station.tick(0);
@@ -393,7 +393,8 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { createDecoder, StationSimulator } from 'powerbank-codec';
+   * import { createDecoder } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014' });
    * const decoder = createDecoder({ from: 'device' });

@@ -8,7 +8,8 @@
  * scripts/runtimes-test.sh copies it into a scratch project next to the installed
  * tarball; test/browser/run.mjs serves it to the browsers.
  */
-import { createDecodeTransform, createDecoder, decode, decodeStream, encode, encodeToString, isProtocolError, replyTo, StationSimulator } from 'powerbank-codec';
+import { createDecodeTransform, createDecoder, decode, decodeStream, encode, encodeToString, isProtocolError, replyTo } from 'powerbank-codec';
+import { StationSimulator } from 'powerbank-codec/testing';
 import { arbFrame, arbNoisyStream } from 'powerbank-codec/arbitraries';
 import fc from 'fast-check';
 
