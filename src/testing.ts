@@ -24,12 +24,8 @@
 export { describeMessage } from './flows/describe.js';
 export type { FlowName } from './flows/steps.js';
 export type { MalformedFrameKind } from './flows/frames.js';
-export {
-  StationSimulator,
-  type ChargeState,
-  type SimulatedBank,
-  type StationSimulatorOptions,
-} from './flows/simulator.js';
+export { StationSimulator } from './flows/simulator.js';
+export type { ChargeState, SimulatedBank, StationSimulatorOptions } from './flows/stationOptions.js';
 export { ConversationTracker, type ConversationTrackerOptions } from './flows/tracker.js';
 export type {
   ConversationEvent,
