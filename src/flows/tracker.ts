@@ -26,7 +26,6 @@ import { FrameChecks } from './frameChecks.js';
 import * as say from './prose.js';
 import { moveOf, OPENERS, STEPS, type AnswerMessage, type Move, type Outcome, type StepName } from './steps.js';
 
-
 /**
  * Options for a {@link ConversationTracker}. Times are milliseconds, on whatever clock
  * the caller passes as `now`.
@@ -47,8 +46,9 @@ export interface ConversationTrackerOptions {
   /** The longest time allowed between two heartbeats; default: not checked. */
   readonly heartbeatGap?: number;
   /**
-   * The station's dialect, used to decode again, leniently, a frame that strict mode
-   * refused for a deviation (see {@link ConversationTracker.observeItem}).
+   * The station's dialect: its line ending is the one expected after every frame, and
+   * it decodes again, leniently, a frame that strict mode refused for a deviation (see
+   * {@link ConversationTracker.observeItem}).
    */
   readonly dialect?: Partial<Dialect>;
 }
