@@ -92,7 +92,7 @@ export function describeStatusAnswered(slots: readonly SlotStatus[]): string {
 }
 
 /** `1.5 s`. */
-export function seconds(milliseconds: number): string {
+function seconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(1)} s`;
 }
 
