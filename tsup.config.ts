@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', arbitraries: 'src/arbitraries/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', arbitraries: 'src/arbitraries/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

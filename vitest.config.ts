@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     // Tests import the library by its package name, the way users do.
     alias: {
+      'powerbank-codec/testing': fileURLToPath(new URL('./src/testing.ts', import.meta.url)),
       'powerbank-codec/arbitraries': fileURLToPath(new URL('./src/arbitraries/index.ts', import.meta.url)),
       'powerbank-codec': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },

@@ -11,7 +11,7 @@
  * any other is refused (RQ.F).
  */
 import { parseArgs } from 'node:util';
-import { describeMessage } from 'powerbank-codec';
+import { describeMessage } from 'powerbank-codec/testing';
 import { startServer, type StationConnection } from './lib/server.js';
 import { dim, green, printable, red, withoutLineEnding } from './lib/terminal.js';
 

@@ -14,7 +14,8 @@
  * MISSING_SEMICOLON, UNKNOWN_STATUS.
  */
 import { parseArgs } from 'node:util';
-import { decode, describeMessage, isProtocolError, StationSimulator, type DeviationCode } from 'powerbank-codec';
+import { decode, isProtocolError, type DeviationCode } from 'powerbank-codec';
+import { describeMessage, StationSimulator } from 'powerbank-codec/testing';
 import { connectStation } from './lib/station-client.js';
 import { dim, printable, withoutLineEnding } from './lib/terminal.js';
 

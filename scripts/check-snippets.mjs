@@ -5,7 +5,7 @@
  * docs/*.md, and the ```ts blocks of the TSDoc @example sections in src/.
  *
  * Each block is checked as a module of its own, with the project's compiler options;
- * `powerbank-codec` and `powerbank-codec/arbitraries` resolve to src/.
+ * `powerbank-codec`, `powerbank-codec/testing` and `powerbank-codec/arbitraries` resolve to src/.
  *
  *   node scripts/check-snippets.mjs        (npm run check:snippets)
  */

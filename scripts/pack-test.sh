@@ -6,13 +6,15 @@
 # - every relative link of every .md and .html file in the installed package resolves
 #   inside it (scripts/check-links.mjs DIR);
 # - an ES-module project with fast-check 4 and one with fast-check 3 (the peer range
-#   accepts both): decode, encode and the arbitraries by importing the package by name;
+#   accepts both): decode, encode, the testing tools and the arbitraries by importing the
+#   package and its subpaths by name;
 #   a TypeScript file against the shipped declarations, and one with the DOM lib
 #   (`new Blob([encode(m)])`, a `fetch` body, `crypto.subtle.digest`), each checked by
 #   the TypeScript of this clone (5.9) and by TypeScript 5.6 (before typed arrays were
 #   generic);
 # - the shipped examples run with tsx from node_modules, as the README says;
-# - a CommonJS project: `require`, and the declarations under `export =`.
+# - a CommonJS project: `require` of the package and both subpaths, and the declarations
+#   under `export =`.
 #
 #   bash scripts/pack-test.sh        (npm run test:pack; needs `npm run build` and `npm run docs` first)
 set -euo pipefail
@@ -56,12 +58,16 @@ if node "$root/scripts/check-links.mjs" "$scratch/dead" 2>/dev/null; then echo "
 esm_main_js=$(cat <<'JS'
 import { readFileSync } from 'node:fs';
 import { createDecoder, decode, encodeToString } from 'powerbank-codec';
+import { ConversationTracker, describeMessage, StationSimulator } from 'powerbank-codec/testing';
 import { arbCorruptedFrame, arbFrame, arbNoisyStream } from 'powerbank-codec/arbitraries';
 import fc from 'fast-check';
 const result = decode('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
 if (!result.ok || result.message.type !== 'LendSuccess') throw new Error(`decode: ${JSON.stringify(result)}`);
 const ack = encodeToString({ ...result.message, type: 'LendSuccessAck' });
 if (ack !== '{"860123456789014,AM,BO.2.1234567890,B87A"}\r\n') throw new Error(`encode: ${ack}`);
+const [heartbeat] = new StationSimulator({ imei: '860123456789014' }).tick(0);
+const [seen] = new ConversationTracker().observe('device', heartbeat, 0);
+if (seen?.kind !== 'heartbeat' || describeMessage(heartbeat) !== 'CH heartbeat') throw new Error(`testing: ${JSON.stringify(seen)}`);
 fc.assert(fc.property(arbFrame(), ({ bytes }) => decode(bytes).ok), { numRuns: 200 });
 fc.assert(fc.property(arbCorruptedFrame(), ({ bytes, corruption }) => !decode(bytes).ok && decode(bytes).error.code === corruption.expected), { numRuns: 200 });
 fc.assert(fc.property(arbNoisyStream(), ({ bytes, messages, dialect }) => {
@@ -69,26 +75,29 @@ fc.assert(fc.property(arbNoisyStream(), ({ bytes, messages, dialect }) => {
   return [...decoder.push(bytes), ...decoder.end()].filter((item) => item.kind === 'message').length === messages.length;
 }), { numRuns: 100 });
 const { version } = JSON.parse(readFileSync('node_modules/fast-check/package.json', 'utf8'));
-console.log(`esm: decode, encode and arbitraries work with fast-check ${version}`);
+console.log(`esm: decode, encode, testing and arbitraries work with fast-check ${version}`);
 JS
 )
 main_ts=$(cat <<'TS'
 import fc from 'fast-check';
 import { decode, type Message } from 'powerbank-codec';
+import { ConversationTracker, type ConversationEvent } from 'powerbank-codec/testing';
 import { arbCorruptedFrame, arbMessage, type GeneratedFrame } from 'powerbank-codec/arbitraries';
 const result = decode('{"860123456789014,CH,,3FCE"}');
+const events: ConversationEvent[] = new ConversationTracker().tick(0);
 const message: Message | undefined = result.ok ? result.message : undefined;
 const type: 'Heartbeat' | string | undefined = message?.type;
 const messages: fc.Arbitrary<Message> = arbMessage({ types: ['Heartbeat'] });
 const frames: fc.Arbitrary<GeneratedFrame> = arbCorruptedFrame({ kinds: ['truncate'] });
 fc.assert(fc.property(messages, frames, (m, f) => m.type === 'Heartbeat' && f.bytes.length >= 0));
-export { type };
+export { type, events };
 TS
 )
 dom_ts=$(cat <<'TS'
 // What a browser or a Worker does with a frame: the DOM lib's BufferSource and BlobPart
 // are Uint8Array<ArrayBuffer> since TypeScript 5.7, and a frame must be one.
-import { encode, StationSimulator, type Bytes } from 'powerbank-codec';
+import { encode, type Bytes } from 'powerbank-codec';
+import { StationSimulator } from 'powerbank-codec/testing';
 import { arbFrame } from 'powerbank-codec/arbitraries';
 const frame = encode({ type: 'Heartbeat', imei: '860123456789014' });
 const blob: Blob = new Blob([frame]);
@@ -126,6 +135,7 @@ cjs="$scratch/cjs"
 setup "$cjs" commonjs "$fast_check_4"
 cat > "$cjs/main.js" <<'JS'
 const { decode, encodeToString, isProtocolError } = require('powerbank-codec');
+const { StationSimulator } = require('powerbank-codec/testing');
 const { arbFrame } = require('powerbank-codec/arbitraries');
 const fc = require('fast-check');
 const result = decode('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n');
@@ -133,13 +143,17 @@ if (!result.ok || result.message.type !== 'LendSuccess') throw new Error(`decode
 const ack = encodeToString({ ...result.message, type: 'LendSuccessAck' });
 if (ack !== '{"860123456789014,AM,BO.2.1234567890,B87A"}\r\n') throw new Error(`encode: ${ack}`);
 try { encodeToString({ type: 'Heartbeat', imei: '1' }); throw new Error('no throw'); } catch (error) { if (!isProtocolError(error)) throw error; }
+const [heartbeat] = new StationSimulator({ imei: '860123456789014' }).tick(0);
+if (heartbeat?.type !== 'Heartbeat') throw new Error(`testing: ${JSON.stringify(heartbeat)}`);
 fc.assert(fc.property(arbFrame(), ({ bytes }) => decode(bytes).ok), { numRuns: 100 });
-console.log('cjs: decode, encode and arbitraries work');
+console.log('cjs: decode, encode, testing and arbitraries work');
 JS
 cat > "$cjs/main.ts" <<'TS'
 import { decode, encode } from 'powerbank-codec';
+import { StationSimulator } from 'powerbank-codec/testing';
 import { arbDialect } from 'powerbank-codec/arbitraries';
 const bytes: Uint8Array = encode({ type: 'StatusQuery', imei: '860123456789014' });
+new StationSimulator({ imei: '860123456789014' }).status();
 const ok: boolean = decode(bytes).ok;
 arbDialect();
 export = ok;

@@ -5,9 +5,9 @@
 # no install script, nothing fetched from outside the npm registry), then headless
 # Chromium and Firefox ESR (Debian's packages, test/browser/run.mjs).
 #
-# In each JavaScript runtime: `import` of the package and of its arbitraries
-# (test/runtimes/smoke.mjs: a frame each way, the stream decoder three ways, the
-# simulator, fast-check properties), `require` of both (smoke.cjs), and the CLI's
+# In each JavaScript runtime: `import` of the package and of its testing and arbitraries
+# subpaths (test/runtimes/smoke.mjs: a frame each way, the stream decoder three ways, the
+# simulator and the tracker, fast-check properties), `require` of all three (smoke.cjs), and the CLI's
 # `decode` on a good and a bad frame, and `--version`. Deno also loads it through an
 # `npm:` specifier. The browsers run smoke.mjs.
 #

@@ -56,8 +56,8 @@ export interface DecodeOptions {
  * else console.log(result.error.code, result.error.message);
  * ```
  */
-export type DecodeResult<M extends Message = Message> =
-  | { readonly ok: true; readonly message: M; readonly deviations: readonly Deviation[] }
+export type DecodeResult =
+  | { readonly ok: true; readonly message: Message; readonly deviations: readonly Deviation[] }
   | { readonly ok: false; readonly error: DecodeError };
 
 /**

@@ -6,7 +6,9 @@
  * envelope, CRC) → fields (`fields/`: IMEI, slot, power-bank id) → message
  * (`messages/`: one file per command word). `decode` and `encode` are the two
  * directions; `stream/` builds on them, `flows/` (the conversation: replies, a
- * station simulator, a flow tracker) on both, and the core imports neither.
+ * station simulator, a flow tracker) on both, and the core imports neither. The station
+ * simulator and the conversation tracker are in `powerbank-codec/testing`, the fast-check
+ * generators in `powerbank-codec/arbitraries`.
  *
  * @module powerbank-codec
  */
@@ -64,23 +66,3 @@ export {
 } from './stream/decoder.js';
 
 export { replyTo, type OwnershipPolicy, type ReplyTo } from './flows/replies.js';
-export { describeMessage } from './flows/describe.js';
-export type { FlowName } from './flows/steps.js';
-export type { MalformedFrameKind } from './flows/frames.js';
-export {
-  StationSimulator,
-  type ChargeState,
-  type SimulatedBank,
-  type StationSimulatorOptions,
-} from './flows/simulator.js';
-export {
-  ConversationTracker,
-  type ConversationEvent,
-  type ConversationTrackerOptions,
-  type FlowCompleted,
-  type HeartbeatReceived,
-  type OpenFlow,
-  type StatusAnswered,
-  type Violation,
-  type ViolationKind,
-} from './flows/tracker.js';

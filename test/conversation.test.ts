@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConversationTracker, StationSimulator } from 'powerbank-codec';
+import { ConversationTracker, StationSimulator } from 'powerbank-codec/testing';
 import { Conversation } from './support/conversation.js';
 
 const imei = '860123456789014';

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { StationSimulator, type ConversationEvent } from 'powerbank-codec';
+import { StationSimulator, type ConversationEvent } from 'powerbank-codec/testing';
 import { runDemo } from '../examples/lib/demo.js';
 import { startServer } from '../examples/lib/server.js';
 import { connectStation } from '../examples/lib/station-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMessage } from 'powerbank-codec';
+import { describeMessage } from 'powerbank-codec/testing';
 import { GOLDEN } from './support/vectors.js';
 
 describe('describeMessage', () => {

@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { encode, StationSimulator, type DeviationCode, type Message, type StationSimulatorOptions } from 'powerbank-codec';
+import { encode, type DeviationCode, type Message } from 'powerbank-codec';
+import { StationSimulator, type StationSimulatorOptions } from 'powerbank-codec/testing';
 import { runHarness, type HarnessResult } from '../examples/lib/harness.js';
 import { connectStation, type StationClient, type StationClientOptions } from '../examples/lib/station-client.js';
 

@@ -4,12 +4,10 @@ import {
   createDecoder,
   decode,
   isProtocolError,
-  StationSimulator,
   type DecoderItem,
   type DeviationCode,
-  type MalformedFrameKind,
-  type StationSimulatorOptions,
 } from 'powerbank-codec';
+import { StationSimulator, type MalformedFrameKind, type StationSimulatorOptions } from 'powerbank-codec/testing';
 
 const imei = '860123456789014';
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConversationTracker, createDecoder, encode, StationSimulator, type ConversationEvent, type Message, type Violation } from 'powerbank-codec';
+import { createDecoder, encode, type Message } from 'powerbank-codec';
+import { ConversationTracker, StationSimulator, type ConversationEvent, type Violation } from 'powerbank-codec/testing';
 import { arbMessage } from 'powerbank-codec/arbitraries';
 
 const imei = '860123456789014';

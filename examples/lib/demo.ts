@@ -9,7 +9,7 @@ import {
   type ConversationEvent,
   type StationSimulatorOptions,
   type Violation,
-} from 'powerbank-codec';
+} from 'powerbank-codec/testing';
 import { startServer, type ServerEntry, type StationConnection } from './server.js';
 import { connectStation, type StationClient } from './station-client.js';
 import { bold, cyan, dim, green, pad, printable, red, seconds, withoutLineEnding } from './terminal.js';

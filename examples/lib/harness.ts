@@ -10,14 +10,11 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import {
-  ConversationTracker,
   crcCatalogue,
   createDecoder,
   decode,
-  describeMessage,
   encode,
   replyTo,
-  type ConversationEvent,
   type CrcCoverage,
   type CrcName,
   type DecoderItem,
@@ -26,8 +23,8 @@ import {
   type OwnershipQuery,
   type StatusAnswer,
   type StreamDecoder,
-  type Violation,
 } from 'powerbank-codec';
+import { ConversationTracker, describeMessage, type ConversationEvent, type Violation } from 'powerbank-codec/testing';
 import { bold, cyan, dim, green, printable, red, seconds, withoutLineEnding, yellow } from './terminal.js';
 
 export interface HarnessOptions {

@@ -7,16 +7,15 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import {
-  ConversationTracker,
   decodeStream,
   encode,
   replyTo,
-  type ConversationEvent,
   type DecoderItem,
   type Message,
   type OwnershipPolicy,
   type StreamDecoderOptions,
 } from 'powerbank-codec';
+import { ConversationTracker, type ConversationEvent } from 'powerbank-codec/testing';
 
 /** One connected station. `imei` is known from its first frame on. */
 export interface StationConnection {

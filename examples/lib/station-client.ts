@@ -5,7 +5,8 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { decodeStream, type DecoderItem, type Message, type StationSimulator } from 'powerbank-codec';
+import { decodeStream, type DecoderItem, type Message } from 'powerbank-codec';
+import { type StationSimulator } from 'powerbank-codec/testing';
 
 export interface StationClientOptions {
   readonly host?: string;

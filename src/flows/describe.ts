@@ -8,8 +8,15 @@
 import type { SlotState, SlotStatus } from '../messages/AQ.js';
 import type { Message, MessageType } from '../messages/index.js';
 
-/** The wire notation of each message type: command word and, where there is one, the leading word. */
-const WIRE_NAMES: { readonly [T in MessageType]: string } = {
+/**
+ * A message type in wire notation: its command word and, where the command word carries
+ * several types, the leading word of its data (`MC.BO`). `RQ` carries `T` or `F` as a field.
+ * @internal
+ */
+export type WireName = 'CH' | 'CQ' | 'AQ' | 'CC' | 'MQ' | 'RQ' | 'MC.BO' | 'MC.RO' | 'AM.BO' | 'AM.RO' | 'MR.BF' | 'MR.RF' | 'AR.BF' | 'AR.RF';
+
+/** The wire notation of each message type. */
+const WIRE_NAMES: { readonly [T in MessageType]: WireName } = {
   Heartbeat: 'CH',
   StatusQuery: 'CQ',
   StatusAnswer: 'AQ',
@@ -57,7 +64,7 @@ const STATES: { readonly [S in SlotState]: string } = {
  * data where the command word carries several types (`'LendSuccess'` → `'MC.BO'`).
  * @internal
  */
-export function wireName(type: MessageType): string {
+export function wireName(type: MessageType): WireName {
   return WIRE_NAMES[type];
 }
 
@@ -82,7 +89,7 @@ export function describeSlots(slots: readonly SlotStatus[]): string {
  *
  * @example
  * ```ts
- * import { describeMessage } from 'powerbank-codec';
+ * import { describeMessage } from 'powerbank-codec/testing';
  *
  * describeMessage({ type: 'LendSuccess', imei: '860123456789014', slot: 2, powerBankId: '1234567890' });
  * // 'MC.BO lent: slot 2, power bank 1234567890'

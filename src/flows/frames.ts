@@ -11,6 +11,7 @@ import { hex4, toBytes, type Bytes } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { DeviationCode } from '../errors.js';
 import { codecOfType, type Message } from '../messages/index.js';
+import { coverageEnd, coverageStart } from '../frame/layout.js';
 
 /**
  * A broken frame {@link StationSimulator.malformedFrame} can produce, and what a
@@ -29,7 +30,7 @@ import { codecOfType, type Message } from '../messages/index.js';
  *
  * @example
  * ```ts
- * import { StationSimulator, type MalformedFrameKind } from 'powerbank-codec';
+ * import { StationSimulator, type MalformedFrameKind } from 'powerbank-codec/testing';
  *
  * const station = new StationSimulator({ imei: '860123456789014' });
  * const kinds: MalformedFrameKind[] = ['noise', 'truncated', 'badCrc'];
@@ -58,8 +59,10 @@ function frameText(imei: string, command: string, data: string, dialect: Resolve
   const fields = `${imei},${command}${deviations.has('SEPARATOR') ? '.' : ','}${data}`;
   let crcField = '';
   if (dialect.engine !== undefined) {
-    const covered = dialect.crcCoverage === 'fields' ? fields : dialect.crcCoverage === 'fieldsWithComma' ? `${fields},` : `{${quote}${fields},`;
-    const crc = hex4(dialect.engine.compute(toBytes(covered), 0, covered.length) ^ crcFlip);
+    // The frame up to the separator before the CRC; the coverage says which of it counts.
+    const head = toBytes(`{${quote}${fields},`);
+    const separator = head.length - 1;
+    const crc = hex4(dialect.engine.compute(head, coverageStart(dialect.crcCoverage, 0, 1 + quote.length), coverageEnd(dialect.crcCoverage, separator)) ^ crcFlip);
     crcField = `,${deviations.has('LOWERCASE_CRC') ? crc.toLowerCase() : crc}`;
   } else if (crcFlip !== 0) {
     crcField = ',0000'; // a CRC field where the dialect has none

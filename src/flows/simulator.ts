@@ -21,156 +21,14 @@
  */
 
 import type { Bytes } from '../bytes.js';
-import { resolveDialect, type Dialect, type ResolvedDialect } from '../dialect.js';
-import { ProtocolError, type DeviationCode } from '../errors.js';
-import { isImeiString } from '../fields/imei.js';
-import { isPowerBankId } from '../fields/powerBankId.js';
-import { isSlot } from '../fields/slot.js';
+import type { ResolvedDialect } from '../dialect.js';
+import type { DeviationCode } from '../errors.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { Message } from '../messages/index.js';
 import { writeDeviantFrame, writeMalformedFrame, type MalformedFrameKind } from './frames.js';
 import { SeededRandom } from './random.js';
-
-/**
- * How charged a power bank is: `full` (FU), `notFull` (NF, charging) or `depleted`
- * (EM).
- *
- * @example
- * ```ts
- * import type { ChargeState } from 'powerbank-codec';
- *
- * const charge: ChargeState = 'notFull';
- * ```
- */
-export type ChargeState = 'full' | 'notFull' | 'depleted';
-
-/**
- * A power bank in a slot of a {@link StationSimulator}.
- *
- * @example
- * ```ts
- * import type { SimulatedBank } from 'powerbank-codec';
- *
- * const bank: SimulatedBank = { slot: 1, powerBankId: '1234567890', charge: 'full' };
- * ```
- */
-export interface SimulatedBank {
-  /** The slot holding it, 1..slotCount. */
-  readonly slot: number;
-  /** Its id: 1 to 32 digits or uppercase letters. */
-  readonly powerBankId: string;
-  /** How charged it is (default `full`). */
-  readonly charge?: ChargeState;
-}
-
-/**
- * Options for a {@link StationSimulator}. Rates are probabilities from 0 to 1; times
- * are milliseconds, on whatever clock the caller passes as `now`.
- *
- * @example
- * ```ts
- * import { StationSimulator, type StationSimulatorOptions } from 'powerbank-codec';
- *
- * const options: StationSimulatorOptions = {
- *   imei: '860123456789014',
- *   banks: [{ slot: 1, powerBankId: '1234567890' }, { slot: 2, powerBankId: '123456789012', charge: 'notFull' }],
- *   faultySlots: [3],
- *   lendFailureRate: 0.1,
- *   seed: 42,
- * };
- * const station = new StationSimulator(options);
- * ```
- */
-export interface StationSimulatorOptions {
-  /** The station's 15-digit IMEI. */
-  readonly imei: string;
-  /**
-   * The power banks in the slots at the start. Default: every slot but the faulty ones
-   * holds a bank with a 10-digit id and a charge drawn from the seed.
-   */
-  readonly banks?: readonly SimulatedBank[];
-  /** Slots whose lock is broken: listed `ER` in a status answer; every lend or return there fails. */
-  readonly faultySlots?: readonly number[];
-  /** Seeds the random draws (default ids, injected failures, charge of returned banks). Default 1. */
-  readonly seed?: number;
-  /** The probability that a lend which could succeed fails anyway (default 0). */
-  readonly lendFailureRate?: number;
-  /** The probability that an accepted return fails anyway (default 0). */
-  readonly returnFailureRate?: number;
-  /** Time between heartbeats (default 60,000 ms). The first is due at the first `tick`. */
-  readonly heartbeatInterval?: number;
-  /**
-   * How long the station waits for the server's `OwnershipAnswer` before it gives up
-   * and ejects an inserted power bank (default 30,000 ms).
-   */
-  readonly answerTimeout?: number;
-  /** The firmware variant `encode` writes, merged over the canonical dialect; `slotCount` sets the number of slots. */
-  readonly dialect?: Partial<Dialect>;
-  /**
-   * Deviations from the canonical form that {@link StationSimulator.encode} writes into
-   * every frame by default (PROTOCOL.md section 7): `QUOTES` (quotes left out, or added
-   * in a dialect without them), `LINE_ENDING` (`\n` alone, or `\r\n` in a `\n`
-   * dialect), `SEPARATOR` (`.` after the command word), `LOWERCASE_CRC`, and for status
-   * answers `MISSING_SEMICOLON` (after the last record) and `UNKNOWN_STATUS` (`NU`, the
-   * vendor's typo for `NF`, on the first record). Default: none.
-   */
-  readonly deviations?: readonly DeviationCode[];
-}
-
-/** What a slot holds. */
-interface Slot {
-  /** The power bank locked in, if any. */
-  bank: { readonly powerBankId: string; readonly charge: ChargeState } | undefined;
-  /** A bank inserted and waiting for the server's `OwnershipAnswer`. */
-  inserted: { readonly powerBankId: string; readonly since: number } | undefined;
-  readonly faulty: boolean;
-}
-
-/** The charge of a bank the seed puts in a slot: full three times in five. */
-const CHARGES: readonly ChargeState[] = ['full', 'full', 'full', 'notFull', 'depleted'];
-
-/** The status code of each charge state. */
-const CODES: { readonly [C in ChargeState]: string } = { full: 'FU', notFull: 'NF', depleted: 'EM' };
-
-function checkRate(value: number | undefined, field: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ProtocolError('OPTIONS', field, `${field} must be a number from 0 to 1; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** Every deviation code: a `DeviationCode` missing here does not compile. */
-const DEVIATION_CODES: { readonly [D in DeviationCode]: true } = {
-  QUOTES: true,
-  LINE_ENDING: true,
-  SEPARATOR: true,
-  LOWERCASE_CRC: true,
-  MISSING_SEMICOLON: true,
-  UNKNOWN_STATUS: true,
-};
-
-/** The deviation codes, for error messages. */
-const DEVIATION_CODE_LIST = Object.keys(DEVIATION_CODES).join(', ');
-
-/** The deviations to write, checked: a misspelt code would otherwise silently write nothing. */
-function checkDeviations(value: readonly DeviationCode[] | undefined, field: string): ReadonlySet<DeviationCode> {
-  if (value === undefined) return new Set();
-  if (!Array.isArray(value)) throw new ProtocolError('OPTIONS', field, `${field} must be an array of deviation codes (${DEVIATION_CODE_LIST}); got ${JSON.stringify(value)}`);
-  const unknown = value.findIndex((code: unknown) => typeof code !== 'string' || !Object.hasOwn(DEVIATION_CODES, code));
-  if (unknown >= 0) {
-    throw new ProtocolError('OPTIONS', field, `${field}[${unknown}] is ${JSON.stringify(value[unknown])}, not a deviation code (${DEVIATION_CODE_LIST})`);
-  }
-  return new Set(value);
-}
-
-function checkDuration(value: number | undefined, fallback: number, field: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new ProtocolError('OPTIONS', field, `${field} must be a positive number of milliseconds; got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+import { checkDeviations, checkOptions, type StationSimulatorOptions } from './stationOptions.js';
+import { StationSlots } from './stationSlots.js';
 
 /**
  * A simulated station: a deterministic model of one station's slots and power banks,
@@ -185,7 +43,7 @@ function checkDuration(value: number | undefined, fallback: number, field: strin
  *
  * @example
  * ```ts
- * import { StationSimulator } from 'powerbank-codec';
+ * import { StationSimulator } from 'powerbank-codec/testing';
  *
  * const station = new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: '1234567890' }] });
  * station.tick(0); // [{ type: 'Heartbeat', imei: '860123456789014' }]
@@ -203,7 +61,7 @@ export class StationSimulator {
   readonly slotCount: number;
   private readonly dialect: ResolvedDialect;
   private readonly deviations: ReadonlySet<DeviationCode>;
-  private readonly slots: Slot[] = [];
+  private readonly slots: StationSlots;
   private readonly random: SeededRandom;
   private readonly lendFailureRate: number;
   private readonly returnFailureRate: number;
@@ -213,40 +71,17 @@ export class StationSimulator {
 
   /** Throws a `ProtocolError` for an invalid IMEI, bank, slot or option (an unknown deviation code included). */
   constructor(options: StationSimulatorOptions) {
-    if (typeof options !== 'object' || options === null || !isImeiString(options.imei)) {
-      throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(options?.imei)}`);
-    }
-    this.imei = options.imei;
-    this.dialect = resolveDialect(options.dialect);
-    this.slotCount = this.dialect.slotCount;
-    this.deviations = checkDeviations(options.deviations, 'deviations');
-    this.random = new SeededRandom(options.seed ?? 1);
-    this.lendFailureRate = checkRate(options.lendFailureRate, 'lendFailureRate');
-    this.returnFailureRate = checkRate(options.returnFailureRate, 'returnFailureRate');
-    this.heartbeatInterval = checkDuration(options.heartbeatInterval, 60_000, 'heartbeatInterval');
-    this.answerTimeout = checkDuration(options.answerTimeout, 30_000, 'answerTimeout');
-
-    const faulty = new Set<number>();
-    for (const slot of options.faultySlots ?? []) faulty.add(this.checkSlot(slot, 'faultySlots'));
-    for (let slot = 1; slot <= this.slotCount; slot++) this.slots.push({ bank: undefined, inserted: undefined, faulty: faulty.has(slot) });
-
-    if (options.banks === undefined) {
-      for (const slot of this.slots) {
-        if (slot.faulty) continue;
-        let powerBankId = String(1 + this.random.below(9));
-        while (powerBankId.length < 10) powerBankId += String(this.random.below(10));
-        slot.bank = { powerBankId, charge: CHARGES[this.random.below(CHARGES.length)]! };
-      }
-    } else {
-      for (const bank of options.banks) {
-        const slot = this.slotAt(this.checkSlot(bank.slot, 'banks[].slot'));
-        if (!isPowerBankId(bank.powerBankId)) {
-          throw new ProtocolError('POWER_BANK_ID', 'banks[].powerBankId', `power-bank id must be 1 to 32 digits or uppercase letters; got ${JSON.stringify(bank.powerBankId)}`);
-        }
-        if (slot.bank !== undefined) throw new ProtocolError('SLOT', 'banks[].slot', `slot ${bank.slot} is given two power banks`);
-        slot.bank = { powerBankId: bank.powerBankId, charge: bank.charge ?? 'full' };
-      }
-    }
+    const checked = checkOptions(options);
+    this.imei = checked.imei;
+    this.dialect = checked.dialect;
+    this.slotCount = checked.dialect.slotCount;
+    this.deviations = checked.deviations;
+    this.random = new SeededRandom(checked.seed);
+    this.lendFailureRate = checked.lendFailureRate;
+    this.returnFailureRate = checked.returnFailureRate;
+    this.heartbeatInterval = checked.heartbeatInterval;
+    this.answerTimeout = checked.answerTimeout;
+    this.slots = new StationSlots(this.slotCount, options.faultySlots ?? [], options.banks, this.random);
   }
 
   /**
@@ -254,7 +89,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', banks: [{ slot: 1, powerBankId: 'A1' }] });
    * station.receive({ type: 'StatusQuery', imei: '860123456789014' }, 0);
@@ -285,7 +120,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', banks: [] });
    * station.insert(3, '1234567890', 0);
@@ -294,14 +129,7 @@ export class StationSimulator {
    */
   insert(slot: number, powerBankId: string, now: number): Message[] {
     this.expireInsertions(now);
-    const target = this.slotAt(this.checkSlot(slot, 'slot'));
-    if (!isPowerBankId(powerBankId)) {
-      throw new ProtocolError('POWER_BANK_ID', 'powerBankId', `power-bank id must be 1 to 32 digits or uppercase letters; got ${JSON.stringify(powerBankId)}`);
-    }
-    if (target.bank !== undefined || target.inserted !== undefined) {
-      throw new ProtocolError('SLOT', 'slot', `slot ${slot} is not empty`);
-    }
-    target.inserted = { powerBankId, since: now };
+    this.slots.insert(slot, powerBankId, now);
     return [{ type: 'OwnershipQuery', imei: this.imei, slot, powerBankId }];
   }
 
@@ -312,7 +140,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', heartbeatInterval: 1000 });
    * station.tick(0).length; // 1
@@ -333,20 +161,14 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: 'B2', charge: 'depleted' }], faultySlots: [3] }).status();
    * // [{ slot: 2, status: 'depleted', code: 'EM', powerBankId: 'B2' }, { slot: 3, status: 'fault', code: 'ER' }]
    * ```
    */
   status(): SlotStatus[] {
-    const records: SlotStatus[] = [];
-    for (const [index, { bank, faulty }] of this.slots.entries()) {
-      const slot = index + 1;
-      if (faulty) records.push(bank === undefined ? { slot, status: 'fault', code: 'ER' } : { slot, status: 'fault', code: 'ER', powerBankId: bank.powerBankId });
-      else if (bank !== undefined) records.push({ slot, status: bank.charge, code: CODES[bank.charge], powerBankId: bank.powerBankId });
-    }
-    return records;
+    return this.slots.status();
   }
 
   /**
@@ -356,15 +178,13 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * new StationSimulator({ imei: '860123456789014', banks: [{ slot: 2, powerBankId: 'B2' }] }).emptySlots(); // [1, 3]
    * ```
    */
   emptySlots(): number[] {
-    const empty: number[] = [];
-    for (const [index, slot] of this.slots.entries()) if (slot.bank === undefined && slot.inserted === undefined && !slot.faulty) empty.push(index + 1);
-    return empty;
+    return this.slots.empty();
   }
 
   /**
@@ -374,7 +194,7 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { StationSimulator } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014', deviations: ['LINE_ENDING', 'LOWERCASE_CRC'] });
    * const [heartbeat] = station.tick(0);
@@ -393,7 +213,8 @@ export class StationSimulator {
    *
    * @example
    * ```ts
-   * import { createDecoder, StationSimulator } from 'powerbank-codec';
+   * import { createDecoder } from 'powerbank-codec';
+   * import { StationSimulator } from 'powerbank-codec/testing';
    *
    * const station = new StationSimulator({ imei: '860123456789014' });
    * const decoder = createDecoder({ from: 'device' });
@@ -405,41 +226,22 @@ export class StationSimulator {
   }
 
   private lend(slot: number, powerBankId: string): Message {
-    const target = this.slots[slot - 1];
-    const failure: Message = { type: 'LendFailure', imei: this.imei, slot, powerBankId };
-    if (target === undefined || target.faulty || target.bank?.powerBankId !== powerBankId) return failure;
-    if (this.random.chance(this.lendFailureRate)) return failure;
-    target.bank = undefined;
+    if (!this.slots.canLend(slot, powerBankId) || this.random.chance(this.lendFailureRate)) return { type: 'LendFailure', imei: this.imei, slot, powerBankId };
+    this.slots.take(slot);
     return { type: 'LendSuccess', imei: this.imei, slot, powerBankId };
   }
 
   private settleReturn(slot: number, powerBankId: string, belongs: boolean): Message[] {
-    const target = this.slots[slot - 1];
-    if (target?.inserted?.powerBankId !== powerBankId) return [];
-    target.inserted = undefined;
-    if (!belongs) return []; // ejected
-    if (target.faulty || this.random.chance(this.returnFailureRate)) {
+    if (!this.slots.release(slot, powerBankId) || !belongs) return []; // not waiting for this answer, or ejected
+    if (this.slots.isFaulty(slot) || this.random.chance(this.returnFailureRate)) {
       return [{ type: 'ReturnFailure', imei: this.imei, slot, powerBankId }];
     }
-    target.bank = { powerBankId, charge: this.random.chance(0.5) ? 'notFull' : 'depleted' };
+    this.slots.lock(slot, powerBankId, this.random.chance(0.5) ? 'notFull' : 'depleted');
     return [{ type: 'ReturnSuccess', imei: this.imei, slot, powerBankId }];
   }
 
   /** Ejects the inserted power banks whose `OwnershipAnswer` is overdue. */
   private expireInsertions(now: number): void {
-    for (const slot of this.slots) {
-      if (slot.inserted !== undefined && now - slot.inserted.since >= this.answerTimeout) slot.inserted = undefined;
-    }
-  }
-
-  private checkSlot(slot: number, field: string): number {
-    if (!isSlot(slot, this.slotCount)) {
-      throw new ProtocolError('SLOT', field, `${field} must be a slot number from 1 to ${this.slotCount}; got ${JSON.stringify(slot)}`);
-    }
-    return slot;
-  }
-
-  private slotAt(slot: number): Slot {
-    return this.slots[slot - 1]!;
+    this.slots.expire(now, this.answerTimeout);
   }
 }

@@ -1,23 +1,28 @@
 /**
- * The flows of PROTOCOL.md section 5 as data: each step a flow can wait at, who must
- * speak next, which message types move it on, and where each goes.
+ * The flows of PROTOCOL.md section 5 as one state table, and nothing else: the step each
+ * flow can wait at, who must speak there, which messages move it on and where each goes.
+ * Messages are named as section 5 names them (`MC.BO`, `RQ.T`), so each line of the
+ * table can be read against a line of the spec; the words that describe the steps live
+ * in `prose.ts`, the code that follows a conversation through them in `tracker.ts`.
  *
  * ```
- * lend     CC → stationLendAnswer ─ MC.BO → serverLendSuccessAck ─ AM.BO → lent
- *                                  └ MR.BF → serverLendFailureAck ─ AR.BF → lendFailed
- * return   MQ → serverOwnershipAnswer ─ RQ.F → returnRejected
- *                                     └ RQ.T → stationReturnReport ─ MC.RO → serverReturnSuccessAck ─ AM.RO → returned
- *                                                                  └ MR.RF → serverReturnFailureAck ─ AR.RF → returnFailed
- * status   CQ → stationStatusAnswer ─ AQ → statusAnswered
+ * lend     server CC → stationLendAnswer ─ device MC.BO → serverLendSuccessAck ─ server AM.BO → lent
+ *                                        └ device MR.BF → serverLendFailureAck ─ server AR.BF → lendFailed
+ * return   device MQ → serverOwnershipAnswer ─ server RQ.F → returnRejected
+ *                                            └ server RQ.T → stationReturnReport ─ device MC.RO → serverReturnSuccessAck ─ server AM.RO → returned
+ *                                                                                └ device MR.RF → serverReturnFailureAck ─ server AR.RF → returnFailed
+ * status   server CQ → stationStatusAnswer ─ device AQ → statusAnswered
+ * heartbeat device CH, no answer
  * ```
  *
  * @module
  * @internal
  */
 
-import type { Message, MessageType } from '../messages/index.js';
-import { slotAndBank } from './describe.js';
 import type { Sender } from '../messages/codec.js';
+import type { Message, MessageType } from '../messages/index.js';
+import { wireName, type WireName } from './describe.js';
+import type { FlowCompleted, StatusAnswered } from './events.js';
 
 /**
  * A flow of PROTOCOL.md section 5: a lend (success or failure), a return (success,
@@ -25,16 +30,24 @@ import type { Sender } from '../messages/codec.js';
  *
  * @example
  * ```ts
- * import type { FlowName } from 'powerbank-codec';
+ * import type { FlowName } from 'powerbank-codec/testing';
  *
  * const checked: FlowName[] = ['lend', 'return', 'status', 'heartbeat'];
  * ```
  */
 export type FlowName = 'lend' | 'return' | 'status' | 'heartbeat';
 
+/** A message as section 5 names it: its wire notation, the ownership answer split into `RQ.T` and `RQ.F`. */
+export type Move = Exclude<WireName, 'RQ'> | 'RQ.T' | 'RQ.F';
 
-/** How a flow can end. */
-export type Outcome = 'lent' | 'lendFailed' | 'returned' | 'returnRejected' | 'returnFailed' | 'statusAnswered';
+/** The move `message` makes. */
+export function moveOf(message: Message): Move {
+  if (message.type === 'OwnershipAnswer') return message.belongs ? 'RQ.T' : 'RQ.F';
+  return wireName(message.type) as Exclude<WireName, 'RQ'>;
+}
+
+/** How a flow can end: the `kind` of the event that reports it. */
+export type Outcome = FlowCompleted['kind'] | StatusAnswered['kind'];
 
 /** A step a flow waits at. */
 export type StepName =
@@ -47,80 +60,34 @@ export type StepName =
   | 'serverReturnFailureAck'
   | 'stationStatusAnswer';
 
-/** Where a message moves a flow: to another step, or to its end. */
-type Next = { readonly step: StepName } | { readonly outcome: Outcome };
+/** Where a move leads: to another step, or to the end of the flow. */
+export type Next = { readonly step: StepName } | { readonly outcome: Outcome };
 
-interface Step {
+/** A step: the flow it belongs to, who must speak next, and the moves that answer it. */
+export interface Step {
   readonly flow: Exclude<FlowName, 'heartbeat'>;
-  /** Who must speak next. */
   readonly from: Sender;
-  /** The message types that answer this step, and where each leads. */
-  readonly next: Partial<Record<MessageType, Next>>;
-  /** What is expected, in words, given the message the flow is at. */
-  expected(last: Message): string;
+  readonly next: { readonly [M in Move]?: Next };
 }
 
-/** `(slot 2, power bank 1234567890)`, or nothing for a message without a slot. */
-function about(message: Message): string {
-  return 'slot' in message ? ` (${slotAndBank(message.slot, message.powerBankId)})` : '';
-}
-
-export const STEPS: { readonly [S in StepName]: Step } = {
-  stationLendAnswer: {
-    flow: 'lend',
-    from: 'device',
-    next: { LendSuccess: { step: 'serverLendSuccessAck' }, LendFailure: { step: 'serverLendFailureAck' } },
-    expected: (last) => `the station answers CC${about(last)} with MC.BO (lent) or MR.BF (lend failed)`,
-  },
-  serverLendSuccessAck: {
-    flow: 'lend',
-    from: 'server',
-    next: { LendSuccessAck: { outcome: 'lent' } },
-    expected: (last) => `the server acknowledges MC.BO${about(last)} with AM.BO`,
-  },
-  serverLendFailureAck: {
-    flow: 'lend',
-    from: 'server',
-    next: { LendFailureAck: { outcome: 'lendFailed' } },
-    expected: (last) => `the server acknowledges MR.BF${about(last)} with AR.BF`,
-  },
-  serverOwnershipAnswer: {
-    flow: 'return',
-    from: 'server',
-    next: { OwnershipAnswer: { step: 'stationReturnReport' } },
-    expected: (last) => `the server answers MQ${about(last)} with RQ.T (belongs) or RQ.F (does not belong)`,
-  },
-  stationReturnReport: {
-    flow: 'return',
-    from: 'device',
-    next: { ReturnSuccess: { step: 'serverReturnSuccessAck' }, ReturnFailure: { step: 'serverReturnFailureAck' } },
-    expected: (last) => `after RQ.T${about(last)} the station reports MC.RO (returned) or MR.RF (return failed)`,
-  },
-  serverReturnSuccessAck: {
-    flow: 'return',
-    from: 'server',
-    next: { ReturnSuccessAck: { outcome: 'returned' } },
-    expected: (last) => `the server acknowledges MC.RO${about(last)} with AM.RO`,
-  },
-  serverReturnFailureAck: {
-    flow: 'return',
-    from: 'server',
-    next: { ReturnFailureAck: { outcome: 'returnFailed' } },
-    expected: (last) => `the server acknowledges MR.RF${about(last)} with AR.RF`,
-  },
-  stationStatusAnswer: {
-    flow: 'status',
-    from: 'device',
-    next: { StatusAnswer: { outcome: 'statusAnswered' } },
-    expected: (last) => `the station answers CQ${about(last)} with AQ`,
-  },
+/** The moves that open a flow, who makes each, and the step the flow then waits at. */
+export const OPENERS: { readonly [M in 'CC' | 'MQ' | 'CQ']: { readonly from: Sender; readonly waitAt: StepName } } = {
+  CC: { from: 'server', waitAt: 'stationLendAnswer' },
+  MQ: { from: 'device', waitAt: 'serverOwnershipAnswer' },
+  CQ: { from: 'server', waitAt: 'stationStatusAnswer' },
 };
 
-/** The step after `message` at `step`: an `OwnershipAnswer` with `belongs: false` ends the return. */
-export function nextAfter(step: StepName, message: Message): Next | undefined {
-  if (message.type === 'OwnershipAnswer' && step === 'serverOwnershipAnswer' && !message.belongs) return { outcome: 'returnRejected' };
-  return STEPS[step].next[message.type];
-}
+/** The state table: every step a flow waits at. */
+export const STEPS: { readonly [S in StepName]: Step } = {
+  stationLendAnswer: { flow: 'lend', from: 'device', next: { 'MC.BO': { step: 'serverLendSuccessAck' }, 'MR.BF': { step: 'serverLendFailureAck' } } },
+  serverLendSuccessAck: { flow: 'lend', from: 'server', next: { 'AM.BO': { outcome: 'lent' } } },
+  serverLendFailureAck: { flow: 'lend', from: 'server', next: { 'AR.BF': { outcome: 'lendFailed' } } },
+  serverOwnershipAnswer: { flow: 'return', from: 'server', next: { 'RQ.T': { step: 'stationReturnReport' }, 'RQ.F': { outcome: 'returnRejected' } } },
+  stationReturnReport: { flow: 'return', from: 'device', next: { 'MC.RO': { step: 'serverReturnSuccessAck' }, 'MR.RF': { step: 'serverReturnFailureAck' } } },
+  serverReturnSuccessAck: { flow: 'return', from: 'server', next: { 'AM.RO': { outcome: 'returned' } } },
+  serverReturnFailureAck: { flow: 'return', from: 'server', next: { 'AR.RF': { outcome: 'returnFailed' } } },
+  stationStatusAnswer: { flow: 'status', from: 'device', next: { AQ: { outcome: 'statusAnswered' } } },
+};
 
 /** The flow each message type belongs to. */
 export const FLOW_OF: { readonly [T in MessageType]: FlowName } = {
@@ -143,31 +110,15 @@ export const FLOW_OF: { readonly [T in MessageType]: FlowName } = {
 /** A message that answers another: any but those that open a flow and the heartbeat. */
 export type AnswerMessage = Exclude<Message, { readonly type: 'LendRequest' | 'OwnershipQuery' | 'StatusQuery' | 'Heartbeat' }>;
 
-/** What must have come before an answer for it to be expected, in words. */
-const PRECEDED_BY: { readonly [T in AnswerMessage['type']]: string } = {
-  LendSuccess: 'a CC lend request for that slot and power bank, not yet answered',
-  LendFailure: 'a CC lend request for that slot and power bank, not yet answered',
-  LendSuccessAck: 'an MC.BO from the station, not yet acknowledged',
-  LendFailureAck: 'an MR.BF from the station, not yet acknowledged',
-  OwnershipAnswer: 'an MQ ownership query from the station, not yet answered',
-  ReturnSuccess: 'an MQ answered by RQ.T, not yet reported on',
-  ReturnFailure: 'an MQ answered by RQ.T, not yet reported on',
-  ReturnSuccessAck: 'an MC.RO from the station, not yet acknowledged',
-  ReturnFailureAck: 'an MR.RF from the station, not yet acknowledged',
-  StatusAnswer: 'a CQ status query, not yet answered',
-};
-
-/** What an answer with no open flow waiting for it should have followed, in words. */
-export function precededBy(message: AnswerMessage): string {
-  return PRECEDED_BY[message.type];
-}
-
-/** The ways a flow is described when it ends: the outcome in words and the messages of the flow. */
-export const OUTCOMES: { readonly [O in Outcome]: { readonly words: string; readonly path: string } } = {
-  lent: { words: 'lent', path: 'CC → MC.BO → AM.BO' },
-  lendFailed: { words: 'lend failed', path: 'CC → MR.BF → AR.BF' },
-  returned: { words: 'returned', path: 'MQ → RQ.T → MC.RO → AM.RO' },
-  returnRejected: { words: 'return rejected', path: 'MQ → RQ.F' },
-  returnFailed: { words: 'return failed', path: 'MQ → RQ.T → MR.RF → AR.RF' },
-  statusAnswered: { words: 'status answered', path: 'CQ → AQ' },
-};
+/** The moves of each outcome's flow, from the one that opens it to the last (`CC`, `MC.BO`, `AM.BO`), read off the table. */
+export const PATHS: { readonly [O in Outcome]: readonly Move[] } = (() => {
+  const paths: Partial<Record<Outcome, Move[]>> = {};
+  const walk = (step: StepName, path: Move[]): void => {
+    for (const [move, next] of Object.entries(STEPS[step].next) as Array<[Move, Next]>) {
+      if ('step' in next) walk(next.step, [...path, move]);
+      else paths[next.outcome] = [...path, move];
+    }
+  };
+  for (const [move, { waitAt }] of Object.entries(OPENERS)) walk(waitAt, [move as Move]);
+  return paths as Record<Outcome, Move[]>;
+})();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The browser test: serves the smoke test (test/runtimes/smoke.mjs) in a page whose
- * import map resolves `powerbank-codec`, `powerbank-codec/arbitraries` and `fast-check`
+ * import map resolves `powerbank-codec`, its subpaths (`/testing`, `/arbitraries`) and `fast-check`
  * the way a bundler would (each package's `exports`, `import` condition), opens it in
  * headless Chromium and headless Firefox (Debian's `chromium` and `firefox-esr`, run as
  * plain processes), and waits for the page to post its result back; a browser that says

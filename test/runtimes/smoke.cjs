@@ -1,9 +1,10 @@
 /**
  * The CommonJS half of the smoke test (smoke.mjs is the ES-module half): `require` of
- * the package and of its arbitraries subpath, one frame each way. Run where a runtime
+ * the package and of its testing and arbitraries subpaths, one frame each way. Run where a runtime
  * has `require`: Node, Bun, Deno (a .cjs file).
  */
 const { decode, encodeToString, isProtocolError } = require('powerbank-codec');
+const { StationSimulator } = require('powerbank-codec/testing');
 const { arbFrame } = require('powerbank-codec/arbitraries');
 const fc = require('fast-check');
 
@@ -17,5 +18,7 @@ try {
 } catch (error) {
   if (!isProtocolError(error)) throw error;
 }
+const [heartbeat] = new StationSimulator({ imei: '860123456789014' }).tick(0);
+if (heartbeat?.type !== 'Heartbeat') throw new Error(`smoke.cjs: StationSimulator: ${JSON.stringify(heartbeat)}`);
 fc.assert(fc.property(arbFrame(), ({ bytes }) => decode(bytes).ok), { numRuns: 100, seed: 1 });
-console.log('require: decode, encode, ProtocolError, arbitraries');
+console.log('require: decode, encode, ProtocolError, testing, arbitraries');

@@ -8,7 +8,8 @@
  * scripts/runtimes-test.sh copies it into a scratch project next to the installed
  * tarball; test/browser/run.mjs serves it to the browsers.
  */
-import { createDecodeTransform, createDecoder, decode, decodeStream, encode, encodeToString, isProtocolError, replyTo, StationSimulator } from 'powerbank-codec';
+import { createDecodeTransform, createDecoder, decode, decodeStream, encode, encodeToString, isProtocolError, replyTo } from 'powerbank-codec';
+import { ConversationTracker, StationSimulator } from 'powerbank-codec/testing';
 import { arbFrame, arbNoisyStream } from 'powerbank-codec/arbitraries';
 import fc from 'fast-check';
 
@@ -96,13 +97,20 @@ export async function runSmoke() {
   check(summary(transformed) === EXPECTED, `createDecodeTransform: ${summary(transformed)}`);
   passed.push('stream decoder (push, decodeStream, TransformStream)');
 
-  // The conversation: a simulated station lends, the server acknowledges.
+  // The conversation (powerbank-codec/testing): a simulated station lends, the server
+  // acknowledges, the tracker sees the lend through.
   const station = new StationSimulator({ imei: IMEI, banks: [{ slot: 2, powerBankId: '1234567890' }] });
-  const [lent] = station.receive({ type: 'LendRequest', imei: IMEI, slot: 2, powerBankId: '1234567890' }, 0);
+  const tracker = new ConversationTracker();
+  const request = { type: 'LendRequest', imei: IMEI, slot: 2, powerBankId: '1234567890' };
+  tracker.observe('server', request, 0);
+  const [lent] = station.receive(request, 0);
   check(lent?.type === 'LendSuccess', `StationSimulator: ${JSON.stringify(lent)}`);
+  tracker.observe('device', lent, 1);
   const reply = replyTo(lent, { belongs: () => true });
   check(reply?.type === 'LendSuccessAck', `replyTo: ${JSON.stringify(reply)}`);
-  passed.push('StationSimulator and replyTo');
+  const [event] = tracker.observe('server', reply, 2);
+  check(event?.kind === 'lent', `ConversationTracker: ${JSON.stringify(event)}`);
+  passed.push('StationSimulator, replyTo and ConversationTracker');
 
   // The arbitraries, with the fast-check next to the package.
   fc.assert(fc.property(arbFrame(), ({ bytes, message }) => decode(bytes).ok && decode(bytes).message.type === message.type), { numRuns: 100, seed: 1 });

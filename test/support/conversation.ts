@@ -2,16 +2,8 @@
  * A station and a server talking in memory: a `StationSimulator` on one side, `replyTo`
  * on the other, and a `ConversationTracker` watching both. No sockets, no timers.
  */
-import {
-  ConversationTracker,
-  replyTo,
-  StationSimulator,
-  type ConversationEvent,
-  type Message,
-  type OwnershipPolicy,
-  type Sender,
-  type Violation,
-} from 'powerbank-codec';
+import { replyTo, type Message, type OwnershipPolicy, type Sender } from 'powerbank-codec';
+import { ConversationTracker, StationSimulator, type ConversationEvent, type Violation } from 'powerbank-codec/testing';
 
 export interface Exchange {
   readonly from: Sender;
