@@ -11,6 +11,7 @@ import { canonicalDialect } from '../dialect.js';
 import { MAX_POWER_BANK_ID_LENGTH } from '../fields/powerBankId.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import { messageTypes, type Message, type MessageType } from '../messages/index.js';
+import { codeOfState, KNOWN_STATES } from '../messages/slotRecord.js';
 
 const DIGITS = '0123456789';
 const ID_CHARACTERS = `${DIGITS}ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
@@ -20,18 +21,17 @@ const arbPowerBankId = fc
   .array(fc.constantFrom(...ID_CHARACTERS), { minLength: 1, maxLength: MAX_POWER_BANK_ID_LENGTH })
   .map((characters) => characters.join(''));
 
-const STATUS_CODES = { full: 'FU', notFull: 'NF', depleted: 'EM', fault: 'ER' } as const;
 
 function arbSlotStatus(slotCount: number): fc.Arbitrary<SlotStatus> {
   return fc
     .record({
       slot: fc.integer({ min: 1, max: slotCount }),
-      status: fc.constantFrom('full', 'notFull', 'depleted', 'fault' as const),
+      status: fc.constantFrom(...KNOWN_STATES),
       powerBankId: arbPowerBankId,
       faultWithId: fc.boolean(),
     })
     .map(({ slot, status, powerBankId, faultWithId }): SlotStatus =>
-      status === 'fault' && !faultWithId ? { slot, status, code: STATUS_CODES[status] } : { slot, status, code: STATUS_CODES[status], powerBankId },
+      status === 'fault' && !faultWithId ? { slot, status, code: codeOfState(status) } : ({ slot, status, code: codeOfState(status), powerBankId } as SlotStatus),
     );
 }
 

@@ -13,6 +13,7 @@ import { isSlot } from '../fields/slot.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { SeededRandom } from './random.js';
 import type { ChargeState, SimulatedBank } from './stationOptions.js';
+import { codeOfState } from '../messages/slotRecord.js';
 
 /** What a slot holds. */
 interface Slot {
@@ -26,8 +27,6 @@ interface Slot {
 /** The charge of a bank the seed puts in a slot: full three times in five. */
 const CHARGES: readonly ChargeState[] = ['full', 'full', 'full', 'notFull', 'depleted'];
 
-/** The status code of each charge state. */
-const CODES: { readonly [C in ChargeState]: string } = { full: 'FU', notFull: 'NF', depleted: 'EM' };
 
 function checkPowerBankId(powerBankId: string, field: string): void {
   if (!isPowerBankId(powerBankId)) {
@@ -75,8 +74,8 @@ export class StationSlots {
     const records: SlotStatus[] = [];
     for (const [index, { bank, faulty }] of this.slots.entries()) {
       const slot = index + 1;
-      if (faulty) records.push(bank === undefined ? { slot, status: 'fault', code: 'ER' } : { slot, status: 'fault', code: 'ER', powerBankId: bank.powerBankId });
-      else if (bank !== undefined) records.push({ slot, status: bank.charge, code: CODES[bank.charge], powerBankId: bank.powerBankId });
+      if (faulty) records.push(bank === undefined ? { slot, status: 'fault', code: codeOfState('fault') } : { slot, status: 'fault', code: codeOfState('fault'), powerBankId: bank.powerBankId });
+      else if (bank !== undefined) records.push({ slot, status: bank.charge, code: codeOfState(bank.charge), powerBankId: bank.powerBankId });
     }
     return records;
   }

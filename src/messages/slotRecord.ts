@@ -32,6 +32,14 @@ const STATUS_CODES: Readonly<Record<Exclude<SlotState, 'unknown'>, StatusCode>> 
   fault: { status: 'fault', code: 'ER', needsId: false },
 };
 
+/** The states a status code names, in the order of PROTOCOL.md. */
+export const KNOWN_STATES = Object.keys(STATUS_CODES) as ReadonlyArray<Exclude<SlotState, 'unknown'>>;
+
+/** The two letters of a state on the wire: `FU` for `full`, … */
+export function codeOfState(state: Exclude<SlotState, 'unknown'>): string {
+  return STATUS_CODES[state].code;
+}
+
 /** The status codes by their two letters, as one number: `(first << 8) | second`. */
 const BY_LETTERS = new Map<number, StatusCode>(Object.values(STATUS_CODES).map((known) => [(known.code.charCodeAt(0) << 8) | known.code.charCodeAt(1), known]));
 
