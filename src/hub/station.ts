@@ -1,0 +1,77 @@
+/**
+ * What the hub keeps per station: its connection, its last status, its requests in
+ * flight, the lends that settled before their answer came (for late answers), its
+ * returns under way, and the reports it has counted (for duplicates).
+ *
+ * @module
+ * @internal
+ */
+
+import type { SlotStatus } from '../messages/AQ.js';
+import type { HubLink } from './link.js';
+import type { EarlyOutcome, Pending } from './requests.js';
+
+/** A lend or status query that settled before its answer: a later answer is a late answer to it. */
+export interface Expired {
+  readonly requestId: number;
+  readonly outcome: EarlyOutcome;
+  readonly powerBankId?: string;
+}
+
+/** A return under way in a slot: the ownership check running (`belongs` undefined) or `RQ.T` sent. */
+export interface ReturnState {
+  readonly powerBankId: string;
+  belongs: boolean | undefined;
+}
+
+/** How many counted reports each slot remembers, to recognise a repeated one. */
+const REMEMBERED_REPORTS = 4;
+
+/** The state of one station. */
+export class StationState {
+  link: HubLink | undefined = undefined;
+  lastSeen: number | undefined = undefined;
+  lastStatus: { readonly slots: readonly SlotStatus[]; readonly at: number } | undefined = undefined;
+  /** The lend in flight in each slot. */
+  readonly lends = new Map<number, Pending>();
+  /** The status queries in flight (one `CQ` answers them all). */
+  queries: Pending[] = [];
+  /** The last lend of each slot that settled before its answer. */
+  readonly expiredLends = new Map<number, Expired>();
+  /** The last status query that settled before its answer. */
+  expiredQuery: Expired | undefined = undefined;
+  /** The return under way in each slot. */
+  readonly returns = new Map<number, ReturnState>();
+  /** The last reports counted in each slot, as `move id` (`MC.BO 1234567890`). */
+  readonly reports = new Map<number, string[]>();
+
+  constructor(readonly imei: string) {}
+
+  get online(): boolean {
+    return this.link !== undefined;
+  }
+
+  /** Remembers a counted report. */
+  count(slot: number, move: string, powerBankId: string): void {
+    const key = `${move} ${powerBankId}`;
+    const list = this.reports.get(slot) ?? [];
+    list.push(key);
+    if (list.length > REMEMBERED_REPORTS) list.shift();
+    this.reports.set(slot, list);
+  }
+
+  /** Whether that report was counted already. */
+  counted(slot: number, move: string, powerBankId: string): boolean {
+    return this.reports.get(slot)?.includes(`${move} ${powerBankId}`) ?? false;
+  }
+
+  /** The bank the last status answer lists in `slot`, if any. */
+  bankIn(slot: number): string | undefined {
+    return this.lastStatus?.slots.find((record) => record.slot === slot)?.powerBankId;
+  }
+
+  /** All its requests in flight. */
+  pending(): Pending[] {
+    return [...this.lends.values(), ...this.queries];
+  }
+}
