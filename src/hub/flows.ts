@@ -22,7 +22,7 @@ import type { LendSuccess, ReturnSuccess } from '../messages/MC.js';
 import type { Message } from '../messages/index.js';
 import type { OwnershipQuery } from '../messages/MQ.js';
 import type { StatusAnswer } from '../messages/AQ.js';
-import { replyTo } from '../flows/replies.js';
+import { replyTo, type OwnershipPolicy } from '../flows/replies.js';
 import { moveOf } from '../flows/steps.js';
 import type { HubEvent } from './events.js';
 import type { HubSettings } from './options.js';
@@ -37,12 +37,14 @@ export interface FlowHost {
   /** The latest time the hub was given (for what resolves later). */
   readonly latest: number;
   emit(event: HubEvent): void;
-  send(station: StationState, message: Message, now: number): boolean;
+  send(station: StationState, message: Message, now: number): void;
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void;
 }
 
-/** Acknowledgements only: `replyTo` asks no ownership question for a report. */
-const REPORTS_ONLY = { belongs: (): boolean => false };
+/** The policy `replyTo` needs once the ownership answer is known (for a report it asks nothing). */
+function known(belongs: boolean): OwnershipPolicy {
+  return { belongs: () => belongs };
+}
 
 /** Handles a valid message from `station`. */
 export function onStationMessage(host: FlowHost, station: StationState, message: Message, now: number): void {
@@ -81,7 +83,7 @@ function statusAnswer(host: FlowHost, station: StationState, message: StatusAnsw
 function lendAnswer(host: FlowHost, station: StationState, message: LendSuccess | LendFailure, now: number): void {
   const { imei, slot, powerBankId } = message;
   const move = moveOf(message);
-  host.send(station, replyTo(message, REPORTS_ONLY), now);
+  host.send(station, replyTo(message, known(true)), now);
   const pending = station.lends.get(slot);
   const expired = station.expiredLends.get(slot);
   if (pending !== undefined && (pending.powerBankId === powerBankId || !station.counted(slot, move, powerBankId))) {
@@ -104,7 +106,7 @@ function lendAnswer(host: FlowHost, station: StationState, message: LendSuccess 
 function returnReport(host: FlowHost, station: StationState, message: ReturnSuccess | ReturnFailure, now: number): void {
   const { imei, slot, powerBankId } = message;
   const move = moveOf(message);
-  host.send(station, replyTo(message, REPORTS_ONLY), now);
+  host.send(station, replyTo(message, known(true)), now);
   const underWay = station.returns.get(slot);
   if (underWay?.belongs === true && underWay.powerBankId === powerBankId) {
     station.returns.delete(slot);
@@ -116,11 +118,16 @@ function returnReport(host: FlowHost, station: StationState, message: ReturnSucc
   }
 }
 
-/** A report that answers nothing in flight: a duplicate when it was counted already, else a violation. Acknowledged either way. */
+/** A report that answers nothing in flight: a duplicate when it was counted already, else a violation (counted, so that its repeats are duplicates). Acknowledged either way. */
 function report(host: FlowHost, station: StationState, message: LendSuccess | LendFailure | ReturnSuccess | ReturnFailure, now: number): void {
   const { imei, slot, powerBankId } = message;
-  if (station.counted(slot, moveOf(message), powerBankId)) host.emit({ type: 'duplicate', at: now, imei, message });
-  else host.emit({ type: 'violation', at: now, imei, reason: 'unexpected', message });
+  const move = moveOf(message);
+  if (station.counted(slot, move, powerBankId)) {
+    host.emit({ type: 'duplicate', at: now, imei, message });
+    return;
+  }
+  station.count(slot, move, powerBankId);
+  host.emit({ type: 'violation', at: now, imei, reason: 'unexpected', message });
 }
 
 function ownershipQuery(host: FlowHost, station: StationState, message: OwnershipQuery, now: number): void {
@@ -128,7 +135,7 @@ function ownershipQuery(host: FlowHost, station: StationState, message: Ownershi
   const underWay = station.returns.get(slot);
   if (underWay !== undefined && underWay.powerBankId === powerBankId) {
     // Asked again: the answer is on its way (check running), or was lost (RQ.T again).
-    if (underWay.belongs === true) host.send(station, { type: 'OwnershipAnswer', imei, belongs: true, slot, powerBankId }, now);
+    if (underWay.belongs === true) host.send(station, replyTo(message, known(true)), now);
     host.emit({ type: 'duplicate', at: now, imei, message });
     return;
   }
@@ -172,7 +179,7 @@ function ownershipAnswered(host: FlowHost, station: StationState, slot: number, 
   }
   if (belongs) state.belongs = true;
   else station.returns.delete(slot);
-  host.send(station, { type: 'OwnershipAnswer', imei, belongs, slot, powerBankId }, now);
+  host.send(station, replyTo({ type: 'OwnershipQuery', imei, slot, powerBankId }, known(belongs)), now);
   if (!belongs) host.emit({ type: 'returnRejected', at: now, imei, slot, powerBankId });
 }
 

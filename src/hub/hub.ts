@@ -153,7 +153,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
   }
 
   export(): HubSnapshot {
-    return exportStations(this.stations.values());
+    return exportStations(this.stations.values(), this.requests.peekId());
   }
 
   restore(snapshot: HubSnapshot): void {
@@ -185,6 +185,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
   }
 
   message(link: HubLink, message: Message, now: number): void {
+    this.at(now);
     const station = this.stations.get(link.imei!)!;
     station.lastSeen = now;
     onStationMessage(this, station, message, now);
@@ -204,8 +205,8 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     for (const pending of station.pending()) this.endEarly(pending, 'offline', now);
   }
 
-  send(station: StationState, message: Message, now: number): boolean {
-    return station.link?.send(message, now) ?? false;
+  send(station: StationState, message: Message, now: number): void {
+    station.link?.send(message, now);
   }
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
@@ -216,7 +217,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     const early = outcome === 'timeout' || outcome === 'offline' || outcome === 'aborted';
     if (kind === 'lend') {
       station.lends.delete(slot!);
-      if (early) station.expiredLends.set(slot!, { requestId, outcome, ...(powerBankId === undefined ? {} : { powerBankId }) });
+      if (early) station.expiredLends.set(slot!, { requestId, outcome, powerBankId: powerBankId! });
     } else {
       station.queries = station.queries.filter((query) => query !== pending);
       if (early) station.expiredQuery = { requestId, outcome };

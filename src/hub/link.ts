@@ -117,16 +117,13 @@ export class HubLink implements StationLink {
     return this.imei === undefined ? this.openedAt + helloTimeoutMs : this.lastFrame + heartbeatTimeoutMs;
   }
 
-  /** Encodes and sends `message`; a `send` that throws closes the connection (`false`). */
-  send(message: Message, now: number): boolean {
-    if (this.isClosed) return false;
+  /** Encodes and sends `message`; a `send` that throws closes the connection. */
+  send(message: Message, now: number): void {
     try {
       this.transport.send(encode(message, { dialect: this.owner.settings.dialect }));
-      return true;
     } catch (error) {
       this.owner.emit({ type: 'linkError', at: now, ...this.named(), during: 'send', error });
       this.shut('sendFailed', now);
-      return false;
     }
   }
 

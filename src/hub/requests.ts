@@ -31,6 +31,11 @@ export class Requests {
     return this.nextId++;
   }
 
+  /** The id the next request will get. */
+  peekId(): number {
+    return this.nextId;
+  }
+
   /** Keeps ids of restored requests from being reused. */
   reserve(id: number): void {
     if (id >= this.nextId) this.nextId = id + 1;

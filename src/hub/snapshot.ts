@@ -55,11 +55,13 @@ export interface StationSnapshot {
 export interface HubSnapshot {
   /** The format's version: 1. */
   readonly version: 1;
+  /** The id the next request gets, so that ids go on where the exporting hub stopped. */
+  readonly nextRequestId: number;
   readonly stations: readonly StationSnapshot[];
 }
 
 /** The snapshot of `stations`. @internal */
-export function exportStations(stations: Iterable<StationState>): HubSnapshot {
+export function exportStations(stations: Iterable<StationState>, nextRequestId: number): HubSnapshot {
   const list: StationSnapshot[] = [];
   for (const station of stations) {
     const { imei, lastSeen, lastStatus, expiredQuery } = station;
@@ -74,7 +76,7 @@ export function exportStations(stations: Iterable<StationState>): HubSnapshot {
       reports: [...station.reports].map(([slot, counted]) => ({ slot, counted: [...counted] })),
     });
   }
-  return JSON.parse(JSON.stringify({ version: 1, stations: list })) as HubSnapshot;
+  return JSON.parse(JSON.stringify({ version: 1, nextRequestId, stations: list })) as HubSnapshot;
 }
 
 function invalid(message: string): never {
@@ -83,13 +85,14 @@ function invalid(message: string): never {
 
 /** Restores `snapshot` into `stations` and `requests`; throws a `ProtocolError` (`OPTIONS`) for what is not a snapshot of version 1. @internal */
 export function restoreStations(snapshot: HubSnapshot, stations: Map<string, StationState>, requests: Requests): void {
-  if (typeof snapshot !== 'object' || snapshot === null || snapshot.version !== 1 || !Array.isArray(snapshot.stations)) {
-    invalid('a snapshot is an object { version: 1, stations: [...] } from StationHub.export()');
+  if (typeof snapshot !== 'object' || snapshot === null || snapshot.version !== 1 || !Number.isInteger(snapshot.nextRequestId) || !Array.isArray(snapshot.stations)) {
+    invalid('a snapshot is an object { version: 1, nextRequestId, stations: [...] } from StationHub.export()');
   }
   for (const saved of snapshot.stations) {
     if (typeof saved?.imei !== 'string' || !Array.isArray(saved.pending)) invalid('every station of a snapshot has an imei and its pending requests');
     for (const request of saved.pending) if (requests.byId.has(request.requestId)) invalid(`request ${request.requestId} is already in flight in this hub`);
   }
+  requests.reserve(snapshot.nextRequestId - 1);
   for (const saved of snapshot.stations) {
     let station = stations.get(saved.imei);
     if (station === undefined) stations.set(saved.imei, (station = new StationState(saved.imei)));
