@@ -217,6 +217,17 @@ describe('what goes wrong in the field', () => {
     expect(events.at(-1)).toMatchObject({ type: 'heartbeat' });
   });
 
+  it('a bank lent, returned and lent again is two lends, not a duplicate', async () => {
+    const { hub, wire, station, types } = online();
+    expect((await (async () => { const lend = hub.lend(IMEI, 2, { now: 0, powerBankId: '1234567890' }); wire.pump(1); return lend; })()).outcome).toBe('lent');
+    wire.say(station.insert(2, '1234567890', 2), 2);
+    wire.pump(3);
+    const again = hub.lend(IMEI, 2, { now: 4, powerBankId: '1234567890' });
+    wire.pump(5);
+    expect((await again).outcome).toBe('lent');
+    expect(types().filter((type) => type === 'lent' || type === 'returned' || type === 'duplicate')).toEqual(['lent', 'returned', 'lent']);
+  });
+
   it('a frame for another IMEI on a bound connection is a violation, ignored and spent from the budget', () => {
     const { wire, events } = online();
     wire.link.receive(encode({ type: 'LendSuccess', imei: OTHER_IMEI, slot: 1, powerBankId: 'A1' }), 10);
@@ -369,12 +380,34 @@ describe('liveness, garbage and floods', () => {
     expect(wire.closes).toBe(1);
   });
 
-  it('an unbound connection that floods is closed too', () => {
+  it('a report that arrives with the flood that closes the connection is still billed (the station will send it again)', async () => {
+    const { hub, wire, events } = online({ garbageBudgetBytes: 100 });
+    wire.deaf = true;
+    const lend = hub.lend(IMEI, 2, { now: 0, powerBankId: '1234567890' });
+    const garbage = new Uint8Array(150).fill(0x41);
+    const report = encode(lendSuccess(2, '1234567890'));
+    const chunk = new Uint8Array(garbage.length + report.length);
+    chunk.set(garbage);
+    chunk.set(report, garbage.length);
+    wire.link.receive(chunk, 10);
+    expect(await lend).toMatchObject({ outcome: 'offline' });
+    expect(events.map((event) => event.type).slice(-5)).toEqual(['frameError', 'abusive', 'offline', 'settled', 'lateAnswer']);
+    expect(wire.sentMoves()).toEqual(['CC']); // no acknowledgement on a closed connection
+    wire.reconnect(20);
+    wire.say([lendSuccess(2, '1234567890')], 20);
+    expect(events.at(-1)).toMatchObject({ type: 'duplicate' });
+    expect(wire.sentMoves()).toEqual(['CC', 'AM.BO']);
+  });
+
+  it('an unbound connection that floods is closed too; a frame after it in the same chunk binds nothing', () => {
     const { hub, events } = recordingHub({ garbageBudgetBytes: 100 });
     let closed = 0;
     const link = hub.connect({ send: () => {}, close: () => void closed++ }, 0);
-    link.receive(new Uint8Array(10_000).fill(0x7b), 1);
+    const flood = new Uint8Array(10_000).fill(0x7b);
+    flood.set(encode({ type: 'Heartbeat', imei: IMEI }), 200);
+    link.receive(flood, 1);
     expect(closed).toBe(1);
+    expect(hub.station(IMEI)).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(['frameError', 'abusive']);
     expect(events.at(-1)).toEqual({ type: 'abusive', at: 1 });
   });

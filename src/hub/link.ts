@@ -100,8 +100,12 @@ export class HubLink implements StationLink {
     if (this.isClosed) return;
     const length = chunk.length;
     for (let start = 0; start < length && !this.isClosed; start += SLICE) {
-      const items = this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE));
-      for (let i = 0; i < items.length && !this.isClosed; i++) this.handle(items[i]!, now);
+      // Once the connection is closed, the messages already decoded are still handled (a
+      // report after a flood is billed; its acknowledgement cannot go out, so the station
+      // sends it again), the rest of the chunk is not decoded.
+      for (const item of this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE))) {
+        if (!this.isClosed || item.kind === 'message') this.handle(item, now);
+      }
     }
   }
 
@@ -119,6 +123,7 @@ export class HubLink implements StationLink {
 
   /** Encodes and sends `message`; a `send` that throws closes the connection. */
   send(message: Message, now: number): void {
+    if (this.isClosed) return;
     try {
       this.transport.send(encode(message, { dialect: this.owner.settings.dialect }));
     } catch (error) {
@@ -143,7 +148,10 @@ export class HubLink implements StationLink {
     switch (item.kind) {
       case 'message': {
         const { message } = item;
-        if (this.imei === undefined) this.owner.bind(this, message.imei, now);
+        if (this.imei === undefined) {
+          if (this.isClosed) return;
+          this.owner.bind(this, message.imei, now);
+        }
         if (message.imei !== this.imei) {
           this.owner.emit({ type: 'violation', at: now, ...this.named(), reason: 'otherImei', message });
           this.spend(item.length, now);
@@ -168,7 +176,7 @@ export class HubLink implements StationLink {
 
   private spend(bytes: number, now: number): void {
     this.garbage += bytes;
-    if (this.garbage <= this.owner.settings.garbageBudgetBytes) return;
+    if (this.isClosed || this.garbage <= this.owner.settings.garbageBudgetBytes) return;
     this.owner.emit({ type: 'abusive', at: now, ...this.named() });
     this.shut('abusive', now);
   }

@@ -27,6 +27,9 @@ export interface ReturnState {
 /** How many counted reports each slot remembers, to recognise a repeated one. */
 const REMEMBERED_REPORTS = 4;
 
+/** The report of a bank moving the other way: a lend (`MC.BO`) and a return (`MC.RO`). */
+const OPPOSITE: Readonly<Record<string, string>> = { 'MC.BO': 'MC.RO', 'MC.RO': 'MC.BO' };
+
 /** The state of one station. */
 export class StationState {
   link: HubLink | undefined = undefined;
@@ -51,10 +54,15 @@ export class StationState {
     return this.link !== undefined;
   }
 
-  /** Remembers a counted report. */
+  /**
+   * Remembers a counted report. A bank that moves the other way (lent, then returned to
+   * the slot) makes its earlier report of the first way new again: the next `MC.BO` of a
+   * returned bank is a new lend, not a duplicate.
+   */
   count(slot: number, move: string, powerBankId: string): void {
     const key = `${move} ${powerBankId}`;
-    const list = this.reports.get(slot) ?? [];
+    const back = `${OPPOSITE[move] ?? ''} ${powerBankId}`;
+    const list = (this.reports.get(slot) ?? []).filter((counted) => counted !== back);
     list.push(key);
     if (list.length > REMEMBERED_REPORTS) list.shift();
     this.reports.set(slot, list);
