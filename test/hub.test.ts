@@ -489,3 +489,72 @@ describe('export and restore', () => {
     }
   });
 });
+
+describe('over real loopback sockets', () => {
+  it('serves 500 simulated stations: a lend and a return each, with an asynchronous ownership check, within seconds', async () => {
+    const { createServer, connect } = await import('node:net');
+    const { once } = await import('node:events');
+    const { createDecoder } = await import('powerbank-codec');
+    const count = 500;
+    const seen = new Map<string, number>();
+    let onlineCount = 0;
+    let returnedCount = 0;
+    let wake = (): void => {};
+    const hub = createStationHub({
+      ownership: async (powerBankId) => powerBankId.startsWith('P'),
+      onEvent: (event) => {
+        seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
+        if (event.type === 'online') onlineCount++;
+        if (event.type === 'returned') returnedCount++;
+        wake();
+      },
+    });
+    const until = (done: () => boolean): Promise<void> =>
+      new Promise((resolve) => {
+        wake = () => done() && resolve();
+        wake();
+      });
+    const server = createServer((socket) => {
+      const link = hub.connect({ send: (bytes) => void socket.write(bytes), close: () => socket.destroy() }, Date.now());
+      socket.on('data', (chunk) => link.receive(chunk, Date.now()));
+      socket.on('close', () => link.closed(Date.now()));
+      socket.on('error', () => {});
+    });
+    const ticker = setInterval(() => hub.tick(Date.now()), 20);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const imeis = Array.from({ length: count }, (_, i) => `86012345${String(i).padStart(7, '0')}`);
+    const stations = imeis.map((imei, i) => new StationSimulator({ imei, banks: [{ slot: 1, powerBankId: `P${i}` }] }));
+    const sockets = await Promise.all(
+      stations.map(async (station) => {
+        const socket = connect(port, '127.0.0.1');
+        await once(socket, 'connect');
+        const decoder = createDecoder({ from: 'server' });
+        socket.on('data', (chunk) => {
+          for (const item of decoder.push(chunk)) {
+            if (item.kind === 'message') for (const answer of station.receive(item.message, Date.now())) socket.write(station.encode(answer));
+          }
+        });
+        for (const message of station.tick(Date.now())) socket.write(station.encode(message));
+        return socket;
+      }),
+    );
+    await until(() => onlineCount === count);
+    const lends = await Promise.all(imeis.map((imei) => hub.lend(imei, 1, { now: Date.now() })));
+    expect(lends.filter((result) => result.outcome === 'refused')).toHaveLength(count); // no status known yet: nothing to lend
+    await Promise.all(imeis.map((imei) => hub.queryStatus(imei, { now: Date.now() })));
+    const lent = await Promise.all(imeis.map((imei) => hub.lend(imei, 1, { now: Date.now() })));
+    expect(lent.map((result) => result.outcome)).toEqual(imeis.map(() => 'lent'));
+    stations.forEach((station, i) => {
+      for (const message of station.insert(1, `P${i}`, Date.now())) sockets[i]!.write(station.encode(message));
+    });
+    await until(() => returnedCount === count);
+    for (const socket of sockets) socket.destroy();
+    await until(() => seen.get('offline') === count);
+    await hub.drain();
+    clearInterval(ticker);
+    server.close();
+    expect(Object.fromEntries(seen)).toEqual({ online: count, heartbeat: count, settled: 3 * count, status: count, lent: count, returned: count, offline: count });
+  }, 20_000);
+});
