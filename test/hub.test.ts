@@ -3,8 +3,10 @@
  * `StationSimulator`, and every event kind provoked (late answers, duplicates,
  * reconnects, async ownership, liveness, garbage and floods, snapshots).
  */
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createStationHub, encode, type HubEvent, type Message } from 'powerbank-codec';
+import { createDecoder, createStationHub, encode, type HubEvent, type Message } from 'powerbank-codec';
 import { StationSimulator } from 'powerbank-codec/testing';
 import { flush, IMEI, online, OTHER_IMEI, recordingHub, Wire } from './support/hubWire.js';
 
@@ -492,9 +494,6 @@ describe('export and restore', () => {
 
 describe('over real loopback sockets', () => {
   it('serves 500 simulated stations: a lend and a return each, with an asynchronous ownership check, within seconds', async () => {
-    const { createServer, connect } = await import('node:net');
-    const { once } = await import('node:events');
-    const { createDecoder } = await import('powerbank-codec');
     const count = 500;
     const seen = new Map<string, number>();
     let onlineCount = 0;

@@ -36,7 +36,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('lend' as const), s: station, slot, named: fc.boolean(), abortable: fc.boolean() }), weight: 3 },
   { arbitrary: fc.record({ t: fc.constant('status' as const), s: station }), weight: 2 },
   { arbitrary: fc.record({ t: fc.constant('insert' as const), s: station, slot, id: fc.nat({ max: 3 }) }), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('toStation' as const), s: station, drop: fc.boolean({ }) }), weight: 6 },
+  { arbitrary: fc.record({ t: fc.constant('toStation' as const), s: station, drop: fc.boolean() }), weight: 6 },
   { arbitrary: fc.record({ t: fc.constant('toHub' as const), s: station }), weight: 6 },
   { arbitrary: fc.record({ t: fc.constant('repeat' as const), s: station }), weight: 1 },
   { arbitrary: fc.record({ t: fc.constant('reconnect' as const), s: station }), weight: 1 },

@@ -28,7 +28,7 @@ import type { HubEvent } from './events.js';
 import type { HubSettings } from './options.js';
 import type { LendOutcome, StatusOutcome } from './outcomes.js';
 import type { Pending, Requests } from './requests.js';
-import type { ReturnState, StationState } from './station.js';
+import { NONE, type ReturnState, type StationState } from './station.js';
 
 /** What the flows need from the hub. */
 export interface FlowHost {
@@ -70,7 +70,7 @@ function statusAnswer(host: FlowHost, station: StationState, message: StatusAnsw
   const { imei, slots } = message;
   station.lastStatus = { slots, at: now };
   const answered = station.queries;
-  station.queries = [];
+  station.queries = NONE;
   host.emit({ type: 'status', at: now, imei, slots, requestIds: answered.map((query) => query.requestId) });
   for (const query of answered) host.settle(query, { outcome: 'answered', requestId: query.requestId, imei, slots }, now);
   const late = station.expiredQuery;

@@ -16,7 +16,7 @@ import { checkHubOptions, type HubSettings, type StationHubOptions } from './opt
 import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutcome } from './outcomes.js';
 import { publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
 import { exportStations, restoreStations, type HubSnapshot } from './snapshot.js';
-import { StationState } from './station.js';
+import { NONE, StationState } from './station.js';
 
 /**
  * A server's side of the protocol for many stations, sans-I/O. See
@@ -124,7 +124,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     if (station?.link === undefined) return this.immediately({ outcome: 'offline', requestId, imei }, 'status', now);
     if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei }, 'status', now);
     const pending = this.register({ requestId, kind: 'status', imei, deadline: now + (options.timeoutMs ?? this.settings.answerTimeoutMs) }, signal);
-    station.queries.push(pending);
+    station.queries = [...station.queries, pending];
     if (station.queries.length === 1) this.send(station, { type: 'StatusQuery', imei }, now);
     return pending.promise as Promise<StatusOutcome>;
   }
@@ -219,7 +219,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
       station.lends.delete(slot!);
       if (early) station.expiredLends.set(slot!, { requestId, outcome, powerBankId: powerBankId! });
     } else {
-      station.queries = station.queries.filter((query) => query !== pending);
+      station.queries = station.queries.length === 1 ? NONE : station.queries.filter((query) => query !== pending);
       if (early) station.expiredQuery = { requestId, outcome };
     }
     this.emit({ type: 'settled', at: now, imei, requestId, kind, result });

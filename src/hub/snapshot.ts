@@ -12,7 +12,7 @@ import { ProtocolError } from '../errors.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { PendingRequest } from './outcomes.js';
 import { publicView, type Requests } from './requests.js';
-import { StationState, type Expired } from './station.js';
+import { StationState } from './station.js';
 
 /**
  * A station in a {@link HubSnapshot}.
@@ -31,9 +31,9 @@ export interface StationSnapshot {
   /** Its lends and status queries in flight. */
   readonly pending: readonly PendingRequest[];
   /** Per slot, the last lend that settled `timeout`, `offline` or `aborted` before its answer. */
-  readonly expiredLends: ReadonlyArray<{ readonly slot: number; readonly requestId: number; readonly outcome: Expired['outcome']; readonly powerBankId?: string }>;
+  readonly expiredLends: ReadonlyArray<{ readonly slot: number; readonly requestId: number; readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly powerBankId?: string }>;
   /** The last status query that settled before its answer. */
-  readonly expiredQuery?: { readonly requestId: number; readonly outcome: Expired['outcome'] };
+  readonly expiredQuery?: { readonly requestId: number; readonly outcome: 'timeout' | 'offline' | 'aborted' };
   /** Returns accepted with `RQ.T`, waiting for `MC.RO` or `MR.RF`. */
   readonly returns: ReadonlyArray<{ readonly slot: number; readonly powerBankId: string }>;
   /** Per slot, the reports counted lately (`MC.BO 1234567890`). */
@@ -70,10 +70,10 @@ export function exportStations(stations: Iterable<StationState>, nextRequestId: 
       ...(lastSeen === undefined ? {} : { lastSeen }),
       ...(lastStatus === undefined ? {} : { lastStatus }),
       pending: station.pending().map(publicView),
-      expiredLends: [...station.expiredLends].map(([slot, expired]) => ({ slot, ...expired })),
+      expiredLends: station.expiredLends.entries().map(([slot, expired]) => ({ slot, ...expired })),
       ...(expiredQuery === undefined ? {} : { expiredQuery: { requestId: expiredQuery.requestId, outcome: expiredQuery.outcome } }),
-      returns: [...station.returns].filter(([, state]) => state.belongs === true).map(([slot, state]) => ({ slot, powerBankId: state.powerBankId })),
-      reports: [...station.reports].map(([slot, counted]) => ({ slot, counted: [...counted] })),
+      returns: station.returns.entries().filter(([, state]) => state.belongs === true).map(([slot, state]) => ({ slot, powerBankId: state.powerBankId })),
+      reports: station.reports.entries().map(([slot, counted]) => ({ slot, counted: [...counted] })),
     });
   }
   return JSON.parse(JSON.stringify({ version: 1, nextRequestId, stations: list })) as HubSnapshot;
@@ -103,7 +103,7 @@ export function restoreStations(snapshot: HubSnapshot, stations: Map<string, Sta
       requests.reserve(request.requestId);
       requests.add(pending);
       if (request.kind === 'lend') station.lends.set(request.slot!, pending);
-      else station.queries.push(pending);
+      else station.queries = [...station.queries, pending];
     }
     for (const { slot, ...expired } of saved.expiredLends) {
       requests.reserve(expired.requestId);

@@ -30,23 +30,55 @@ const REMEMBERED_REPORTS = 4;
 /** The report of a bank moving the other way: a lend (`MC.BO`) and a return (`MC.RO`). */
 const OPPOSITE: Readonly<Record<string, string>> = { 'MC.BO': 'MC.RO', 'MC.RO': 'MC.BO' };
 
+/** No status query in flight: one empty list for every station. */
+export const NONE: readonly Pending[] = [];
+
+/**
+ * A map by slot number, allocated on first write: an idle station holds four of them,
+ * and most stay empty for ever (an empty `Map` costs about 200 bytes).
+ */
+export class SlotMap<V> {
+  private map: Map<number, V> | undefined = undefined;
+
+  get(slot: number): V | undefined {
+    return this.map?.get(slot);
+  }
+
+  has(slot: number): boolean {
+    return this.map !== undefined && this.map.has(slot);
+  }
+
+  set(slot: number, value: V): void {
+    (this.map ??= new Map()).set(slot, value);
+  }
+
+  delete(slot: number): void {
+    this.map?.delete(slot);
+  }
+
+  /** The entries, in the order they were set. */
+  entries(): Array<[number, V]> {
+    return this.map === undefined ? [] : [...this.map];
+  }
+}
+
 /** The state of one station. */
 export class StationState {
   link: HubLink | undefined = undefined;
   lastSeen: number | undefined = undefined;
   lastStatus: { readonly slots: readonly SlotStatus[]; readonly at: number } | undefined = undefined;
   /** The lend in flight in each slot. */
-  readonly lends = new Map<number, Pending>();
+  readonly lends = new SlotMap<Pending>();
   /** The status queries in flight (one `CQ` answers them all). */
-  queries: Pending[] = [];
+  queries: readonly Pending[] = NONE;
   /** The last lend of each slot that settled before its answer. */
-  readonly expiredLends = new Map<number, Expired>();
+  readonly expiredLends = new SlotMap<Expired>();
   /** The last status query that settled before its answer. */
   expiredQuery: Expired | undefined = undefined;
   /** The return under way in each slot. */
-  readonly returns = new Map<number, ReturnState>();
+  readonly returns = new SlotMap<ReturnState>();
   /** The last reports counted in each slot, as `move id` (`MC.BO 1234567890`). */
-  readonly reports = new Map<number, string[]>();
+  readonly reports = new SlotMap<string[]>();
 
   constructor(readonly imei: string) {}
 
@@ -80,6 +112,6 @@ export class StationState {
 
   /** All its requests in flight. */
   pending(): Pending[] {
-    return [...this.lends.values(), ...this.queries];
+    return [...this.lends.entries().map(([, pending]) => pending), ...this.queries];
   }
 }
