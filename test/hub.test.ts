@@ -30,6 +30,16 @@ describe('createStationHub options', () => {
     for (const options of bad) expect(() => createStationHub(options as never)).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'OPTIONS' }));
   });
 
+  it('refuses a request without a valid time or timeout, at once', () => {
+    const hub = createStationHub({ ownership: () => true });
+    const code = expect.objectContaining({ code: 'OPTIONS' });
+    expect(() => hub.lend(IMEI, 1, { now: Number.NaN })).toThrow(code);
+    expect(() => hub.lend(IMEI, 1, undefined as never)).toThrow(code);
+    expect(() => hub.queryStatus(IMEI, { now: 0, timeoutMs: -1 })).toThrow(code);
+    expect(() => hub.queryStatus(IMEI, { now: 0, timeoutMs: Infinity })).toThrow(code);
+    expect(() => hub.queryStatus(IMEI, { now: 0, timeoutMs: '5' as never })).toThrow(code);
+  });
+
   it('documents its defaults: a new connection must speak within 90 s, a station within 180 s, an answer within 30 s', async () => {
     const hub = createStationHub({ ownership: () => true });
     expect(hub.nextDeadline()).toBeUndefined();

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ProtocolError } from '../errors.js';
 import { isPowerBankId } from '../fields/powerBankId.js';
 import { isSlot } from '../fields/slot.js';
 import type { Message } from '../messages/index.js';
@@ -36,10 +37,14 @@ export interface StationHub {
   /**
    * Lends the power bank in `slot` of station `imei`: sends `CC`, and settles with the
    * station's answer, or `timeout` once `tick` passes the deadline, or `offline`,
-   * `aborted`, `refused` (see {@link LendOutcome}). Never rejects.
+   * `aborted`, `refused` (see {@link LendOutcome}). Never rejects; throws a
+   * `ProtocolError` (`OPTIONS`) at once when `now` or `timeoutMs` is not a valid number.
    */
   lend(imei: string, slot: number, options: LendOptions): Promise<LendOutcome>;
-  /** Asks station `imei` for its status (`CQ`); queries in flight together share one `CQ` and its answer. Never rejects. */
+  /**
+   * Asks station `imei` for its status (`CQ`); queries in flight together share one `CQ`
+   * and its answer. Never rejects; throws like {@link StationHub.lend} for invalid options.
+   */
   queryStatus(imei: string, options: RequestOptions): Promise<StatusOutcome>;
   /** Runs what is due at `now`: request deadlines, silent connections. */
   tick(now: number): void;
@@ -80,6 +85,16 @@ export function createStationHub(options: StationHubOptions): StationHub {
   return new Hub(checkHubOptions(options));
 }
 
+/** The timeout of a request; a `ProtocolError` (`OPTIONS`) when `now` or `timeoutMs` is not a number a deadline can be made of. */
+function checkRequest(options: RequestOptions, fallback: number): number {
+  const { now, timeoutMs = fallback } = options ?? {};
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new ProtocolError('OPTIONS', 'now', `now must be a finite number of milliseconds; got ${String(now)}`);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new ProtocolError('OPTIONS', 'timeoutMs', `timeoutMs must be a positive number; got ${String(timeoutMs)}`);
+  }
+  return timeoutMs;
+}
+
 /** The {@link StationHub}. */
 class Hub implements StationHub, LinkOwner, FlowHost {
   readonly requests = new Requests();
@@ -97,6 +112,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
   }
 
   lend(imei: string, slot: number, options: LendOptions): Promise<LendOutcome> {
+    const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
     const { now, signal } = options;
     this.at(now);
     const requestId = this.requests.newId();
@@ -110,20 +126,21 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     if (station.lends.has(slot)) return refuse('slotBusy');
     if (powerBankId === undefined) return refuse('noBank');
     if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, slot, powerBankId }, 'lend', now);
-    const pending = this.register({ requestId, kind: 'lend', imei, slot, powerBankId, deadline: now + (options.timeoutMs ?? this.settings.answerTimeoutMs) }, signal);
+    const pending = this.register({ requestId, kind: 'lend', imei, slot, powerBankId, deadline: now + timeoutMs }, signal);
     station.lends.set(slot, pending);
     this.send(station, { type: 'LendRequest', imei, slot, powerBankId }, now);
     return pending.promise as Promise<LendOutcome>;
   }
 
   queryStatus(imei: string, options: RequestOptions): Promise<StatusOutcome> {
+    const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
     const { now, signal } = options;
     this.at(now);
     const requestId = this.requests.newId();
     const station = this.stations.get(imei);
     if (station?.link === undefined) return this.immediately({ outcome: 'offline', requestId, imei }, 'status', now);
     if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei }, 'status', now);
-    const pending = this.register({ requestId, kind: 'status', imei, deadline: now + (options.timeoutMs ?? this.settings.answerTimeoutMs) }, signal);
+    const pending = this.register({ requestId, kind: 'status', imei, deadline: now + timeoutMs }, signal);
     station.queries = [...station.queries, pending];
     if (station.queries.length === 1) this.send(station, { type: 'StatusQuery', imei }, now);
     return pending.promise as Promise<StatusOutcome>;
