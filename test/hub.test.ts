@@ -24,6 +24,7 @@ describe('createStationHub options', () => {
       { ownership: () => true, heartbeatTimeoutMs: Number.NaN },
       { ownership: () => true, helloTimeoutMs: '5' },
       { ownership: () => true, garbageBudgetBytes: -1 },
+      { ownership: () => true, maxFramesPerSecond: 0 },
       { ownership: () => true, maxFrameLength: Infinity },
       { ownership: () => true, dialect: { slotCount: 0 } },
     ];
@@ -411,6 +412,22 @@ describe('liveness, garbage and floods', () => {
     expect(wire.sentMoves()).toEqual(['CC', 'AM.BO']);
   });
 
+  it('closes a connection that floods valid frames faster than maxFramesPerSecond, and lets a steady one be', () => {
+    const { wire, events } = online({ maxFramesPerSecond: 10 });
+    const heartbeat = encode({ type: 'Heartbeat', imei: IMEI });
+    for (let t = 0; t < 5_000; t += 100) wire.link.receive(heartbeat, t); // 10 a second: fine
+    wire.link.receive(encode({ type: 'Heartbeat', imei: OTHER_IMEI }), 5_000); // another IMEI counts too
+    expect(wire.link.isClosed).toBe(false);
+    const flood = new Uint8Array(heartbeat.length * 50);
+    for (let i = 0; i < 50; i++) flood.set(heartbeat, i * heartbeat.length);
+    wire.link.receive(flood, 5_000);
+    expect(wire.link.isClosed).toBe(true);
+    expect(events.filter((event) => event.type === 'abusive')).toEqual([{ type: 'abusive', at: 5_000, imei: IMEI, reason: 'rate' }]);
+    const count = events.length;
+    wire.link.receive(flood, 5_001); // closed: not even decoded
+    expect(events.length).toBe(count);
+  });
+
   it('an unbound connection that floods is closed too; a frame after it in the same chunk binds nothing', () => {
     const { hub, events } = recordingHub({ garbageBudgetBytes: 100 });
     let closed = 0;
@@ -421,7 +438,7 @@ describe('liveness, garbage and floods', () => {
     expect(closed).toBe(1);
     expect(hub.station(IMEI)).toBeUndefined();
     expect(events.map((event) => event.type)).toEqual(['frameError', 'abusive']);
-    expect(events.at(-1)).toEqual({ type: 'abusive', at: 1 });
+    expect(events.at(-1)).toEqual({ type: 'abusive', at: 1, reason: 'garbage' });
   });
 
   it('survives send, close and onEvent callbacks that throw', async () => {

@@ -39,7 +39,7 @@ export type HubEvent =
     { readonly type: 'replaced'; readonly at: number; readonly imei: string }
   | /**
    * The station has no connection any more: `closed` (the socket closed), `silent` (no
-   * valid frame for `heartbeatTimeoutMs`), `abusive` (its garbage budget is spent), `sendFailed`
+   * valid frame for `heartbeatTimeoutMs`), `abusive` (it flooded), `sendFailed`
    * (the `send` callback threw). Its pending lends and status queries settle `offline`.
    */
     { readonly type: 'offline'; readonly at: number; readonly imei: string; readonly reason: 'closed' | 'silent' | 'abusive' | 'sendFailed' }
@@ -93,8 +93,8 @@ export type HubEvent =
     { readonly type: 'violation'; readonly at: number; readonly imei?: string; readonly reason: 'unexpected' | 'mismatch' | 'otherImei'; readonly message: Message }
   | /** What the decoder could not use: a frame that did not decode (`error`), or a discarded run of bytes (`discarded`). */
     { readonly type: 'frameError'; readonly at: number; readonly imei?: string; readonly error?: DecodeError; readonly discarded?: DiscardedEvent }
-  | /** The connection spent its garbage budget: `close()` was called. */
-    { readonly type: 'abusive'; readonly at: number; readonly imei?: string }
+  | /** The connection spent its garbage budget (`garbage`) or sent valid frames faster than `maxFramesPerSecond` (`rate`): `close()` was called. */
+    { readonly type: 'abusive'; readonly at: number; readonly imei?: string; readonly reason: 'garbage' | 'rate' }
   | /** A `send` or `close` callback threw; the hub carried on (a failed send closes the connection). */
     { readonly type: 'linkError'; readonly at: number; readonly imei?: string; readonly during: 'send' | 'close'; readonly error: unknown }
   | /** A request settled: the same outcome its promise resolves with (restored requests have no promise; this is how they end). */

@@ -1,6 +1,6 @@
 /**
  * One connection of the hub: its decoder, the IMEI it is bound to, its liveness
- * deadline and its garbage budget. Sans-I/O: it is handed bytes and the time, and
+ * deadline, its garbage budget and its frame rate. Sans-I/O: it is handed bytes and the time, and
  * calls the transport's `send` and `close`.
  *
  * @module
@@ -85,6 +85,9 @@ export class HubLink implements StationLink {
   private readonly decoder: StreamDecoder;
   private garbage = 0;
   private lastFrame: number;
+  /** Frames the connection may still send now: `maxFramesPerSecond` at most, refilled with time. */
+  private frames: number;
+  private refilledAt: number;
 
   constructor(
     private readonly owner: LinkOwner,
@@ -94,6 +97,8 @@ export class HubLink implements StationLink {
     const { dialect, mode, maxFrameLength } = owner.settings;
     this.decoder = createDecoder({ from: 'device', dialect, mode, maxFrameLength });
     this.lastFrame = openedAt;
+    this.frames = owner.settings.maxFramesPerSecond;
+    this.refilledAt = openedAt;
   }
 
   receive(chunk: Uint8Array, now: number): void {
@@ -148,6 +153,7 @@ export class HubLink implements StationLink {
     switch (item.kind) {
       case 'message': {
         const { message } = item;
+        if (!this.isClosed && !this.mayFrame(now)) return;
         if (this.imei === undefined) {
           if (this.isClosed) return;
           this.owner.bind(this, message.imei, now);
@@ -177,8 +183,20 @@ export class HubLink implements StationLink {
   private spend(bytes: number, now: number): void {
     this.garbage += bytes;
     if (this.isClosed || this.garbage <= this.owner.settings.garbageBudgetBytes) return;
-    this.owner.emit({ type: 'abusive', at: now, ...this.named() });
+    this.owner.emit({ type: 'abusive', at: now, ...this.named(), reason: 'garbage' });
     this.shut('abusive', now);
+  }
+
+  /** Takes one frame from the rate budget (a token bucket refilled by the time since the last frame); closes the connection when it is empty. */
+  private mayFrame(now: number): boolean {
+    const { maxFramesPerSecond } = this.owner.settings;
+    const elapsed = Math.max(0, now - this.refilledAt);
+    this.refilledAt += elapsed;
+    this.frames = Math.min(maxFramesPerSecond, this.frames + (elapsed * maxFramesPerSecond) / 1_000) - 1;
+    if (this.frames >= 0) return true;
+    this.owner.emit({ type: 'abusive', at: now, ...this.named(), reason: 'rate' });
+    this.shut('abusive', now);
+    return false;
   }
 
   /** `{ imei }` once the link is bound, else nothing. */

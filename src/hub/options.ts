@@ -63,6 +63,12 @@ export interface StationHubOptions {
    * in the middle of a chunk.
    */
   readonly garbageBudgetBytes?: number | undefined;
+  /**
+   * The valid frames a connection may send per second, on average, and in a burst
+   * (default 100; a station sends a few a minute). A connection that sends more (a flood
+   * of valid frames, a replay loop) is reported `abusive` and closed, at once.
+   */
+  readonly maxFramesPerSecond?: number | undefined;
 }
 
 /** The options with their defaults, checked. @internal */
@@ -76,6 +82,7 @@ export interface HubSettings {
   readonly heartbeatTimeoutMs: number;
   readonly helloTimeoutMs: number;
   readonly garbageBudgetBytes: number;
+  readonly maxFramesPerSecond: number;
 }
 
 /** The defaults of {@link StationHubOptions}. @internal */
@@ -84,6 +91,7 @@ export const HUB_DEFAULTS = {
   heartbeatTimeoutMs: 180_000,
   helloTimeoutMs: 90_000,
   garbageBudgetBytes: 8_192,
+  maxFramesPerSecond: 100,
 } as const;
 
 function positive(value: unknown, fallback: number, field: string): number {
@@ -114,5 +122,6 @@ export function checkHubOptions(options: StationHubOptions): HubSettings {
     heartbeatTimeoutMs: positive(options.heartbeatTimeoutMs, HUB_DEFAULTS.heartbeatTimeoutMs, 'heartbeatTimeoutMs'),
     helloTimeoutMs: positive(options.helloTimeoutMs, HUB_DEFAULTS.helloTimeoutMs, 'helloTimeoutMs'),
     garbageBudgetBytes: positive(options.garbageBudgetBytes, HUB_DEFAULTS.garbageBudgetBytes, 'garbageBudgetBytes'),
+    maxFramesPerSecond: positive(options.maxFramesPerSecond, HUB_DEFAULTS.maxFramesPerSecond, 'maxFramesPerSecond'),
   };
 }
