@@ -191,6 +191,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     link.imei = imei;
     let station = this.stations.get(imei);
     if (station === undefined) this.stations.set(imei, (station = new StationState(imei)));
+    link.station = station;
     const old = station.link;
     station.link = link;
     if (old === undefined) {
@@ -203,7 +204,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
 
   message(link: HubLink, message: Message, now: number): void {
     this.at(now);
-    const station = this.stations.get(link.imei!)!;
+    const station = link.station!;
     station.lastSeen = now;
     onStationMessage(this, station, message, now);
   }
@@ -215,7 +216,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
       if (why === 'hello') this.emit({ type: 'silent', at: now });
       return;
     }
-    const station = this.stations.get(link.imei)!;
+    const station = link.station!;
     if (station.link !== link) return; // replaced by a newer connection
     station.link = undefined;
     this.emit({ type: 'offline', at: now, imei: station.imei, reason: why as 'closed' | 'silent' | 'abusive' | 'sendFailed' });

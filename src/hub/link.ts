@@ -11,6 +11,7 @@ import type { Message } from '../messages/index.js';
 import { createDecoder, type DecoderItem, type StreamDecoder } from '../stream/decoder.js';
 import type { HubEvent } from './events.js';
 import type { HubSettings } from './options.js';
+import type { StationState } from './station.js';
 
 /**
  * The two things the hub needs from a connection: write bytes to it, and close it.
@@ -81,6 +82,8 @@ const SLICE = 4_096;
 /** A connection of the hub. @internal */
 export class HubLink implements StationLink {
   imei: string | undefined = undefined;
+  /** The station it is bound to (set with `imei`). */
+  station: StationState | undefined = undefined;
   isClosed = false;
   private readonly decoder: StreamDecoder;
   private garbage = 0;
