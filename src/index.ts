@@ -6,7 +6,8 @@
  * envelope, CRC) → fields (`fields/`: IMEI, slot, power-bank id) → message
  * (`messages/`: one file per command word). `decode` and `encode` are the two
  * directions; `stream/` builds on them, `flows/` (the conversation: replies, a
- * station simulator, a flow tracker) on both, and the core imports neither. The station
+ * station simulator, a flow tracker) on both, and the core imports neither. `hub/` is
+ * a whole server's side of the protocol without I/O: `createStationHub`. The station
  * simulator and the conversation tracker are in `powerbank-codec/testing`, the fast-check
  * generators in `powerbank-codec/arbitraries`.
  *
@@ -66,3 +67,10 @@ export {
 } from './stream/decoder.js';
 
 export { replyTo, type OwnershipPolicy, type ReplyTo } from './flows/replies.js';
+
+export { createStationHub, type StationHub } from './hub/hub.js';
+export type { StationHubOptions } from './hub/options.js';
+export type { StationLink, Transport } from './hub/link.js';
+export type { HubEvent } from './hub/events.js';
+export type { LendOptions, LendOutcome, PendingRequest, RequestOptions, StationInfo, StatusOutcome } from './hub/outcomes.js';
+export type { HubSnapshot, StationSnapshot } from './hub/snapshot.js';

@@ -1,0 +1,95 @@
+/**
+ * The requests in flight: their ids and deadlines, each settled exactly once (answer,
+ * deadline, offline, abort), and what `drain()` waits for.
+ *
+ * @module
+ * @internal
+ */
+
+import type { LendOutcome, PendingRequest, StatusOutcome } from './outcomes.js';
+
+/** A request in flight: what a snapshot keeps, and the promise's resolver (none for a restored request). */
+export interface Pending extends PendingRequest {
+  resolve: ((result: never) => void) | undefined;
+  /** Removes the abort listener. */
+  detach: (() => void) | undefined;
+}
+
+/** What a request settled with, as a late answer will name it. */
+export type EarlyOutcome = 'timeout' | 'offline' | 'aborted';
+
+/** The requests of a hub, by id, and the waiters of `drain()`. */
+export class Requests {
+  readonly byId = new Map<number, Pending>();
+  /** Ownership checks still running (promises `drain()` waits for too). */
+  checks = 0;
+  private nextId = 1;
+  private drains: Array<() => void> = [];
+
+  /** A fresh request id. */
+  newId(): number {
+    return this.nextId++;
+  }
+
+  /** The id the next request will get. */
+  peekId(): number {
+    return this.nextId;
+  }
+
+  /** Keeps ids of restored requests from being reused. */
+  reserve(id: number): void {
+    if (id >= this.nextId) this.nextId = id + 1;
+  }
+
+  add(pending: Pending): void {
+    this.byId.set(pending.requestId, pending);
+  }
+
+  /** Removes `pending` and resolves its promise; `false` when it had already settled. */
+  settle(pending: Pending, result: LendOutcome | StatusOutcome): boolean {
+    if (this.byId.get(pending.requestId) !== pending) return false;
+    this.byId.delete(pending.requestId);
+    pending.detach?.();
+    pending.resolve?.(result as never);
+    this.wake();
+    return true;
+  }
+
+  /** The earliest deadline, or `undefined`. */
+  earliest(): number | undefined {
+    let earliest: number | undefined;
+    for (const pending of this.byId.values()) if (earliest === undefined || pending.deadline < earliest) earliest = pending.deadline;
+    return earliest;
+  }
+
+  /** The requests whose deadline is at or before `now`. */
+  due(now: number): Pending[] {
+    const due: Pending[] = [];
+    for (const pending of this.byId.values()) if (pending.deadline <= now) due.push(pending);
+    return due;
+  }
+
+  /** Settles when nothing is in flight: no request, no ownership check. */
+  drain(): Promise<void> {
+    if (this.idle()) return Promise.resolve();
+    return new Promise((resolve) => this.drains.push(resolve));
+  }
+
+  /** Wakes the waiters of `drain()` when nothing is in flight any more. */
+  wake(): void {
+    if (!this.idle()) return;
+    const drains = this.drains;
+    this.drains = [];
+    for (const resolve of drains) resolve();
+  }
+
+  private idle(): boolean {
+    return this.byId.size === 0 && this.checks === 0;
+  }
+}
+
+/** The public view of a request. */
+export function publicView(pending: Pending): PendingRequest {
+  const { requestId, kind, imei, slot, powerBankId, deadline } = pending;
+  return { requestId, kind, imei, deadline, ...(slot === undefined ? {} : { slot }), ...(powerBankId === undefined ? {} : { powerBankId }) };
+}
