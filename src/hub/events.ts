@@ -14,7 +14,15 @@ import type { DiscardedEvent } from '../stream/events.js';
 import type { LendOutcome, StatusOutcome } from './outcomes.js';
 
 /**
- * Everything the station hub reports, discriminated by `type`.
+ * Everything the station hub reports, discriminated by `type`. Every event has `at` (the
+ * `now` of the call that caused it; for an ownership check that resolved between calls,
+ * or an abort, the latest `now` the hub was given) and, once the connection's station is
+ * known, `imei`. Events are delivered synchronously, in order, inside the call that
+ * caused them (`receive`, `tick`, `lend`, …).
+ *
+ * What a server usually does with them: `lent` / `lateAnswer` (a `LendSuccess` message)
+ * start billing; `returned` stops it; `violation`, `frameError`, `abusive`,
+ * `ownershipFailed` and `linkError` go to the logs; `online` / `offline` to monitoring.
  *
  * @example
  * ```ts

@@ -54,9 +54,15 @@ export interface StationHub {
   station(imei: string): StationInfo | undefined;
   /** Settles when no request and no ownership check is in flight (for a graceful shutdown). */
   drain(): Promise<void>;
-  /** What billing depends on, as plain JSON. */
+  /** What billing depends on, as plain JSON (see {@link HubSnapshot}); the hub goes on as before. */
   export(): HubSnapshot;
-  /** Takes over the state of a snapshot (from another process): its requests settle here, through `settled` events. */
+  /**
+   * Takes over the state of a snapshot (from another process): its requests settle here,
+   * at their deadlines or with the station's answer once it reconnects, and only through
+   * `settled` events (their promises and signals stayed in the other process). Request
+   * ids go on from the snapshot's. Throws a `ProtocolError` (`OPTIONS`) for what is not
+   * a snapshot, or names a request already in flight here.
+   */
   restore(snapshot: HubSnapshot): void;
 }
 
