@@ -84,6 +84,8 @@ export interface Connections {
   readonly connections: number;
   readonly frames: number;
   readonly bytes: number;
+  /** How many of the frames a server must answer (reports to acknowledge, ownership queries). */
+  readonly answered: number;
 }
 
 /**
@@ -95,11 +97,13 @@ export function connectionTraffic(connections: number, steps: number): Connectio
   const chunks: { connection: number; bytes: Buffer }[] = [];
   let frames = 0;
   let bytes = 0;
+  let answered = 0;
   for (let step = 0; step < steps; step++) {
     for (let n = 0; n < connections; n++) {
       for (const message of minuteOf(n, step)) {
         const frame = Buffer.from(encode(message));
         frames++;
+        if (message.type !== 'Heartbeat' && message.type !== 'StatusAnswer') answered++;
         bytes += frame.length;
         if (frames % 5 === 0) {
           const cut = frame.length >> 1;
@@ -108,7 +112,7 @@ export function connectionTraffic(connections: number, steps: number): Connectio
       }
     }
   }
-  return { chunks, connections, frames, bytes };
+  return { chunks, connections, frames, bytes, answered };
 }
 
 /** The frames of `messages`, as a Node socket hands them over: `Buffer`s, line ending included. */

@@ -19,6 +19,7 @@ import { baselineDecode, baselineEncodeHeartbeat, baselineEncodeStatusAnswer, cr
 import { chunked, connectionTraffic, framesOf, heartbeatsOfStations, NMEA_GGA, NMEA_RMC, SEGMENT_SIZE, statusAnswersOfStations } from './fixtures.js';
 import { floorCrc16Modbus, floorScanForBrace } from './floors.js';
 import { HARDENING_TARGETS, HOSTILE_CASES, hostileItemCounts, OPTIONS_CASES } from './hardening.js';
+import { hubAnswers, hubCase, measureHubMemory } from './hub.js';
 import { bytesAllocatedPerCall, collectGarbage, timeCases, type Case, type Timing } from './measure.js';
 import { IDLE_DECODER_LIMIT, measureDecoderMemory } from './memory.js';
 import { createMqttParser, MQTT_PACKET_SIZE, mqttPublishBuffer, parseNmeaSentence } from './peers.js';
@@ -118,6 +119,7 @@ const CASES: Case[] = [
   sentence('nmea.GGA', 'nmea-simple GGA sentence', NMEA_GGA),
   sentence('nmea.RMC', 'nmea-simple RMC sentence', NMEA_RMC),
   connectionsCase('stream.connections', `${CONNECTIONS} connections, a decoder each`, serveConnections),
+  hubCase(traffic),
   connectionsCase('baseline.connections', `baseline, ${CONNECTIONS} connections, a decoder each`, serveConnectionsWithBaseline),
   connectionsCase('split.connections', `${CONNECTIONS} connections, a splitter each`, splitConnections),
   connectionsCase('floor.scan', "floor: scan the same chunks for '}'", () => floorScanForBrace(traffic.chunks.map(({ bytes }) => bytes))),
@@ -129,7 +131,7 @@ const CASES: Case[] = [
 const SELECTED = only === undefined ? CASES : CASES.filter((entry) => only.some((word) => entry.id.includes(word)));
 
 /** Every contestant gets the answer right before any of them is timed. */
-function checkAnswers(): void {
+async function checkAnswers(): Promise<void> {
   // One frame at a time: thousands of results kept alive at once would make V8 allocate
   // the decoders' objects in its old generation for the rest of the run (pretenuring),
   // which no server that handles frames as they come sees.
@@ -148,6 +150,8 @@ function checkAnswers(): void {
   }
   strictEqual(serveConnections(), traffic.frames);
   strictEqual(serveConnectionsWithBaseline(), traffic.frames);
+  // Every report acknowledged, every ownership query answered.
+  strictEqual(await hubAnswers(traffic), traffic.answered);
   strictEqual(splitConnections(), traffic.frames);
   strictEqual(floorScanForBrace(traffic.chunks.map(({ bytes }) => bytes)), traffic.frames);
   strictEqual(parseNmeaSentence(NMEA_GGA).sentenceId, 'GGA');
@@ -160,7 +164,7 @@ function describeMachine(): string {
   return `${cores[0]?.model.trim() ?? 'unknown CPU'}, ${cores.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version} (V8 ${process.versions.v8}), ${process.platform}/${process.arch}`;
 }
 
-checkAnswers();
+await checkAnswers();
 console.log(`powerbank-codec bench — ${describeMachine()}`);
 console.log(`timing ${library}`);
 console.log(
@@ -189,6 +193,13 @@ console.log(formatAllocations(allocations));
 
 const memory = measureDecoderMemory(statusAnswerFrames[0]!);
 console.log(formatMemory(memory));
+const hubMemory = measureHubMemory(heartbeatFrames);
+const hubTime = byId.get('hub.connections')?.nsPerUnit;
+const bareTime = byId.get('stream.connections')?.nsPerUnit;
+console.log(`\nthe station hub: an idle link with its station retains ${Math.round(hubMemory.link)} bytes, a bare decoder ${Math.round(hubMemory.decoder)}`);
+if (hubTime !== undefined && bareTime !== undefined) {
+  console.log(`  per frame of the 1,000 connections: ${hubTime.toFixed(0)} ns through the hub, ${bareTime.toFixed(0)} ns through a bare decoder (${(hubTime / bareTime).toFixed(2)}×)`);
+}
 console.log(formatDeployment(byId, allocations, memory));
 console.log(`\nitems per 64 KB of hostile input: ${hostileItemCounts().map(([name, count]) => `${name} ${count}`).join(', ')}`);
 
