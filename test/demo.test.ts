@@ -4,6 +4,7 @@
  * `npm start`'s command.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { StationSimulator, type ConversationEvent } from 'powerbank-codec/testing';
@@ -63,6 +64,16 @@ describe('the example server and station client', () => {
 });
 
 describe('the server example (examples/server.ts)', () => {
+  it('is the server docs/server-guide.md shows, line for line', () => {
+    const example = readFileSync('examples/server.ts', 'utf8');
+    const guide = readFileSync('docs/server-guide.md', 'utf8');
+    const code = example.slice(example.indexOf('*/\n') + 3);
+    expect(guide).toContain(`## The whole server\n\n\`\`\`ts\n${code}\`\`\``);
+    // The guide counts its lines of code: neither blank nor a comment.
+    const lines = code.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('//')).length;
+    expect(guide).toContain(`Of its ${lines} lines`);
+  });
+
   it('serves a station over TCP and lends over HTTP: ownership from the status it asked for, every request settled, a clean stop on SIGINT', { timeout: 30_000 }, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts', '--port', '0', '--http', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
