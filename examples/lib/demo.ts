@@ -305,7 +305,7 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
   print('');
   for (const line of summary(result, frames)) print(line);
   print('');
-  print(`Every connection closed, hub.drain() resolved and the server stopped, ${seconds(performance.now() - started)} after it started.`);
+  print(`Every connection closed and the server stopped (hub.drain() resolved), ${seconds(performance.now() - started)} after it started.`);
   print(dim('The code: examples/lib/demo.ts (these scenes and the server), examples/lib/station-client.ts (a simulated station'));
   print(dim('on TCP); a server to copy: examples/server.ts and docs/server-guide.md. For firmware: docs/firmware-guide.md.'));
   return result;
