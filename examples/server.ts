@@ -30,9 +30,12 @@ const fleet = new Set<string>();
 const rentals = new Map<string, number>();
 const belongs = async (powerBankId: string): Promise<boolean> => (await sleep(10), fleet.has(powerBankId));
 
+// Errors as their message, bytes as text: one readable line per event.
+const readable = (_: string, value: unknown) => (value instanceof Error ? value.message : value instanceof Uint8Array ? new TextDecoder().decode(value) : value);
+
 function onEvent(event: HubEvent): void {
   const { type, at, imei = '-', ...details } = event;
-  console.log(`${new Date(at).toISOString()} ${imei} ${type} ${JSON.stringify(details, (_, value: unknown) => (value instanceof Error ? value.message : value))}`);
+  console.log(`${new Date(at).toISOString()} ${imei} ${type} ${JSON.stringify(details, readable)}`);
   if (type === 'online') queueMicrotask(() => void ask(hub.queryStatus(imei, { now: Date.now() })));
   if (event.type === 'status') for (const { powerBankId } of event.slots) if (powerBankId !== undefined) fleet.add(powerBankId);
   if (event.type === 'lent') rentals.set(event.powerBankId, at); // bill from now
