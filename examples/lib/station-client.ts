@@ -17,6 +17,12 @@ export interface StationClientOptions {
   readonly tickEvery?: number;
   /** Changes (or drops, by returning `undefined`) each message before it is sent: for stations that misbehave on purpose. */
   readonly transform?: (message: Message) => Message | undefined;
+  /**
+   * When each message goes out, in ms after the station wrote it: `[0]` (the default) at
+   * once, `[800]` held back (a late answer), `[0, 150]` twice (a station that did not get
+   * the acknowledgement and repeats its report), `[]` never.
+   */
+  readonly schedule?: (message: Message) => readonly number[];
   /** Sees every frame the station sends and every item it decodes. */
   readonly onTraffic?: (traffic: { readonly direction: 'sent'; readonly bytes: Uint8Array } | { readonly direction: 'received'; readonly item: DecoderItem }) => void;
 }
@@ -35,7 +41,7 @@ export interface StationClient {
 }
 
 export async function connectStation(station: StationSimulator, options: StationClientOptions): Promise<StationClient> {
-  const { transform = (message: Message) => message, onTraffic } = options;
+  const { transform = (message: Message) => message, schedule = () => [0], onTraffic } = options;
   const started = performance.now();
   const clock = () => performance.now() - started;
   const socket: Socket = connect(options.port, options.host ?? '127.0.0.1');
@@ -51,19 +57,25 @@ export async function connectStation(station: StationSimulator, options: Station
   const sendAll = (messages: readonly Message[]) => {
     for (const message of messages) {
       const sent = transform(message);
-      if (sent !== undefined) sendRaw(station.encode(sent));
+      if (sent !== undefined) for (const delay of schedule(sent)) later(delay, () => sendRaw(station.encode(sent)));
       if (message.type === 'LendSuccess' && options.returnAfter !== undefined) bringBack(message.powerBankId, message.slot);
     }
   };
-  const bringBack = (powerBankId: string, slot: number) => {
+  /** Runs `action` after `delay` ms (at once for 0), unless the connection closed meanwhile. */
+  const later = (delay: number, action: () => void) => {
+    if (delay <= 0) return action();
     const timer = setTimeout(() => {
       timers.delete(timer);
+      action();
+    }, delay);
+    timers.add(timer);
+  };
+  const bringBack = (powerBankId: string, slot: number) =>
+    later(options.returnAfter ?? 0, () => {
       const empty = station.emptySlots();
       const target = empty.includes(slot) ? slot : empty[0];
       if (target !== undefined) sendAll(station.insert(target, powerBankId, clock()));
-    }, options.returnAfter);
-    timers.add(timer);
-  };
+    });
 
   const ticker = setInterval(() => sendAll(station.tick(clock())), options.tickEvery ?? 1_000);
   sendAll(station.tick(clock())); // a station says hello with its first heartbeat
