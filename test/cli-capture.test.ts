@@ -96,6 +96,17 @@ describe('decode on captures made by tcpdump, tshark, editcap and mergecap', () 
     expect(decode(fixture('reordered.pcap')).stdout).toMatch(/\(device\): 186 bytes, 4 frames, 1 byte sent again, 3 segments out of order/);
   });
 
+  it('reads a capture that starts mid-connection: no SYN, the roles by the frames, the first bytes as noise', ({ expect }) => {
+    const { status, stdout } = decode('--json', fixture('mid.pcap'));
+    const rows = jsonRows(stdout);
+    expect(status).toBe(0);
+    expect(rows.filter((row) => row.kind !== 'summary').map((row) => [row.kind, row.from, row.type, row.roles].filter((part) => part !== undefined).join(' '))).toEqual([
+      'message server LendSuccessAck',
+      'noise device',
+      'connection frames',
+    ]);
+  });
+
   it('reports payloads cut by the snapshot length as gaps, never as frames, and exits 1', ({ expect }) => {
     const { status, stdout } = decode('--json', fixture('snap.pcap'));
     const rows = jsonRows(stdout);
