@@ -4,6 +4,7 @@
  * (the real-tool captures are in test/cli-capture.test.ts).
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { createDecoder, type DecoderItem } from 'powerbank-codec';
 import { arbNoisyStream } from 'powerbank-codec/arbitraries';
@@ -182,6 +183,21 @@ describe('capture property', () => {
           if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`got ${JSON.stringify(got)}\nexpected ${JSON.stringify(expected)}`);
         }
         return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('damaged captures', () => {
+  const files = ['lo.pcap', 'ipv6.pcapng', 'two.pcapng', 'any-sll2.pcap'].map((name) => new Uint8Array(readFileSync(new URL(`./fixtures/captures/${name}`, import.meta.url))));
+  it('never throw: any bytes changed, cut or repeated, the reader and the session report and go on', () => {
+    fc.assert(
+      fc.property(fc.nat(files.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }), fc.nat(), fc.nat({ max: 300 }), (which, changes, cut, chunk) => {
+        const file = files[which]!.slice(0, files[which]!.length - (cut % 200));
+        for (const [at, byte] of changes) file[at % file.length] = byte;
+        readCapture(file, chunk + 1);
+        readCapture(file, chunk + 1, 9000);
       }),
       { numRuns: 300 },
     );

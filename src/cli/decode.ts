@@ -179,7 +179,7 @@ async function run(args: readonly string[]): Promise<number> {
   const hasCrc = settings.dialect?.crc !== 'none';
   const strict = settings.mode === 'strict';
   const json = values['json'] === true;
-  const { head, chunks } = await peek(await readInput(inputPath(positionals[0]), hex), hex ? 0 : 4);
+  const { head, chunks } = await peek(await readInput(inputPath(positionals[0]), hex), hex ? 0 : 12);
   const format = hex ? undefined : captureFormatOf(head);
   const table = new Table(styleFor(process.stdout), hasCrc, format !== undefined);
   const output = new Output(table, json, hasCrc, strict);

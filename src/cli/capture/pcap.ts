@@ -50,14 +50,20 @@ const MAX_PCAPNG_BLOCK = 16 * 1024 * 1024;
 const u32 = (bytes: Uint8Array, at: number, little: boolean) => new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0, little);
 const u16 = (bytes: Uint8Array, at: number, little: boolean) => new DataView(bytes.buffer, bytes.byteOffset + at, 2).getUint16(0, little);
 
-/** The capture format whose magic number opens `head` (at least 4 bytes), if any. */
+/**
+ * The capture format whose magic numbers open `head` (its first 12 bytes), if any: the
+ * pcap magic and version 2, or the pcapng section header type and byte-order magic (a
+ * raw stream may well start with the section type, CR LF CR LF read backwards).
+ */
 export function captureFormatOf(head: Uint8Array): CaptureFormat | undefined {
   if (head.length < 4) return undefined;
-  const magic = u32(head, 0, false);
-  if (magic === PCAPNG_SECTION) return 'pcapng';
+  if (u32(head, 0, false) === PCAPNG_SECTION) {
+    return head.length >= 12 && (u32(head, 8, true) === PCAPNG_BYTE_ORDER || u32(head, 8, false) === PCAPNG_BYTE_ORDER) ? 'pcapng' : undefined;
+  }
   for (const little of [false, true]) {
     const value = u32(head, 0, little);
-    if (value === PCAP_MICRO || value === PCAP_NANO) return 'pcap';
+    // The pcap magic is no text: a file cut before its version is still a capture (cut short).
+    if ((value === PCAP_MICRO || value === PCAP_NANO) && (head.length < 6 || u16(head, 4, little) === 2)) return 'pcap';
   }
   return undefined;
 }
@@ -139,7 +145,7 @@ export class CaptureReader {
     if (this.stopped || this.buffer.length === 0) return [];
     const left = this.buffer.length;
     this.stopped = true;
-    const what = this.format === undefined ? 'before its format could be told' : this.pcapLinkType === undefined && this.format === 'pcap' ? 'inside the file header' : 'inside a record';
+    const what = this.format === undefined || (this.format === 'pcap' && this.pcapLinkType === undefined) ? 'inside the file header' : 'inside a record';
     return [{ kind: 'problem', offset: this.base, message: `the capture is cut short ${what} (${left} byte${left === 1 ? '' : 's'} left over)`, fatal: true }];
   }
 
@@ -152,8 +158,8 @@ export class CaptureReader {
   /** Reads one header, record or block from the start of `bytes`; returns the bytes used (0: need more). */
   private step(bytes: Uint8Array, offset: number, events: CaptureEvent[]): number {
     if (this.format === undefined) {
-      if (bytes.length < 4) return 0;
-      this.format = captureFormatOf(bytes);
+      if (bytes.length < 12) return 0;
+      this.format = captureFormatOf(bytes.subarray(0, 12));
       if (this.format === undefined) return this.stop(events, offset, 'not a pcap or pcapng file');
     }
     return this.format === 'pcap' ? this.pcapStep(bytes, offset, events) : this.pcapngStep(bytes, offset, events);
