@@ -184,7 +184,10 @@ class Connection {
   decide(direction: Direction, from: Sender | undefined, how: RoleSource): CaptureRow[] {
     this.roles = how;
     if (from !== undefined) this.known = { source: endpointText(direction.source), from };
-    return this.directions.flatMap((each) => each.start(this.senderOf(each)));
+    // What each direction held, in capture order (a stable sort keeps each direction's order).
+    const rows = this.directions.flatMap((each) => each.start(this.senderOf(each)));
+    const at = (row: CaptureRow) => row.time?.nanoseconds ?? 0n;
+    return rows.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
   }
 
   private senderOf(direction: Direction): Sender | undefined {
