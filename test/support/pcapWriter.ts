@@ -24,6 +24,10 @@ export interface PacketSpec {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
+  return concatAll(parts);
+}
+
+function concatAll(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -122,7 +126,7 @@ export function writePcap(packets: readonly PacketSpec[], options: FileOptions):
     record.setUint32(12, data.length, le);
     return concat(new Uint8Array(record.buffer), data);
   });
-  return concat(new Uint8Array(header.buffer), ...records);
+  return concatAll([new Uint8Array(header.buffer), ...records]);
 }
 
 function block(type: number, body: Uint8Array, le: boolean): Uint8Array {
@@ -159,5 +163,5 @@ export function writePcapng(packets: readonly PacketSpec[], options: FileOptions
     head.setUint32(16, data.length, le);
     return block(6, concat(new Uint8Array(head.buffer), data), le);
   });
-  return concat(block(0x0a0d0d0a, new Uint8Array(section.buffer), le), block(1, new Uint8Array(iface.buffer), le), ...blocks);
+  return concatAll([block(0x0a0d0d0a, new Uint8Array(section.buffer), le), block(1, new Uint8Array(iface.buffer), le), ...blocks]);
 }
