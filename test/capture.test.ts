@@ -203,3 +203,21 @@ describe('damaged captures', () => {
     );
   });
 });
+
+describe('a connection that ends', () => {
+  it('reports the frame the station left unfinished at its FIN, before what comes after', ({ expect }) => {
+    const other = { ...DEVICE, source: '10.0.0.3' };
+    const packets = [
+      ipPacket({ ...DEVICE, sequence: 0, syn: true, ack: false }),
+      ipPacket({ ...DEVICE, sequence: 1, payload: text(FRAMES[0]!.slice(0, 12)) }),
+      ipPacket({ ...DEVICE, sequence: 13, fin: true }),
+      ipPacket({ ...other, sequence: 0, syn: true, ack: false }),
+      ipPacket({ ...other, sequence: 1, payload: text(FRAMES[0]!) }),
+    ].map((data, index) => ({ time: T0 + BigInt(index) * 1_000_000n, data }));
+    const { rows } = readCapture(writePcap(packets, { linkType: 101, littleEndian: true, nano: false }));
+    expect(rows.map(({ row, connection, time }) => `${formatTime(time)} ${connection} ${essence(row)}`)).toEqual([
+      '2025-12-06T05:46:40.002000Z 10.0.0.2:51234 → 10.0.0.1:9000 0 truncated 12',
+      '2025-12-06T05:46:40.004000Z 10.0.0.3:51234 → 10.0.0.1:9000 0 Heartbeat',
+    ]);
+  });
+});

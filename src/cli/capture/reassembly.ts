@@ -36,6 +36,18 @@ export class DirectionStream {
   outOfOrderSegments = 0;
   /** Bytes of segments that lie before the first segment of a capture that started mid-connection. */
   bytesBeforeStart = 0;
+  /** The sequence number of the FIN, once seen. */
+  private finAt: number | undefined;
+
+  /** A FIN after `length` bytes from `sequence`: the stream ends there. */
+  fin(sequence: number, length: number): void {
+    this.finAt = (sequence + length) >>> 0;
+  }
+
+  /** Whether a FIN was seen and every byte before it delivered. */
+  get complete(): boolean {
+    return this.finAt !== undefined && this.pending.length === 0 && this.next === this.finAt;
+  }
 
   /** A SYN: the stream starts at the byte after it. */
   syn(sequence: number): void {

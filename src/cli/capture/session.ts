@@ -133,10 +133,15 @@ class Direction {
     return rows;
   }
 
-  /** The end of the stream: what the decoder held. */
+  /** The end of the stream (a FIN with every byte before it, or the end of the capture): what the decoder held. */
   end(time: CaptureTime | undefined): CaptureRow[] {
     const rows = this.feed(time, this.stream.finish());
-    return [...rows, ...this.rows(time, this.decoder?.end() ?? [], this.position)];
+    rows.push(...this.rows(time, this.decoder?.end() ?? [], this.position));
+    // Anything after the end (which TCP does not send) starts afresh, and is ended again.
+    this.decoder = undefined;
+    this.base = this.position;
+    this.strays.skipTo(this.position);
+    return rows;
   }
 
   private newDecoder(): StreamDecoder {
@@ -236,8 +241,15 @@ export class CaptureSession {
       const decided = this.rolesByEndpoints(segment);
       if (decided !== undefined) rows.push(...connection.decide(direction, decided.from, decided.how));
     }
-    const pieces = direction.stream.segment(segment.syn ? (segment.sequence + 1) >>> 0 : segment.sequence, segment.payload, segment.missing);
-    if (connection.roles !== undefined) return [...rows, ...direction.feed(packet.time, pieces)];
+    const sequence = segment.syn ? (segment.sequence + 1) >>> 0 : segment.sequence;
+    const pieces = direction.stream.segment(sequence, segment.payload, segment.missing);
+    if (segment.fin) direction.stream.fin(sequence, segment.payload.length + segment.missing);
+    if (connection.roles !== undefined) {
+      rows.push(...direction.feed(packet.time, pieces));
+      // The station hung up: a frame it left unfinished is reported now, not at the end of the capture.
+      if (direction.stream.complete) rows.push(...direction.end(packet.time));
+      return rows;
+    }
     const sender = direction.hold(packet.time, pieces);
     if (sender !== undefined) rows.push(...connection.decide(direction, sender, 'frames'));
     else if (direction.heldBytes > MAX_HELD_BYTES) rows.push(...connection.decide(direction, undefined, 'unknown'));
