@@ -62,3 +62,37 @@ export async function readInput(path: string | undefined, hex: boolean): Promise
   const chunks = await rawChunks(path);
   return hex ? fromHex(chunks) : chunks;
 }
+
+/**
+ * The first `count` bytes of `chunks` (fewer if it ends first), and every byte again:
+ * to tell a capture file by its magic number, then read it from the start.
+ */
+export async function peek(chunks: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < count) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      done = true;
+      break;
+    }
+    first.push(next.value);
+    length += next.value.length;
+  }
+  const head = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of first) {
+    head.set(chunk, at);
+    at += chunk.length;
+  }
+  return {
+    head,
+    chunks: (async function* () {
+      yield* first;
+      if (done) return;
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+    })(),
+  };
+}
