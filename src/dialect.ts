@@ -8,6 +8,7 @@
 import type { CrcName, CrcParams } from './crc/catalogue.js';
 import { crcEngine, type Crc16Engine } from './crc/crc16.js';
 import { ProtocolError } from './errors.js';
+import { CRC_COVERAGES } from './frame/layout.js';
 
 /**
  * Which bytes the CRC covers (PROTOCOL.md section 8):
@@ -80,6 +81,11 @@ export interface ResolvedDialect extends Dialect {
   readonly engine: Crc16Engine | undefined;
 }
 
+/** `a, b or c`. */
+function listOf(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
+}
+
 function invalid(field: string, message: string): never {
   throw new ProtocolError('OPTIONS', `dialect.${field}`, message);
 }
@@ -107,8 +113,8 @@ export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedD
   if (dialect.lineEnding !== '\r\n' && dialect.lineEnding !== '\n' && dialect.lineEnding !== '') {
     invalid('lineEnding', `dialect.lineEnding must be '\\r\\n', '\\n' or ''; got ${JSON.stringify(dialect.lineEnding)}`);
   }
-  if (dialect.crcCoverage !== 'fields' && dialect.crcCoverage !== 'fieldsWithComma' && dialect.crcCoverage !== 'frame') {
-    invalid('crcCoverage', `dialect.crcCoverage must be 'fields', 'fieldsWithComma' or 'frame'; got ${JSON.stringify(dialect.crcCoverage)}`);
+  if (!CRC_COVERAGES.includes(dialect.crcCoverage)) {
+    invalid('crcCoverage', `dialect.crcCoverage must be ${listOf(CRC_COVERAGES.map((name) => `'${name}'`))}; got ${JSON.stringify(dialect.crcCoverage)}`);
   }
   if (!Number.isInteger(dialect.slotCount) || dialect.slotCount < 1 || dialect.slotCount > MAX_SLOT_COUNT) {
     invalid('slotCount', `dialect.slotCount must be an integer from 1 to ${MAX_SLOT_COUNT}; got ${String(dialect.slotCount)}`);

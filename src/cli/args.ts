@@ -78,7 +78,7 @@ export const dialectHelp = `Dialect (default: the canonical one, quotes, CRLF, C
                           the CRC-16/ prefix and case may be left out, aliases such as
                           CCITT-FALSE or X-25 work), or none for frames without a CRC field
                           (powerbank-codec crc --help lists them all)
-  --coverage fields|fieldsWithComma|frame
+  --coverage ${CRC_COVERAGES.join('|')}
                           the bytes the CRC covers
   --quotes, --no-quotes   whether the body sits in "..." inside the braces
   --line-ending crlf|lf|none
@@ -109,7 +109,7 @@ export function crcFromFlag(text: string): CrcName | 'none' {
 
 function coverageFromFlag(text: string): CrcCoverage {
   const coverage = CRC_COVERAGES.find((name) => name.toLowerCase() === text.toLowerCase());
-  if (coverage === undefined) throw new UsageError(`--coverage must be fields, fieldsWithComma or frame; got "${text}"`);
+  if (coverage === undefined) throw new UsageError(`--coverage must be ${CRC_COVERAGES.slice(0, -1).join(', ')} or ${CRC_COVERAGES.at(-1)!}; got "${text}"`);
   return coverage;
 }
 
