@@ -12,6 +12,7 @@ import { isSlot } from '../fields/slot.js';
 import type { Message } from '../messages/index.js';
 import type { HubEvent } from './events.js';
 import { onStationMessage, type FlowHost } from './flows.js';
+import { Deadlines } from './deadlines.js';
 import { HubLink, type LinkEnd, type LinkOwner, type StationLink, type Transport } from './link.js';
 import { checkHubOptions, type HubSettings, type StationHubOptions } from './options.js';
 import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutcome } from './outcomes.js';
@@ -106,6 +107,12 @@ class Hub implements StationHub, LinkOwner, FlowHost {
   readonly requests = new Requests();
   latest = -Infinity;
   private readonly links = new Set<HubLink>();
+  /**
+   * Every open link by the time it is due to be closed for silence. A link's deadline
+   * only moves later as frames come (the entry then comes up early and is pushed again),
+   * except when it binds, which schedules it anew.
+   */
+  private readonly linkDeadlines = new Deadlines<HubLink>();
   private readonly stations = new Map<string, StationState>();
 
   constructor(readonly settings: HubSettings) {}
@@ -114,6 +121,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     this.at(now);
     const link = new HubLink(this, transport, now);
     this.links.add(link);
+    this.schedule(link);
     return link;
   }
 
@@ -154,14 +162,46 @@ class Hub implements StationHub, LinkOwner, FlowHost {
 
   tick(now: number): void {
     this.at(now);
-    for (const link of [...this.links]) if (link.deadline <= now) link.shut(link.imei === undefined ? 'hello' : 'silent', now);
+    for (let link = this.firstLink(); link !== undefined && link.deadline <= now; link = this.firstLink()) {
+      this.linkDeadlines.pop();
+      link.shut(link.imei === undefined ? 'hello' : 'silent', now);
+    }
     for (const pending of this.requests.due(now)) this.endEarly(pending, 'timeout', now);
   }
 
   nextDeadline(): number | undefined {
-    let next = this.requests.earliest();
-    for (const link of this.links) if (next === undefined || link.deadline < next) next = link.deadline;
-    return next;
+    const request = this.requests.earliest();
+    const link = this.firstLink()?.deadline;
+    return request === undefined || (link !== undefined && link < request) ? link : request;
+  }
+
+  /** Adds `link` to the deadlines if it is due earlier than it is scheduled. */
+  private schedule(link: HubLink): void {
+    const deadline = link.deadline;
+    if (deadline >= link.scheduled) return;
+    link.scheduled = deadline;
+    this.linkDeadlines.push(deadline, link);
+  }
+
+  /**
+   * The open link due first, its entry at the front of the deadlines: entries of closed
+   * links, and older entries of a link scheduled again, are dropped; a link whose
+   * deadline moved later since is pushed again at its deadline.
+   */
+  private firstLink(): HubLink | undefined {
+    for (;;) {
+      const link = this.linkDeadlines.firstItem;
+      if (link === undefined) return undefined;
+      const time = this.linkDeadlines.firstTime!;
+      if (link.isClosed || !this.links.has(link) || time !== link.scheduled) {
+        this.linkDeadlines.pop();
+        continue;
+      }
+      if (link.deadline <= time) return link;
+      this.linkDeadlines.pop();
+      link.scheduled = Infinity;
+      this.schedule(link);
+    }
   }
 
   station(imei: string): StationInfo | undefined {
@@ -195,6 +235,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
 
   bind(link: HubLink, imei: string, now: number): void {
     link.imei = imei;
+    this.schedule(link); // bound, it is due after the heartbeat timeout: maybe earlier than before
     let station = this.stations.get(imei);
     if (station === undefined) this.stations.set(imei, (station = new StationState(imei)));
     link.station = station;

@@ -85,6 +85,8 @@ export class HubLink implements StationLink {
   /** The station it is bound to (set with `imei`). */
   station: StationState | undefined = undefined;
   isClosed = false;
+  /** The time of this link's current entry in the hub's deadlines (`Infinity`: none). */
+  scheduled = Infinity;
   private readonly decoder: StreamDecoder;
   private garbage = 0;
   private lastFrame: number;

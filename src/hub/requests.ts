@@ -6,6 +6,7 @@
  * @internal
  */
 
+import { Deadlines } from './deadlines.js';
 import type { LendOutcome, PendingRequest, StatusOutcome } from './outcomes.js';
 
 /** A request in flight: what a snapshot keeps, and the promise's resolver (none for a restored request). */
@@ -21,6 +22,8 @@ export type EarlyOutcome = 'timeout' | 'offline' | 'aborted';
 /** The requests of a hub, by id, and the waiters of `drain()`. */
 export class Requests {
   readonly byId = new Map<number, Pending>();
+  /** Every request added, by deadline; settled ones are skipped as they come up. */
+  private readonly deadlines = new Deadlines<Pending>();
   /** Ownership checks still running (promises `drain()` waits for too). */
   checks = 0;
   private nextId = 1;
@@ -43,6 +46,12 @@ export class Requests {
 
   add(pending: Pending): void {
     this.byId.set(pending.requestId, pending);
+    this.deadlines.push(pending.deadline, pending);
+  }
+
+  /** Drops the entries of settled requests from the front of the deadlines. */
+  private skipSettled(): void {
+    while (this.deadlines.size > 0 && this.byId.get(this.deadlines.firstItem!.requestId) !== this.deadlines.firstItem) this.deadlines.pop();
   }
 
   /** Removes `pending` and resolves its promise; `false` when it had already settled. */
@@ -57,15 +66,17 @@ export class Requests {
 
   /** The earliest deadline, or `undefined`. */
   earliest(): number | undefined {
-    let earliest: number | undefined;
-    for (const pending of this.byId.values()) if (earliest === undefined || pending.deadline < earliest) earliest = pending.deadline;
-    return earliest;
+    this.skipSettled();
+    return this.deadlines.firstTime;
   }
 
-  /** The requests whose deadline is at or before `now`. */
+  /** The requests whose deadline is at or before `now`, earliest first. */
   due(now: number): Pending[] {
     const due: Pending[] = [];
-    for (const pending of this.byId.values()) if (pending.deadline <= now) due.push(pending);
+    for (this.skipSettled(); this.deadlines.size > 0 && this.deadlines.firstTime! <= now; this.skipSettled()) {
+      due.push(this.deadlines.firstItem!);
+      this.deadlines.pop();
+    }
     return due;
   }
 
