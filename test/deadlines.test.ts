@@ -15,7 +15,7 @@ describe('Deadlines', () => {
           deadlines.pop();
         }
         expect(out.map(([time]) => time)).toEqual([...times].sort((a, b) => a - b));
-        expect(out.map(([time, index]) => times[index])).toEqual(out.map(([time]) => time));
+        expect(out.map(([, index]) => times[index])).toEqual(out.map(([time]) => time));
         expect(deadlines.firstTime).toBeUndefined();
       }),
     );
