@@ -5,6 +5,8 @@
  * network would.
  */
 
+import { concat } from './streams.js';
+
 export interface TcpSpec {
   readonly source: string;
   readonly destination: string;
@@ -21,20 +23,6 @@ export interface PacketSpec {
   /** Nanoseconds since 1970. */
   readonly time: bigint;
   readonly data: Uint8Array;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  return concatAll(parts);
-}
-
-function concatAll(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function addressBytes(address: string): Uint8Array {
@@ -70,7 +58,7 @@ export function ipPacket(spec: TcpSpec): Uint8Array {
     header[9] = 6;
     header.set(source, 12);
     header.set(destination, 16);
-    return concat(header, tcp);
+    return concat([header, tcp]);
   }
   const header = new Uint8Array(40);
   const ip = new DataView(header.buffer);
@@ -80,7 +68,7 @@ export function ipPacket(spec: TcpSpec): Uint8Array {
   header[7] = 64;
   header.set(source, 8);
   header.set(destination, 24);
-  return concat(header, tcp);
+  return concat([header, tcp]);
 }
 
 /** The link-layer frame of `ip` for `linkType` (0, 1, 101, 108, 113, 228, 229, 276). */
@@ -89,15 +77,15 @@ export function linkFrame(linkType: number, ip: Uint8Array): Uint8Array {
   const ethertype = v6 ? [0x86, 0xdd] : [0x08, 0x00];
   switch (linkType) {
     case 0:
-      return concat(Uint8Array.of(v6 ? 30 : 2, 0, 0, 0), ip);
+      return concat([Uint8Array.of(v6 ? 30 : 2, 0, 0, 0), ip]);
     case 108:
-      return concat(Uint8Array.of(0, 0, 0, v6 ? 24 : 2), ip);
+      return concat([Uint8Array.of(0, 0, 0, v6 ? 24 : 2), ip]);
     case 1:
-      return concat(new Uint8Array(12), Uint8Array.of(...ethertype), ip);
+      return concat([new Uint8Array(12), Uint8Array.of(...ethertype), ip]);
     case 113:
-      return concat(Uint8Array.of(0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, ...ethertype), ip);
+      return concat([Uint8Array.of(0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, ...ethertype), ip]);
     case 276:
-      return concat(Uint8Array.of(...ethertype, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0), ip);
+      return concat([Uint8Array.of(...ethertype, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0), ip]);
     default:
       return ip;
   }
@@ -124,9 +112,9 @@ export function writePcap(packets: readonly PacketSpec[], options: FileOptions):
     record.setUint32(4, Number(nano ? time % 1_000_000_000n : (time % 1_000_000_000n) / 1000n), le);
     record.setUint32(8, data.length, le);
     record.setUint32(12, data.length, le);
-    return concat(new Uint8Array(record.buffer), data);
+    return concat([new Uint8Array(record.buffer), data]);
   });
-  return concatAll([new Uint8Array(header.buffer), ...records]);
+  return concat([new Uint8Array(header.buffer), ...records]);
 }
 
 function block(type: number, body: Uint8Array, le: boolean): Uint8Array {
@@ -138,7 +126,7 @@ function block(type: number, body: Uint8Array, le: boolean): Uint8Array {
   head.setUint32(4, length, le);
   const tail = new DataView(new ArrayBuffer(4));
   tail.setUint32(0, length, le);
-  return concat(new Uint8Array(head.buffer), padded, new Uint8Array(tail.buffer));
+  return concat([new Uint8Array(head.buffer), padded, new Uint8Array(tail.buffer)]);
 }
 
 export function writePcapng(packets: readonly PacketSpec[], options: FileOptions): Uint8Array {
@@ -161,7 +149,7 @@ export function writePcapng(packets: readonly PacketSpec[], options: FileOptions
     head.setUint32(8, Number(units & 0xffffffffn), le);
     head.setUint32(12, data.length, le);
     head.setUint32(16, data.length, le);
-    return block(6, concat(new Uint8Array(head.buffer), data), le);
+    return block(6, concat([new Uint8Array(head.buffer), data]), le);
   });
-  return concatAll([block(0x0a0d0d0a, new Uint8Array(section.buffer), le), block(1, new Uint8Array(iface.buffer), le), ...blocks]);
+  return concat([block(0x0a0d0d0a, new Uint8Array(section.buffer), le), block(1, new Uint8Array(iface.buffer), le), ...blocks]);
 }
