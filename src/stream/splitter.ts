@@ -59,14 +59,11 @@ export function defaultMaxFrameLength(dialect: Dialect): number {
   return Math.max(MIN_DEFAULT_MAX_FRAME_LENGTH, longestFrameLength(dialect));
 }
 
-
-
 /** Where the splitter is: outside frames, inside one, or skipping one that grew too long. */
 type State = 'between' | 'inFrame' | 'tooLong';
 
 /** What follows the last `}` of a frame so far: nothing to check, the `}` itself, or `}` then CR. */
 type AfterFrame = 'none' | 'brace' | 'braceCr';
-
 
 /**
  * Splits a byte stream into frames. Feed it chunks as they arrive with
