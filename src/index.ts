@@ -68,9 +68,10 @@ export {
 
 export { replyTo, type OwnershipPolicy, type ReplyTo } from './flows/replies.js';
 
-export { createStationHub, type StationHub } from './hub/hub.js';
+export { createStationHub } from './hub/hub.js';
+export type { StationHub } from './hub/stationHub.js';
 export type { StationHubOptions } from './hub/options.js';
 export type { StationLink, Transport } from './hub/link.js';
-export type { HubEvent } from './hub/events.js';
+export type { HubEvent, OfflineReason } from './hub/events.js';
 export type { LendOptions, LendOutcome, PendingRequest, RequestOptions, StationInfo, StatusOutcome } from './hub/outcomes.js';
 export type { HubSnapshot, StationSnapshot } from './hub/snapshot.js';

@@ -92,7 +92,7 @@ describe('the server example (examples/server.ts)', () => {
       const client = await connectStation(station, { port: stations!, returnAfter: 50, tickEvery: 20 });
       await until(`${imei} status`); // asked as the station came online: its banks are the fleet's now
       const post = async (path: string) => (await fetch(`http://127.0.0.1:${app}${path}`, { method: 'POST' })).json();
-      expect(await post(`/lend?imei=${imei}&slot=1`)).toEqual({ outcome: 'lent', requestId: 2, imei, slot: 1, powerBankId: '1234567890' });
+      expect(await post(`/lend?imei=${imei}&slot=1`)).toEqual({ outcome: 'lent', requestId: expect.stringMatching(/^[0-9a-z]{10}-2$/), imei, slot: 1, powerBankId: '1234567890', sent: true });
       await until(`${imei} returned`); // the bank came back: the asynchronous ownership check said yes
       expect(await post('/lend?imei=860123456789022&slot=1')).toMatchObject({ outcome: 'offline' });
       expect(await post(`/status?imei=${imei}`)).toMatchObject({ outcome: 'answered', slots: [{ slot: 1, powerBankId: '1234567890' }] });
@@ -130,10 +130,10 @@ describe('the demo (npm start)', () => {
     // Raw frames and their decoding, both ways.
     expect(text).toContain('  server → A  {"860123456789014,CC,BW.1.1234567890,7FA3"}\n              CC lend request: slot 1, power bank 1234567890');
     expect(text).toContain('  A → server  {"860123456789014,MC,BO.1.1234567890,8CD9"}\n              MC.BO lent: slot 1, power bank 1234567890');
-    expect(text).toContain('✓ A  lent (request #2): slot 1, power bank 1234567890: billing starts');
+    expect(text).toContain('✓ A  lent (request demo-2): slot 1, power bank 1234567890: billing starts');
     // The late answer: the app hears timeout first, then the MC.BO is acknowledged and reported.
     expect(text).toMatch(
-      /app: lend #5 from A slot 2: timeout\n {2}A → server {2}\{"860123456789014,MC,BO\.2\.123456789012,73CD"\}\n.*\n {2}server → A {2}\{"860123456789014,AM,BO\.2\.123456789012,57B7"\}\n.*\n {2}! A {2}late answer to request #5 \(settled timeout\)/,
+      /app: lend demo-5 from A slot 2: timeout \(CC went out: the bank may have left\)\n {2}A → server {2}\{"860123456789014,MC,BO\.2\.123456789012,73CD"\}\n.*\n {2}server → A {2}\{"860123456789014,AM,BO\.2\.123456789012,57B7"\}\n.*\n {2}! A {2}late answer to request demo-5 \(settled timeout\)/,
     );
     expect(text).toContain('! C  duplicate: MC.BO lent: slot 1, power bank 9990001: acknowledged again, counted once');
     expect(text).toContain('Every flow ran');

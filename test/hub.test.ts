@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createDecoder, createStationHub, encode, type HubEvent, type Message } from 'powerbank-codec';
+import { createDecoder, createStationHub, encode, encodeToString, type HubEvent, type LendOutcome, type Message, type StatusOutcome } from 'powerbank-codec';
 import { StationSimulator } from 'powerbank-codec/testing';
 import { flush, IMEI, online, OTHER_IMEI, recordingHub, Wire } from './support/hubWire.js';
 
@@ -27,8 +27,39 @@ describe('createStationHub options', () => {
       { ownership: () => true, maxFramesPerSecond: 0 },
       { ownership: () => true, maxFrameLength: Infinity },
       { ownership: () => true, dialect: { slotCount: 0 } },
+      { ownership: () => true, hubId: '' },
+      { ownership: () => true, hubId: 'a b' },
+      { ownership: () => true, hubId: 'x'.repeat(65) },
+      { ownership: () => true, hubId: 7 },
     ];
     for (const options of bad) expect(() => createStationHub(options as never)).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'OPTIONS' }));
+  });
+
+  it('starts every request id with the hubId: given, or 10 random letters and digits, new for each hub (with or without crypto)', async () => {
+    const named = createStationHub({ ownership: () => true, hubId: 'eu-1_a.b:c' });
+    expect(await named.lend(IMEI, 1, { now: 0 })).toMatchObject({ requestId: 'eu-1_a.b:c-1' });
+    const ids = async () => (await createStationHub({ ownership: () => true }).queryStatus(IMEI, { now: 0 })).requestId;
+    const [one, two] = [await ids(), await ids()];
+    expect(one).toMatch(/^[0-9a-z]{10}-1$/);
+    expect(two).not.toBe(one);
+    const { crypto } = globalThis;
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    try {
+      expect(await ids()).toMatch(/^[0-9a-z]{10}-1$/);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', { value: crypto, configurable: true });
+    }
+  });
+
+  it('speaks the dialect it is given', async () => {
+    const dialect = { quotes: false, lineEnding: '\n' as const };
+    const { hub, events } = recordingHub({ dialect });
+    const sent: string[] = [];
+    const link = hub.connect({ send: (bytes) => void sent.push(new TextDecoder().decode(bytes)), close: () => {} }, 0);
+    link.receive(encode({ type: 'Heartbeat', imei: IMEI }, { dialect }), 0);
+    void hub.lend(IMEI, 2, { now: 1, powerBankId: '1234567890' });
+    expect(sent).toEqual([encodeToString({ type: 'LendRequest', imei: IMEI, slot: 2, powerBankId: '1234567890' }, { dialect })]);
+    expect(events.map((event) => event.type)).toEqual(['online', 'heartbeat']);
   });
 
   it('refuses a request without a valid time or timeout, at once', () => {
@@ -62,9 +93,9 @@ describe('the flows of section 5 through the hub', () => {
     wire.pump(20);
     expect(await status).toMatchObject({ outcome: 'answered', imei: IMEI, slots: [{ slot: 1, powerBankId: 'A1' }, { slot: 2, powerBankId: '1234567890' }] });
     const lend = hub.lend(IMEI, 2, { now: 30 });
-    expect(hub.station(IMEI)!.pending).toEqual([{ requestId: 2, kind: 'lend', imei: IMEI, slot: 2, powerBankId: '1234567890', deadline: 30_030 }]);
+    expect(hub.station(IMEI)!.pending).toEqual([{ requestId: 'h-2', kind: 'lend', imei: IMEI, slot: 2, powerBankId: '1234567890', deadline: 30_030 }]);
     wire.pump(40);
-    expect(await lend).toEqual({ outcome: 'lent', requestId: 2, imei: IMEI, slot: 2, powerBankId: '1234567890' });
+    expect(await lend).toEqual({ outcome: 'lent', requestId: 'h-2', imei: IMEI, slot: 2, powerBankId: '1234567890', sent: true });
     expect(wire.sentMoves()).toEqual(['CQ', 'CC', 'AM.BO']);
     expect(types()).toEqual(['online', 'heartbeat', 'status', 'settled', 'lent', 'settled']);
     expect(wire.conversation.map((event) => event.kind)).toEqual(['heartbeat', 'statusAnswered', 'lent']);
@@ -75,9 +106,9 @@ describe('the flows of section 5 through the hub', () => {
     const { hub, wire, events } = online({}, { faultySlots: [3] });
     const lend = hub.lend(IMEI, 3, { now: 10, powerBankId: 'B3' });
     wire.pump(20);
-    expect(await lend).toEqual({ outcome: 'failed', requestId: 1, imei: IMEI, slot: 3, powerBankId: 'B3' });
+    expect(await lend).toEqual({ outcome: 'failed', requestId: 'h-1', imei: IMEI, slot: 3, powerBankId: 'B3', sent: true });
     expect(wire.sentMoves()).toEqual(['CC', 'AR.BF']);
-    expect(events).toContainEqual({ type: 'lendFailed', at: 20, imei: IMEI, requestId: 1, slot: 3, powerBankId: 'B3' });
+    expect(events).toContainEqual({ type: 'lendFailed', at: 20, imei: IMEI, requestId: 'h-1', slot: 3, powerBankId: 'B3' });
   });
 
   it('return, success: MQ → RQ.T → MC.RO → AM.RO', () => {
@@ -113,7 +144,7 @@ describe('the flows of section 5 through the hub', () => {
     expect(wire.sentMoves()).toEqual(['CQ']);
     expect((await first).outcome).toBe('answered');
     expect((await second).outcome).toBe('answered');
-    expect(events).toContainEqual(expect.objectContaining({ type: 'status', requestIds: [1, 2] }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'status', requestIds: ['h-1', 'h-2'] }));
     expect(hub.station(IMEI)).toMatchObject({ imei: IMEI, online: true, lastSeen: 20, lastStatus: { at: 20, slots: [{ slot: 1 }, { slot: 2 }] }, pending: [] });
     expect(hub.station(OTHER_IMEI)).toBeUndefined();
   });
@@ -139,10 +170,10 @@ describe('what goes wrong in the field', () => {
     hub.tick(60_010);
     expect(await status).toMatchObject({ outcome: 'timeout' });
     expect(hub.nextDeadline()).toBe(180_000);
-    expect(await lend).toEqual({ outcome: 'timeout', requestId: 1, imei: IMEI, slot: 2, powerBankId: '1234567890' });
+    expect(await lend).toEqual({ outcome: 'timeout', requestId: 'h-1', imei: IMEI, slot: 2, powerBankId: '1234567890', sent: true });
     wire.say([lendSuccess(2, '1234567890')], 61_000);
     expect(wire.sentMoves()).toEqual(['CC', 'CQ', 'AM.BO']);
-    expect(events.at(-1)).toEqual({ type: 'lateAnswer', at: 61_000, imei: IMEI, requestId: 1, outcome: 'timeout', message: lendSuccess(2, '1234567890') });
+    expect(events.at(-1)).toEqual({ type: 'lateAnswer', at: 61_000, imei: IMEI, requestId: 'h-1', outcome: 'timeout', message: lendSuccess(2, '1234567890') });
     wire.say([lendSuccess(2, '1234567890')], 62_000);
     expect(events.at(-1)).toMatchObject({ type: 'duplicate', message: lendSuccess(2, '1234567890') });
     expect(wire.sentMoves()).toEqual(['CC', 'CQ', 'AM.BO', 'AM.BO']);
@@ -189,17 +220,17 @@ describe('what goes wrong in the field', () => {
     wire.link.closed(20);
     wire.link.closed(21); // idempotent
     wire.link.receive(encode({ type: 'Heartbeat', imei: IMEI }), 22); // ignored
-    expect(await lend).toMatchObject({ outcome: 'offline', requestId: 1 });
-    expect(await status).toMatchObject({ outcome: 'offline', requestId: 2 });
+    expect(await lend).toMatchObject({ outcome: 'offline', requestId: 'h-1', sent: true }); // CC went out: the bank may be out
+    expect(await status).toMatchObject({ outcome: 'offline', requestId: 'h-2', sent: true });
     expect(events).toContainEqual({ type: 'offline', at: 20, imei: IMEI, reason: 'closed' });
-    expect(await hub.lend(IMEI, 2, { now: 30, powerBankId: '1234567890' })).toMatchObject({ outcome: 'offline', requestId: 3 });
-    expect(await hub.lend(IMEI, 2, { now: 30 })).toMatchObject({ outcome: 'offline', requestId: 4 });
-    expect(await hub.queryStatus(IMEI, { now: 30 })).toMatchObject({ outcome: 'offline', requestId: 5 });
+    expect(await hub.lend(IMEI, 2, { now: 30, powerBankId: '1234567890' })).toMatchObject({ outcome: 'offline', requestId: 'h-3', sent: false }); // nothing sent: no bank left
+    expect(await hub.lend(IMEI, 2, { now: 30 })).toMatchObject({ outcome: 'offline', requestId: 'h-4', sent: false });
+    expect(await hub.queryStatus(IMEI, { now: 30 })).toMatchObject({ outcome: 'offline', requestId: 'h-5', sent: false });
     expect(await hub.lend(OTHER_IMEI, 1, { now: 30, powerBankId: 'A' })).toMatchObject({ outcome: 'offline' });
     wire.reconnect(40);
     wire.say([lendSuccess(2, '1234567890')], 40);
     expect(types().slice(-2)).toEqual(['online', 'lateAnswer']);
-    expect(events.at(-1)).toMatchObject({ requestId: 1, outcome: 'offline' });
+    expect(events.at(-1)).toMatchObject({ requestId: 'h-1', outcome: 'offline' });
   });
 
   it('a station reconnects on a new connection: the old one is closed, its pending lend is answered on the new one', async () => {
@@ -460,12 +491,117 @@ describe('liveness, garbage and floods', () => {
   });
 });
 
+describe('a listener may call the hub: events come once the call that caused them is done', () => {
+  type Harness = ReturnType<typeof online>;
+  type Step = (h: Harness) => void;
+  const say = (message: Message, now: number): Step => (h) => h.wire.say([message], now);
+  const ask = (slot: number, slotOf: number, powerBankId: string, now: number): Step => (h) => void h.hub.lend(IMEI, slot, { now, powerBankId: slotOf === slot ? powerBankId : powerBankId });
+  const query = (slot: number, powerBankId: string): Message => ({ type: 'OwnershipQuery', imei: IMEI, slot, powerBankId });
+  const heartbeat: Message = { type: 'Heartbeat', imei: IMEI };
+  const reconnect = (now: number): Step => (h) => {
+    h.wire.reconnect(now);
+    h.wire.say([heartbeat], now);
+  };
+  const throwing: Step = (h) => {
+    const link = h.hub.connect({ send: () => { throw new Error('EPIPE'); }, close: () => {} }, 5);
+    link.receive(encode({ type: 'Heartbeat', imei: OTHER_IMEI }), 5);
+  };
+  /** For each event kind, the steps (each one call into the hub) that provoke it. */
+  const scenarios: Record<HubEvent['type'], Step[]> = {
+    online: [(h) => h.wire.link.closed(5), reconnect(10)],
+    replaced: [reconnect(10)],
+    offline: [ask(2, 2, '1234567890', 5), (h) => h.wire.link.closed(10)],
+    silent: [(h) => void h.hub.connect({ send: () => {}, close: () => {} }, 10), (h) => h.hub.tick(90_010)],
+    heartbeat: [say(heartbeat, 10)],
+    status: [(h) => void h.hub.queryStatus(IMEI, { now: 10 }), (h) => h.wire.pump(20)],
+    lent: [ask(2, 2, '1234567890', 10), say(lendSuccess(2, '1234567890'), 20)],
+    lendFailed: [ask(3, 3, 'B3', 10), say({ type: 'LendFailure', imei: IMEI, slot: 3, powerBankId: 'B3' }, 20)],
+    lateAnswer: [ask(2, 2, '1234567890', 10), (h) => h.hub.tick(30_010), say(lendSuccess(2, '1234567890'), 30_020)],
+    settled: [ask(2, 2, '1234567890', 10), (h) => h.hub.tick(30_010)],
+    duplicate: [say(lendSuccess(3, 'Z9'), 10), say(lendSuccess(3, 'Z9'), 20)],
+    violation: [say(lendSuccess(3, 'Z9'), 10)],
+    returned: [say(query(3, 'C3'), 10), say(returnSuccess(3, 'C3'), 20)],
+    returnRejected: [say(query(3, 'NO3'), 10)],
+    returnFailed: [say(query(3, 'C3'), 10), say({ type: 'ReturnFailure', imei: IMEI, slot: 3, powerBankId: 'C3' }, 20)],
+    ownershipFailed: [say(query(3, 'ERR'), 10)],
+    frameError: [(h) => h.wire.link.receive(h.station.malformedFrame('badCrc'), 10)],
+    abusive: [(h) => h.wire.link.receive(new Uint8Array(5_000).fill(0x41), 10)],
+    linkError: [throwing, (h) => void h.hub.lend(OTHER_IMEI, 1, { now: 10, powerBankId: 'A1' })],
+  };
+  const options = {
+    garbageBudgetBytes: 300,
+    ownership: (powerBankId: string) => {
+      if (powerBankId === 'ERR') throw new Error('db down');
+      return !powerBankId.startsWith('NO');
+    },
+  };
+  /** What a caller of the hub can see of it. */
+  const state = (h: Harness) => JSON.stringify({ all: h.hub.export(), station: h.hub.station(IMEI) ?? null, next: h.hub.nextDeadline() ?? null });
+  const slotOf = (event: HubEvent): number | undefined =>
+    'slot' in event ? event.slot : event.type === 'lateAnswer' && 'slot' in event.message ? event.message.slot : event.type === 'settled' && 'slot' in event.result ? event.result.slot : undefined;
+
+  for (const [kind, steps] of Object.entries(scenarios) as Array<[HubEvent['type'], Step[]]>) {
+    it(`${kind}: the listener sees the hub as the call left it, its calls work, and their events follow`, async () => {
+      const twin = online(options);
+      let twinState: string | undefined;
+      const twinSteps = steps.map((step) => {
+        const before = twin.events.length;
+        step(twin);
+        if (twinState === undefined && twin.events.slice(before).some((event) => event.type === kind)) twinState = state(twin);
+        return twin.events.slice(before);
+      });
+      expect(twinState, `the scenario provokes ${kind}`).toBeDefined();
+
+      const h = online(options);
+      let seen: string | undefined;
+      const nested: Array<Promise<LendOutcome | StatusOutcome>> = [];
+      h.reactWith((event) => {
+        if (event.type !== kind || seen !== undefined) return;
+        seen = state(h);
+        const slot = slotOf(event) ?? 1;
+        nested.push(h.hub.lend(IMEI, slot, { now: event.at, powerBankId: slot === 2 ? '1234567890' : 'A1' }), h.hub.queryStatus(IMEI, { now: event.at }));
+      });
+      steps.forEach((step, index) => {
+        const before = h.events.length;
+        step(h);
+        const caused = h.events.slice(before);
+        // The events of the call come first, as without the listener's calls; theirs follow.
+        expect(caused.slice(0, twinSteps[index]!.length)).toEqual(twinSteps[index]);
+      });
+      expect(seen).toBe(twinState);
+      h.hub.tick(1e9); // whatever the listener's calls still wait for times out
+      const [lend] = await Promise.all(nested);
+      if (['lent', 'lendFailed', 'lateAnswer', 'settled'].includes(kind)) expect(lend).not.toMatchObject({ reason: 'slotBusy' }); // the slot is free again
+      expect(h.events.filter((event) => event.type === 'settled').length).toBe(new Set(h.events.flatMap((event) => (event.type === 'settled' ? [event.requestId] : []))).size);
+    });
+  }
+
+  it('the events of a listener\'s call come after those of the call it reacts to; a promise resolves after both', async () => {
+    const { hub, wire, events, reactWith } = online();
+    const order: string[] = [];
+    reactWith((event) => {
+      order.push(event.type);
+      if (event.type === 'lent') void hub.lend(IMEI, 9, { now: event.at, powerBankId: 'A1' }).then(() => order.push('nested resolved')); // refused at once: a settled event
+    });
+    const lend = hub.lend(IMEI, 2, { now: 10, powerBankId: '1234567890' }).then((result) => {
+      order.push('resolved');
+      expect(hub.station(IMEI)!.pending).toEqual([]);
+      return result;
+    });
+    wire.pump(20);
+    expect(order).toEqual(['lent', 'settled', 'settled']);
+    expect(events.at(-1)).toMatchObject({ type: 'settled', result: { outcome: 'refused', reason: 'unknownSlot', sent: false } });
+    await lend;
+    expect(order).toEqual(['lent', 'settled', 'settled', 'resolved', 'nested resolved']);
+  });
+});
+
 describe('export and restore', () => {
   it('a station that reconnects to another process finds its pending lend; late answers and duplicates are still recognised', async () => {
-    const first = online();
+    const first = online({ hubId: 'a' });
     first.wire.deaf = true;
     void first.hub.lend(IMEI, 1, { now: 0, powerBankId: 'A1', timeoutMs: 100 });
-    first.hub.tick(100); // lend 1 timed out
+    first.hub.tick(100); // lend a-1 timed out
     void first.hub.lend(IMEI, 2, { now: 200, powerBankId: '1234567890' });
     void first.hub.queryStatus(IMEI, { now: 200 });
     first.wire.deaf = false;
@@ -474,48 +610,220 @@ describe('export and restore', () => {
     first.wire.say([{ type: 'LendFailure', imei: IMEI, slot: 3, powerBankId: 'X3' }], 220); // unexpected, counted
     const snapshot = JSON.parse(JSON.stringify(first.hub.export()));
     expect(snapshot).toEqual(first.hub.export());
-    expect(snapshot.version).toBe(1);
+    expect(snapshot).toMatchObject({ version: 2, hubId: 'a', nextRequestId: 4 });
 
-    const second = recordingHub();
+    const second = recordingHub({ hubId: 'b' });
     second.hub.restore(snapshot);
-    expect(second.hub.station(IMEI)).toMatchObject({ online: false, lastSeen: 220, pending: [{ requestId: 2, kind: 'lend', slot: 2, deadline: 30_200 }] });
+    expect(second.hub.station(IMEI)).toMatchObject({ online: false, lastSeen: 220, pending: [{ requestId: 'a-2', kind: 'lend', slot: 2, deadline: 30_200 }] });
     expect(second.hub.nextDeadline()).toBe(30_200);
     const wire = new Wire(second.hub, new StationSimulator({ imei: IMEI }), 300);
     wire.say([lendSuccess(2, '1234567890'), lendSuccess(1, 'A1'), returnSuccess(3, 'C3'), returnSuccess(3, 'C3'), { type: 'LendFailure', imei: IMEI, slot: 3, powerBankId: 'X3' }], 300);
     expect(wire.sentMoves()).toEqual(['AM.BO', 'AM.BO', 'AM.RO', 'AM.RO', 'AR.BF']);
     expect(second.types()).toEqual(['online', 'lent', 'settled', 'lateAnswer', 'returned', 'duplicate', 'duplicate']);
-    expect(second.events[2]).toMatchObject({ type: 'settled', requestId: 2, result: { outcome: 'lent' } });
-    expect(await second.hub.queryStatus(IMEI, { now: 310, signal: AbortSignal.abort() })).toMatchObject({ requestId: 4 }); // ids go on from the first hub's
+    expect(second.events[2]).toMatchObject({ type: 'settled', requestId: 'a-2', result: { outcome: 'lent', sent: true } });
+    expect(second.events[3]).toMatchObject({ type: 'lateAnswer', requestId: 'a-1', outcome: 'timeout' });
+    expect(await second.hub.queryStatus(IMEI, { now: 310, signal: AbortSignal.abort() })).toMatchObject({ requestId: 'b-1' }); // its own ids, unique across hubs
     second.hub.tick(40_000);
+    expect(second.events.filter((event) => event.type === 'settled').map((event) => event.type === 'settled' && [event.requestId, event.result.outcome])).toEqual([
+      ['a-2', 'lent'],
+      ['b-1', 'aborted'],
+    ]);
     expect(await second.hub.drain()).toBeUndefined();
   });
 
-  it('an expired status query survives too; a request already in flight or a foreign object is refused', () => {
-    const first = online();
+  it('a process restarted under the same hubId makes no request id twice', async () => {
+    const before = online();
+    for (let now = 0; now < 5; now++) void before.hub.queryStatus(IMEI, { now });
+    const after = recordingHub();
+    after.hub.restore(JSON.parse(JSON.stringify(before.hub.export())));
+    expect(await after.hub.lend(IMEI, 1, { now: 10, powerBankId: 'A1' })).toMatchObject({ requestId: 'h-6' });
+    const restarted = recordingHub();
+    restarted.hub.restore({ version: 2, hubId: 'other', nextRequestId: 50, stations: [{ imei: IMEI, pending: [], expiredLends: [{ slot: 1, requestId: 'h-40', outcome: 'timeout', at: 0, powerBankId: 'A1' }], returns: [], reports: [] }] });
+    expect(await restarted.hub.lend(IMEI, 1, { now: 10, powerBankId: 'A1' })).toMatchObject({ requestId: 'h-41' }); // after its own ids the snapshot names
+  });
+
+  it('restores into a hub that has requests of its own, and twice without harm; an expired status query survives', async () => {
+    const first = online({ hubId: 'a' });
     first.wire.deaf = true;
     void first.hub.queryStatus(IMEI, { now: 0 });
     first.hub.tick(30_000);
+    void first.hub.queryStatus(IMEI, { now: 30_000 });
     const snapshot = first.hub.export();
-    const second = recordingHub();
+    first.hub.restore(snapshot); // its own state: nothing changes
+    expect(first.hub.export()).toEqual(snapshot);
+    const second = online({ hubId: 'b' }, {}, 30_000);
+    second.wire.deaf = true;
+    const own = second.hub.lend(IMEI, 1, { now: 30_000, powerBankId: 'A1' });
     second.hub.restore(snapshot);
-    new Wire(second.hub, new StationSimulator({ imei: IMEI }), 1).say([{ type: 'StatusAnswer', imei: IMEI, slots: [] }], 1);
-    expect(second.events.at(-1)).toMatchObject({ type: 'lateAnswer', requestId: 1, outcome: 'timeout' });
-    const third = online();
-    third.wire.deaf = true;
-    void third.hub.queryStatus(IMEI, { now: 0 });
-    expect(() => third.hub.restore(third.hub.export())).toThrow(expect.objectContaining({ code: 'OPTIONS' }));
-    const fourth = recordingHub();
-    fourth.hub.restore(third.hub.export());
-    expect(fourth.hub.station(IMEI)!.pending).toEqual([{ requestId: 1, kind: 'status', imei: IMEI, deadline: 30_000 }]);
-    fourth.hub.tick(30_000);
-    expect(fourth.events).toEqual([{ type: 'settled', at: 30_000, imei: IMEI, requestId: 1, kind: 'status', result: { outcome: 'timeout', requestId: 1, imei: IMEI } }]);
-    const bare = { version: 1 as const, nextRequestId: 7, stations: [{ imei: OTHER_IMEI, pending: [], expiredLends: [], returns: [], reports: [] }] };
-    const fifth = recordingHub();
-    fifth.hub.restore(bare);
-    expect(fifth.hub.export()).toEqual(bare);
-    for (const bad of [null, { version: 2, nextRequestId: 1, stations: [] }, { version: 1, stations: [] }, { version: 1, nextRequestId: 1, stations: [{}] }]) {
-      expect(() => second.hub.restore(bad as never)).toThrow(expect.objectContaining({ code: 'OPTIONS' }));
+    second.hub.restore(snapshot);
+    expect(second.hub.station(IMEI)!.pending.map((request) => request.requestId)).toEqual(['b-1', 'a-2']);
+    second.wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [] }], 30_001);
+    expect(second.types().slice(-2)).toEqual(['status', 'settled']);
+    expect(second.events.at(-1)).toMatchObject({ requestId: 'a-2', result: { outcome: 'answered', sent: true } });
+    second.wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [] }], 30_002);
+    expect(second.events.at(-1)).toMatchObject({ type: 'lateAnswer', requestId: 'a-1', outcome: 'timeout' });
+    second.hub.tick(60_000);
+    expect(await own).toMatchObject({ outcome: 'timeout', requestId: 'b-1', sent: true });
+  });
+
+  it('of two expired status queries, the newer is kept', () => {
+    const { hub, wire, events } = online({ hubId: 'b' });
+    wire.deaf = true;
+    void hub.queryStatus(IMEI, { now: 0 });
+    hub.tick(30_000); // b-1 expired at 30,000
+    const station = { imei: IMEI, pending: [], expiredLends: [], returns: [], reports: [] };
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 9, stations: [{ ...station, expiredQuery: { requestId: 'a-8', outcome: 'timeout', at: 20_000 } }] });
+    expect(hub.export().stations[0]!.expiredQuery).toEqual({ requestId: 'b-1', outcome: 'timeout', at: 30_000 });
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 9, stations: [{ ...station, expiredQuery: { requestId: 'a-8', outcome: 'offline', at: 40_000 } }] });
+    wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [] }], 50_000);
+    expect(events.at(-1)).toMatchObject({ type: 'lateAnswer', requestId: 'a-8', outcome: 'offline' });
+  });
+
+  it('refuses what is not a snapshot, naming the field, before changing anything', () => {
+    const { hub } = recordingHub();
+    const station = { imei: IMEI, pending: [], expiredLends: [], returns: [], reports: [] };
+    const snapshot = (stations: unknown[]) => ({ version: 2, hubId: 'a', nextRequestId: 1, stations: [station, ...stations] });
+    const bad: Array<[unknown, string]> = [
+      [null, 'the snapshot must be an object'],
+      [{ version: 1, nextRequestId: 1, stations: [] }, 'snapshot.version must be 2'],
+      [{ version: 2, nextRequestId: 1, stations: [] }, 'snapshot.hubId must be a hub id'],
+      [{ version: 2, hubId: 'a', nextRequestId: 0, stations: [] }, 'snapshot.nextRequestId must be a positive integer'],
+      [{ version: 2, hubId: 'a', nextRequestId: 1 }, 'snapshot.stations must be an array'],
+      [snapshot([3]), 'snapshot.stations[1] must be an object'],
+      [snapshot([{ ...station, lastSeen: 'now' }]), 'snapshot.stations[1].lastSeen must be a time'],
+      [snapshot([{ ...station, lastStatus: { at: 1 } }]), 'snapshot.stations[1].lastStatus must be { slots: [...], at }'],
+      [snapshot([{ ...station, pending: [{ requestId: 'a-1', kind: 'lend', imei: IMEI, deadline: 5, slot: 0, powerBankId: 'A1' }] }]), 'snapshot.stations[1].pending[0].slot must be a slot number'],
+      [snapshot([{ ...station, pending: [{ requestId: 'a-1', kind: 'status', imei: OTHER_IMEI, deadline: 5 }] }]), "pending[0].imei must be its station's IMEI"],
+      [snapshot([{ ...station, expiredLends: [{ slot: 1, requestId: 'a-1', outcome: 'lent', at: 1, powerBankId: 'A1' }] }]), 'expiredLends[0].outcome must be'],
+      [snapshot([{ ...station, expiredQuery: 'a-1' }]), 'snapshot.stations[1].expiredQuery must be an object'],
+      [snapshot([{ ...station, expiredQuery: { requestId: 'a-1', outcome: 'timeout' } }]), 'snapshot.stations[1].expiredQuery.at must be a time'],
+      [snapshot([{ ...station, returns: [{ slot: 1 }] }]), 'returns[0].powerBankId must be a power-bank id'],
+      [snapshot([{ ...station, reports: [{ slot: 1, counted: ['CC 12'] }] }]), 'reports[0].counted must be a list of reports'],
+      [snapshot([{ ...station, reports: [{ slot: 1, counted: [12] }] }]), 'reports[0].counted must be a list of reports'],
+      [snapshot([{ ...station, reports: [{ slot: 1, counted: ['MC.BO 1 2'] }] }]), 'reports[0].counted must be a list of reports'],
+    ];
+    for (const [snapshot, message] of bad) {
+      expect(() => hub.restore(snapshot as never)).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'OPTIONS', message: expect.stringContaining(message) }));
     }
+    expect(hub.station(IMEI)).toBeUndefined(); // the valid first station of each was not restored either
+  });
+
+  it('export(imei) gives one station; an unknown one gives none', () => {
+    const { hub, wire } = online();
+    new Wire(hub, new StationSimulator({ imei: OTHER_IMEI }), 0).say([{ type: 'Heartbeat', imei: OTHER_IMEI }], 0);
+    wire.say([lendSuccess(3, 'Z9')], 1);
+    expect(hub.export().stations.map((station) => station.imei)).toEqual([IMEI, OTHER_IMEI]);
+    expect(hub.export(IMEI).stations).toEqual([{ imei: IMEI, lastSeen: 1, pending: [], expiredLends: [], returns: [], reports: [{ slot: 3, counted: ['MC.BO Z9'] }] }]);
+    expect(hub.export('860000000000000').stations).toEqual([]);
+  });
+});
+
+describe('disconnecting and handing off one station', () => {
+  it('disconnect closes the station\'s connection: offline, its requests settle offline; the hub still knows it', async () => {
+    const { hub, wire, events } = online();
+    wire.deaf = true;
+    const lend = hub.lend(IMEI, 1, { now: 5, powerBankId: 'A1' });
+    expect(hub.disconnect(IMEI, 10)).toBe(true);
+    expect(wire.closes).toBe(1);
+    expect(wire.link.isClosed).toBe(true);
+    expect(await lend).toEqual({ outcome: 'offline', requestId: 'h-1', imei: IMEI, slot: 1, powerBankId: 'A1', sent: true });
+    expect(events.slice(-2).map((event) => event.type)).toEqual(['offline', 'settled']);
+    expect(events.at(-2)).toEqual({ type: 'offline', at: 10, imei: IMEI, reason: 'disconnected' });
+    expect(hub.disconnect(IMEI, 11)).toBe(false);
+    expect(hub.disconnect(OTHER_IMEI, 11)).toBe(false);
+    expect(hub.station(IMEI)).toMatchObject({ online: false, lastSeen: 0 });
+  });
+
+  it('handOff: the lend in flight settles offline (sent) here; in the hub that takes over, its late MC.BO is a lateAnswer and a counted report a duplicate', async () => {
+    const a = online({ hubId: 'a' });
+    a.wire.deaf = true;
+    const lend = a.hub.lend(IMEI, 2, { now: 10, powerBankId: '1234567890' });
+    a.wire.say([lendSuccess(3, 'Z9')], 15); // counted in a
+    // The station reconnects to process b (a's connection is half-open); b is told, a hands the station off.
+    const b = online({ hubId: 'b' }, {}, 20);
+    const snapshot = a.hub.handOff(IMEI, 30);
+    expect(await lend).toEqual({ outcome: 'offline', requestId: 'a-1', imei: IMEI, slot: 2, powerBankId: '1234567890', sent: true });
+    expect(a.events.slice(-2)).toEqual([
+      { type: 'offline', at: 30, imei: IMEI, reason: 'handedOff' },
+      { type: 'settled', at: 30, imei: IMEI, requestId: 'a-1', kind: 'lend', result: await lend },
+    ]);
+    expect(a.wire.closes).toBe(1);
+    expect(a.hub.station(IMEI)).toBeUndefined();
+    expect(a.hub.handOff(IMEI, 31)).toEqual({ version: 2, hubId: 'a', nextRequestId: 2, stations: [] });
+    expect(snapshot.stations).toEqual([
+      {
+        imei: IMEI,
+        lastSeen: 15,
+        pending: [],
+        expiredLends: [{ slot: 2, requestId: 'a-1', outcome: 'offline', at: 30, powerBankId: '1234567890' }],
+        returns: [],
+        reports: [{ slot: 3, counted: ['MC.BO Z9'] }],
+      },
+    ]);
+    b.hub.restore(JSON.parse(JSON.stringify(snapshot)));
+    b.hub.restore(snapshot); // twice: the same lends, kept once
+    expect(b.hub.export(IMEI).stations[0]!.expiredLends).toEqual(snapshot.stations[0]!.expiredLends);
+    expect(b.hub.station(IMEI)).toMatchObject({ online: true, lastSeen: 20 });
+    b.wire.say([lendSuccess(2, '1234567890'), lendSuccess(3, 'Z9')], 40);
+    expect(b.wire.sentMoves()).toEqual(['AM.BO', 'AM.BO']);
+    expect(b.events.slice(-2)).toEqual([
+      { type: 'lateAnswer', at: 40, imei: IMEI, requestId: 'a-1', outcome: 'offline', message: lendSuccess(2, '1234567890') },
+      { type: 'duplicate', at: 40, imei: IMEI, message: lendSuccess(3, 'Z9') },
+    ]);
+  });
+
+  it('handOff passes on, unsettled, the requests restored here without a promise', () => {
+    const a = online({ hubId: 'a' });
+    a.wire.deaf = true;
+    void a.hub.lend(IMEI, 2, { now: 0, powerBankId: '1234567890' });
+    const snapshot = a.hub.export();
+    const b = recordingHub({ hubId: 'b' });
+    b.hub.restore(snapshot); // a crashed: b holds a-1 for a station not connected to it
+    const handed = b.hub.handOff(IMEI, 100);
+    expect(b.types()).toEqual([]);
+    expect(b.hub.nextDeadline()).toBeUndefined();
+    expect(handed.stations[0]!.pending).toEqual([{ requestId: 'a-1', kind: 'lend', imei: IMEI, slot: 2, powerBankId: '1234567890', deadline: 30_000 }]);
+    const c = online({ hubId: 'c' }, {}, 200);
+    c.hub.restore(handed);
+    c.wire.say([lendSuccess(2, '1234567890')], 300);
+    expect(c.events.at(-1)).toMatchObject({ type: 'settled', requestId: 'a-1', result: { outcome: 'lent' } });
+  });
+
+  it('a restore into a station online here merges: pending requests are added, the newer status and the newer side\'s reports win', async () => {
+    const a = online({ hubId: 'a' });
+    a.wire.deaf = true;
+    void a.hub.lend(IMEI, 1, { now: 10, powerBankId: 'A1' });
+    void a.hub.lend(IMEI, 2, { now: 10, powerBankId: '1234567890' });
+    a.wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [{ slot: 1, status: 'full', code: 'FU', powerBankId: 'OLD' }] }], 20);
+    a.wire.say([lendSuccess(3, 'Z9')], 20);
+    a.wire.say(a.station.insert(3, 'Z9', 21), 21); // MQ: RQ.T (accepted, waiting for MC.RO)
+    const snapshot = a.hub.export(IMEI);
+    // Meanwhile the station talks to b, which knows newer things.
+    const b = online({ hubId: 'b' }, {}, 30);
+    b.wire.deaf = true;
+    const own = b.hub.lend(IMEI, 2, { now: 30, powerBankId: '1234567890' });
+    b.wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [{ slot: 1, status: 'full', code: 'FU', powerBankId: 'NEW' }] }], 31);
+    b.hub.restore(snapshot);
+    expect(b.hub.station(IMEI)).toMatchObject({ online: true, lastSeen: 31, lastStatus: { at: 31, slots: [{ powerBankId: 'NEW' }] } });
+    expect(b.hub.station(IMEI)!.pending.map((request) => request.requestId)).toEqual(['b-1', 'a-1']);
+    expect(b.events.at(-1)).toEqual({ type: 'settled', at: 31, imei: IMEI, requestId: 'a-2', kind: 'lend', result: { outcome: 'offline', requestId: 'a-2', imei: IMEI, slot: 2, powerBankId: '1234567890', sent: true } });
+    b.wire.say([lendSuccess(1, 'A1'), lendSuccess(2, '1234567890'), lendSuccess(2, '1234567890')], 40);
+    expect(b.types().slice(-5)).toEqual(['lent', 'settled', 'lent', 'settled', 'lateAnswer']); // both CCs of slot 2 answered: each is reported
+    expect(b.events.at(-1)).toMatchObject({ requestId: 'a-2', outcome: 'offline' });
+    expect((await own).outcome).toBe('lent');
+    b.wire.say([returnSuccess(3, 'Z9'), lendSuccess(3, 'Z9')], 41); // a's accepted return goes on here; the bank is back, so its next lend is new
+    expect(b.types().slice(-2)).toEqual(['returned', 'violation']);
+
+    // A snapshot older than what b knows does not bring back a report b saw undone.
+    const stale = { ...snapshot, stations: [{ ...snapshot.stations[0]!, pending: [], lastSeen: 1, reports: [{ slot: 3, counted: ['MC.RO Z9'] }] }] };
+    b.hub.restore(stale);
+    b.wire.say([lendSuccess(3, 'Z9')], 42);
+    expect(b.types().at(-1)).toBe('duplicate');
+    // A newer one does.
+    b.hub.restore({ ...stale, stations: [{ ...stale.stations[0]!, lastSeen: 100 }] });
+    expect(b.hub.station(IMEI)!.lastSeen).toBe(100);
+    b.wire.say([lendSuccess(3, 'Z9')], 101);
+    expect(b.types().at(-1)).toBe('violation');
   });
 });
 

@@ -97,6 +97,7 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
   // The operator's database, stand-in: the fleet's banks, looked up asynchronously.
   const fleet = new Set([OUT_ON_RENT, ...STATIONS.flatMap(({ options }) => (options.banks ?? []).map((bank) => bank.powerBankId))]);
   const hub = createStationHub({
+    hubId: 'demo', // request ids demo-1, demo-2, …
     ownership: async (powerBankId) => (await sleep(20), fleet.has(powerBankId)),
     onEvent(event) {
       counts[event.type] = (counts[event.type] ?? 0) + 1;
@@ -161,7 +162,7 @@ export async function runDemo(print: (line: string) => void): Promise<DemoResult
     arm();
     const result = await lending;
     lends.push(result);
-    print(yellow(`  app: lend #${result.requestId} from ${label} slot ${slot}: ${describeOutcome(result)}`));
+    print(yellow(`  app: lend ${result.requestId} from ${label} slot ${slot}: ${describeOutcome(result)}`));
     return result;
   };
   const queryStatus = async (label: string) => {
@@ -328,14 +329,14 @@ function describeEvent(event: HubEvent, label: string): string | undefined {
     case 'offline': return dim(`  · ${label}  offline (${event.reason})`);
     case 'heartbeat': return done('heartbeat');
     case 'status': return done(`status: ${event.slots.map((record) => `${record.slot}:${record.powerBankId ?? '-'}`).join(' ')}`);
-    case 'lent': return done(`lent (request #${event.requestId}): ${bank(event.slot, event.powerBankId)}: billing starts`);
-    case 'lendFailed': return done(`lend failed (request #${event.requestId}): ${bank(event.slot, event.powerBankId)}`);
+    case 'lent': return done(`lent (request ${event.requestId}): ${bank(event.slot, event.powerBankId)}: billing starts`);
+    case 'lendFailed': return done(`lend failed (request ${event.requestId}): ${bank(event.slot, event.powerBankId)}`);
     case 'returned': return done(`returned: ${bank(event.slot, event.powerBankId)}: billing stops`);
     case 'returnRejected': return done(`return rejected (not ours): ${bank(event.slot, event.powerBankId)}`);
     case 'returnFailed': return done(`return failed in the station: ${bank(event.slot, event.powerBankId)}`);
     case 'lateAnswer':
       return caught(
-        `late answer to request #${event.requestId} (settled ${event.outcome}): ${describeMessage(event.message)}` +
+        `late answer to request ${event.requestId} (settled ${event.outcome}): ${describeMessage(event.message)}` +
           (event.message.type === 'LendSuccess' ? ': the customer has the bank, billing starts' : ''),
       );
     case 'duplicate': return caught(`duplicate: ${describeMessage(event.message)}: acknowledged again, counted once`);
@@ -351,7 +352,8 @@ function describeOutcome(result: LendOutcome | StatusOutcome): string {
     case 'lent': return `lent, power bank ${result.powerBankId}`;
     case 'answered': return `answered, ${result.slots.length} slot(s) listed`;
     case 'refused': return `refused (${result.reason})`;
-    default: return result.outcome;
+    case 'failed': return 'failed';
+    default: return 'slot' in result && result.sent ? `${result.outcome} (CC went out: the bank may have left)` : result.outcome;
   }
 }
 

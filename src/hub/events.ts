@@ -14,11 +14,29 @@ import type { DiscardedEvent } from '../stream/events.js';
 import type { LendOutcome, StatusOutcome } from './outcomes.js';
 
 /**
+ * Why a station went offline: `closed` (the socket closed), `silent` (no valid frame for
+ * `heartbeatTimeoutMs`), `abusive` (it flooded), `sendFailed` (the `send` callback
+ * threw), `disconnected` ({@link StationHub.disconnect}), `handedOff`
+ * ({@link StationHub.handOff}).
+ *
+ * @example
+ * ```ts
+ * import type { OfflineReason } from 'powerbank-codec';
+ *
+ * const ours = (reason: OfflineReason) => reason === 'disconnected' || reason === 'handedOff';
+ * ```
+ */
+export type OfflineReason = 'closed' | 'silent' | 'abusive' | 'sendFailed' | 'disconnected' | 'handedOff';
+
+/**
  * Everything the station hub reports, discriminated by `type`. Every event has `at` (the
  * `now` of the call that caused it; for an ownership check that resolved between calls,
  * or an abort, the latest `now` the hub was given) and, once the connection's station is
- * known, `imei`. Events are delivered synchronously, in order, inside the call that
- * caused them (`receive`, `tick`, `lend`, …).
+ * known, `imei`. Events are delivered in order, synchronously at the end of the call
+ * that caused them (`receive`, `tick`, `lend`, …), once the hub's state has settled: a
+ * listener may call the hub, and sees every change the event reports (the slot of a
+ * `lent` event is free, the request of a `settled` event is no longer pending); the
+ * events of its call are delivered after those already waiting.
  *
  * What a server usually does with them: `lent` / `lateAnswer` (a `LendSuccess` message)
  * start billing; `returned` stops it; `violation`, `frameError`, `abusive`,
@@ -46,21 +64,20 @@ export type HubEvent =
   | /** The station connected again on a new connection while the old one was bound: the old one is closed; pending requests stay. */
     { readonly type: 'replaced'; readonly at: number; readonly imei: string }
   | /**
-   * The station has no connection any more: `closed` (the socket closed), `silent` (no
-   * valid frame for `heartbeatTimeoutMs`), `abusive` (it flooded), `sendFailed`
-   * (the `send` callback threw). Its pending lends and status queries settle `offline`.
+   * The station has no connection any more (see {@link OfflineReason}). Its pending lends
+   * and status queries settle `offline`.
    */
-    { readonly type: 'offline'; readonly at: number; readonly imei: string; readonly reason: 'closed' | 'silent' | 'abusive' | 'sendFailed' }
+    { readonly type: 'offline'; readonly at: number; readonly imei: string; readonly reason: OfflineReason }
   | /** A connection that never sent a valid frame was closed after `helloTimeoutMs`. */
     { readonly type: 'silent'; readonly at: number; readonly imei?: undefined }
   | /** A heartbeat (`CH`). */
     { readonly type: 'heartbeat'; readonly at: number; readonly imei: string }
   | /** A status answer (`AQ`), kept as the station's last status; `requestIds` are the queries it answered (none: unasked). */
-    { readonly type: 'status'; readonly at: number; readonly imei: string; readonly slots: readonly SlotStatus[]; readonly requestIds: readonly number[] }
+    { readonly type: 'status'; readonly at: number; readonly imei: string; readonly slots: readonly SlotStatus[]; readonly requestIds: readonly string[] }
   | /** A lend succeeded (`MC.BO`, acknowledged): the customer has the bank. */
-    { readonly type: 'lent'; readonly at: number; readonly imei: string; readonly requestId: number; readonly slot: number; readonly powerBankId: string }
+    { readonly type: 'lent'; readonly at: number; readonly imei: string; readonly requestId: string; readonly slot: number; readonly powerBankId: string }
   | /** A lend failed (`MR.BF`, acknowledged). */
-    { readonly type: 'lendFailed'; readonly at: number; readonly imei: string; readonly requestId: number; readonly slot: number; readonly powerBankId: string }
+    { readonly type: 'lendFailed'; readonly at: number; readonly imei: string; readonly requestId: string; readonly slot: number; readonly powerBankId: string }
   | /** A returned bank is in the station (`MC.RO`, acknowledged). */
     { readonly type: 'returned'; readonly at: number; readonly imei: string; readonly slot: number; readonly powerBankId: string }
   | /** The ownership check said no: `RQ.F` was sent, the station ejects the bank. */
@@ -86,7 +103,7 @@ export type HubEvent =
     readonly type: 'lateAnswer';
     readonly at: number;
     readonly imei: string;
-    readonly requestId: number;
+    readonly requestId: string;
     readonly outcome: 'timeout' | 'offline' | 'aborted';
     readonly message: Message;
   }
@@ -106,4 +123,4 @@ export type HubEvent =
   | /** A `send` or `close` callback threw; the hub carried on (a failed send closes the connection). */
     { readonly type: 'linkError'; readonly at: number; readonly imei?: string; readonly during: 'send' | 'close'; readonly error: unknown }
   | /** A request settled: the same outcome its promise resolves with (restored requests have no promise; this is how they end). */
-    { readonly type: 'settled'; readonly at: number; readonly imei: string; readonly requestId: number; readonly kind: 'lend' | 'status'; readonly result: LendOutcome | StatusOutcome };
+    { readonly type: 'settled'; readonly at: number; readonly imei: string; readonly requestId: string; readonly kind: 'lend' | 'status'; readonly result: LendOutcome | StatusOutcome };

@@ -23,12 +23,12 @@ import type { Message } from '../messages/index.js';
 import type { OwnershipQuery } from '../messages/MQ.js';
 import type { StatusAnswer } from '../messages/AQ.js';
 import { replyTo, type OwnershipPolicy } from '../flows/replies.js';
-import { moveOf } from '../flows/steps.js';
+import { moveOf, type Move } from '../flows/steps.js';
 import type { HubEvent } from './events.js';
 import type { HubSettings } from './options.js';
 import type { LendOutcome, StatusOutcome } from './outcomes.js';
 import type { Pending, Requests } from './requests.js';
-import { NONE, type ReturnState, type StationState } from './station.js';
+import { NONE, type ExpiredLend, type ReturnState, type StationState } from './station.js';
 
 /** What the flows need from the hub. */
 export interface FlowHost {
@@ -37,14 +37,15 @@ export interface FlowHost {
   /** The latest time the hub was given (for what resolves later). */
   readonly latest: number;
   emit(event: HubEvent): void;
-  send(station: StationState, message: Message, now: number): void;
+  send(station: StationState, message: Message, now: number): boolean;
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void;
+  /** Runs `work` (an ownership check that resolved) as a call of its own: its events are delivered when it ends. */
+  call(work: () => void): void;
 }
 
-/** The policy `replyTo` needs once the ownership answer is known (for a report it asks nothing). */
-function known(belongs: boolean): OwnershipPolicy {
-  return { belongs: () => belongs };
-}
+/** The policies `replyTo` needs once the ownership answer is known (for a report it asks nothing). */
+const BELONGS: OwnershipPolicy = { belongs: () => true };
+const FOREIGN: OwnershipPolicy = { belongs: () => false };
 
 /** Handles a valid message from `station`. */
 export function onStationMessage(host: FlowHost, station: StationState, message: Message, now: number): void {
@@ -71,8 +72,9 @@ function statusAnswer(host: FlowHost, station: StationState, message: StatusAnsw
   station.lastStatus = { slots, at: now };
   const answered = station.queries;
   station.queries = NONE;
+  station.queriedOn = undefined;
   host.emit({ type: 'status', at: now, imei, slots, requestIds: answered.map((query) => query.requestId) });
-  for (const query of answered) host.settle(query, { outcome: 'answered', requestId: query.requestId, imei, slots }, now);
+  for (const query of answered) host.settle(query, { outcome: 'answered', requestId: query.requestId, imei, slots, sent: true }, now);
   const late = station.expiredQuery;
   if (answered.length === 0 && late !== undefined) {
     station.expiredQuery = undefined;
@@ -80,36 +82,44 @@ function statusAnswer(host: FlowHost, station: StationState, message: StatusAnsw
   }
 }
 
+/** The expired lend a late answer naming `powerBankId` answers: the latest for that bank, else, for a report not counted yet, the latest. */
+function lateLend(station: StationState, expired: readonly ExpiredLend[] | undefined, slot: number, move: Move, powerBankId: string): number {
+  if (expired === undefined || expired.length === 0) return -1;
+  for (let i = expired.length - 1; i >= 0; i--) if (expired[i]!.powerBankId === powerBankId) return i;
+  return station.counted(slot, move, powerBankId) ? -1 : expired.length - 1;
+}
+
 function lendAnswer(host: FlowHost, station: StationState, message: LendSuccess | LendFailure, now: number): void {
   const { imei, slot, powerBankId } = message;
   const move = moveOf(message);
-  host.send(station, replyTo(message, known(true)), now);
-  const pending = station.lends.get(slot);
-  const expired = station.expiredLends.get(slot);
+  host.send(station, replyTo(message, BELONGS), now);
+  const state = station.peek(slot);
+  const pending = state?.lend;
   if (pending !== undefined && (pending.powerBankId === powerBankId || !station.counted(slot, move, powerBankId))) {
     if (pending.powerBankId !== powerBankId) host.emit({ type: 'violation', at: now, imei, reason: 'mismatch', message });
     station.count(slot, move, powerBankId);
     const lent = message.type === 'LendSuccess';
     const { requestId } = pending;
     host.emit({ type: lent ? 'lent' : 'lendFailed', at: now, imei, requestId, slot, powerBankId });
-    host.settle(pending, { outcome: lent ? 'lent' : 'failed', requestId, imei, slot, powerBankId }, now);
-  } else if (expired !== undefined && (expired.powerBankId === powerBankId || !station.counted(slot, move, powerBankId))) {
-    if (expired.powerBankId !== powerBankId) host.emit({ type: 'violation', at: now, imei, reason: 'mismatch', message });
-    station.expiredLends.delete(slot);
-    station.count(slot, move, powerBankId);
-    host.emit({ type: 'lateAnswer', at: now, imei, requestId: expired.requestId, outcome: expired.outcome, message });
-  } else {
-    report(host, station, message, now);
+    host.settle(pending, { outcome: lent ? 'lent' : 'failed', requestId, imei, slot, powerBankId, sent: true }, now);
+    return;
   }
+  const late = lateLend(station, state?.expired, slot, move, powerBankId);
+  if (late < 0) return report(host, station, message, now);
+  const expired = state!.expired!.splice(late, 1)[0]!;
+  if (expired.powerBankId !== powerBankId) host.emit({ type: 'violation', at: now, imei, reason: 'mismatch', message });
+  station.count(slot, move, powerBankId);
+  host.emit({ type: 'lateAnswer', at: now, imei, requestId: expired.requestId, outcome: expired.outcome, message });
 }
 
 function returnReport(host: FlowHost, station: StationState, message: ReturnSuccess | ReturnFailure, now: number): void {
   const { imei, slot, powerBankId } = message;
   const move = moveOf(message);
-  host.send(station, replyTo(message, known(true)), now);
-  const underWay = station.returns.get(slot);
+  host.send(station, replyTo(message, BELONGS), now);
+  const state = station.peek(slot);
+  const underWay = state?.returning;
   if (underWay?.belongs === true && underWay.powerBankId === powerBankId) {
-    station.returns.delete(slot);
+    state!.returning = undefined;
     station.count(slot, move, powerBankId);
     const returned = message.type === 'ReturnSuccess';
     host.emit({ type: returned ? 'returned' : 'returnFailed', at: now, imei, slot, powerBankId });
@@ -132,15 +142,16 @@ function report(host: FlowHost, station: StationState, message: LendSuccess | Le
 
 function ownershipQuery(host: FlowHost, station: StationState, message: OwnershipQuery, now: number): void {
   const { imei, slot, powerBankId } = message;
-  const underWay = station.returns.get(slot);
+  const slotState = station.slot(slot);
+  const underWay = slotState.returning;
   if (underWay !== undefined && underWay.powerBankId === powerBankId) {
     // Asked again: the answer is on its way (check running), or was lost (RQ.T again).
-    if (underWay.belongs === true) host.send(station, replyTo(message, known(true)), now);
+    if (underWay.belongs === true) host.send(station, replyTo(message, BELONGS), now);
     host.emit({ type: 'duplicate', at: now, imei, message });
     return;
   }
   const state: ReturnState = { powerBankId, belongs: undefined };
-  station.returns.set(slot, state);
+  slotState.returning = state;
   let answer: unknown;
   try {
     answer = host.settings.ownership(powerBankId, slot, imei);
@@ -155,8 +166,8 @@ function ownershipQuery(host: FlowHost, station: StationState, message: Ownershi
   host.requests.checks++;
   Promise.resolve(answer)
     .then(
-      (belongs: unknown) => ownershipAnswered(host, station, slot, state, belongs, host.latest),
-      (error: unknown) => ownershipFailed(host, station, slot, state, error, host.latest),
+      (belongs: unknown) => host.call(() => ownershipAnswered(host, station, slot, state, belongs, host.latest)),
+      (error: unknown) => host.call(() => ownershipFailed(host, station, slot, state, error, host.latest)),
     )
     .finally(() => {
       host.requests.checks--;
@@ -165,7 +176,8 @@ function ownershipQuery(host: FlowHost, station: StationState, message: Ownershi
 }
 
 function ownershipAnswered(host: FlowHost, station: StationState, slot: number, state: ReturnState, belongs: unknown, now: number): void {
-  if (station.returns.get(slot) !== state) return; // another bank was inserted since: this answer is for nothing
+  const slotState = station.peek(slot);
+  if (slotState?.returning !== state) return; // another bank was inserted since: this answer is for nothing
   if (typeof belongs !== 'boolean') {
     ownershipFailed(host, station, slot, state, new TypeError(`ownership must give true or false; got ${String(belongs)}`), now);
     return;
@@ -173,18 +185,19 @@ function ownershipAnswered(host: FlowHost, station: StationState, slot: number, 
   const { imei } = station;
   const { powerBankId } = state;
   if (station.link === undefined) {
-    station.returns.delete(slot);
+    slotState.returning = undefined;
     host.emit({ type: 'ownershipFailed', at: now, imei, slot, powerBankId, reason: 'offline' });
     return;
   }
   if (belongs) state.belongs = true;
-  else station.returns.delete(slot);
-  host.send(station, replyTo({ type: 'OwnershipQuery', imei, slot, powerBankId }, known(belongs)), now);
+  else slotState.returning = undefined;
+  host.send(station, replyTo({ type: 'OwnershipQuery', imei, slot, powerBankId }, belongs ? BELONGS : FOREIGN), now);
   if (!belongs) host.emit({ type: 'returnRejected', at: now, imei, slot, powerBankId });
 }
 
 function ownershipFailed(host: FlowHost, station: StationState, slot: number, state: ReturnState, error: unknown, now: number): void {
-  if (station.returns.get(slot) !== state) return;
-  station.returns.delete(slot);
+  const slotState = station.peek(slot);
+  if (slotState?.returning !== state) return;
+  slotState.returning = undefined;
   host.emit({ type: 'ownershipFailed', at: now, imei: station.imei, slot, powerBankId: state.powerBankId, reason: 'error', error });
 }

@@ -10,62 +10,16 @@ import { ProtocolError } from '../errors.js';
 import { isPowerBankId } from '../fields/powerBankId.js';
 import { isSlot } from '../fields/slot.js';
 import type { Message } from '../messages/index.js';
-import type { HubEvent } from './events.js';
+import type { HubEvent, OfflineReason } from './events.js';
 import { onStationMessage, type FlowHost } from './flows.js';
-import { Deadlines } from './deadlines.js';
 import { HubLink, type LinkEnd, type LinkOwner, type StationLink, type Transport } from './link.js';
+import { LinkDeadlines } from './linkDeadlines.js';
 import { checkHubOptions, type HubSettings, type StationHubOptions } from './options.js';
 import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutcome } from './outcomes.js';
 import { publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
-import { exportStations, restoreStations, type HubSnapshot } from './snapshot.js';
-import { NONE, StationState } from './station.js';
-
-/**
- * A server's side of the protocol for many stations, sans-I/O. See
- * {@link createStationHub}.
- *
- * @example
- * ```ts
- * import { createStationHub, type StationHub } from 'powerbank-codec';
- *
- * const hub: StationHub = createStationHub({ ownership: () => true });
- * hub.nextDeadline(); // undefined: nothing to wait for
- * ```
- */
-export interface StationHub {
-  /** A new connection (one per TCP connection), opened at `now`. */
-  connect(transport: Transport, now: number): StationLink;
-  /**
-   * Lends the power bank in `slot` of station `imei`: sends `CC`, and settles with the
-   * station's answer, or `timeout` once `tick` passes the deadline, or `offline`,
-   * `aborted`, `refused` (see {@link LendOutcome}). Never rejects; throws a
-   * `ProtocolError` (`OPTIONS`) at once when `now` or `timeoutMs` is not a valid number.
-   */
-  lend(imei: string, slot: number, options: LendOptions): Promise<LendOutcome>;
-  /**
-   * Asks station `imei` for its status (`CQ`); queries in flight together share one `CQ`
-   * and its answer. Never rejects; throws like {@link StationHub.lend} for invalid options.
-   */
-  queryStatus(imei: string, options: RequestOptions): Promise<StatusOutcome>;
-  /** Runs what is due at `now`: request deadlines, silent connections. */
-  tick(now: number): void;
-  /** The earliest time `tick` has something to do, or `undefined` when nothing waits. */
-  nextDeadline(): number | undefined;
-  /** What the hub knows about station `imei`, or `undefined` when it has never heard of it. */
-  station(imei: string): StationInfo | undefined;
-  /** Settles when no request and no ownership check is in flight (for a graceful shutdown). */
-  drain(): Promise<void>;
-  /** What billing depends on, as plain JSON (see {@link HubSnapshot}); the hub goes on as before. */
-  export(): HubSnapshot;
-  /**
-   * Takes over the state of a snapshot (from another process): its requests settle here,
-   * at their deadlines or with the station's answer once it reconnects, and only through
-   * `settled` events (their promises and signals stayed in the other process). Request
-   * ids go on from the snapshot's. Throws a `ProtocolError` (`OPTIONS`) for what is not
-   * a snapshot, or names a request already in flight here.
-   */
-  restore(snapshot: HubSnapshot): void;
-}
+import { exportStations, restoreStations, type HubSnapshot, type RestoreHost } from './snapshot.js';
+import type { StationHub } from './stationHub.js';
+import { NONE, remember, StationState } from './station.js';
 
 /**
  * Creates a station hub: the whole server side of PROTOCOL.md section 5 for any number
@@ -79,13 +33,13 @@ export interface StationHub {
  * import { createStationHub } from 'powerbank-codec';
  *
  * const sent: string[] = [];
- * const hub = createStationHub({ ownership: () => true, onEvent: (event) => console.log(event.type) });
+ * const hub = createStationHub({ hubId: 'eu-1', ownership: () => true, onEvent: (event) => console.log(event.type) });
  * const link = hub.connect({ send: (bytes) => void sent.push(new TextDecoder().decode(bytes)), close: () => {} }, 0);
  * link.receive(new TextEncoder().encode('{"860123456789014,CH,,3FCE"}\r\n'), 10); // 'online', 'heartbeat'
  * const lending = hub.lend('860123456789014', 2, { now: 20, powerBankId: '1234567890' });
  * sent; // ['{"860123456789014,CC,BW.2.1234567890,7BA7"}\r\n']
  * link.receive(new TextEncoder().encode('{"860123456789014,MC,BO.2.1234567890,88DD"}\r\n'), 30);
- * await lending; // { outcome: 'lent', requestId: 1, imei: '860123456789014', slot: 2, powerBankId: '1234567890' }
+ * await lending; // { outcome: 'lent', requestId: 'eu-1-1', imei: '860123456789014', slot: 2, powerBankId: '1234567890', sent: true }
  * ```
  */
 export function createStationHub(options: StationHubOptions): StationHub {
@@ -103,105 +57,50 @@ function checkRequest(options: RequestOptions, fallback: number): number {
 }
 
 /** The {@link StationHub}. */
-class Hub implements StationHub, LinkOwner, FlowHost {
-  readonly requests = new Requests();
+class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
+  readonly requests: Requests;
   latest = -Infinity;
-  private readonly links = new Set<HubLink>();
-  /**
-   * Every open link by the time it is due to be closed for silence. A link's deadline
-   * only moves later as frames come (the entry then comes up early and is pushed again),
-   * except when it binds, which schedules it anew.
-   */
-  private readonly linkDeadlines = new Deadlines<HubLink>();
+  /** Every open connection, by the time it is due to be closed for silence. */
+  private readonly links = new LinkDeadlines();
   private readonly stations = new Map<string, StationState>();
+  /** The events of the current call, delivered when it ends. */
+  private readonly queue: HubEvent[] = [];
+  /** Whether a call from outside is under way (its events not all delivered yet). */
+  private busy = false;
 
-  constructor(readonly settings: HubSettings) {}
+  constructor(readonly settings: HubSettings) {
+    this.requests = new Requests(settings.hubId);
+  }
 
   connect(transport: Transport, now: number): StationLink {
     this.at(now);
     const link = new HubLink(this, transport, now);
-    this.links.add(link);
-    this.schedule(link);
+    this.links.schedule(link);
     return link;
   }
 
   lend(imei: string, slot: number, options: LendOptions): Promise<LendOutcome> {
     const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
-    const { now, signal } = options;
-    this.at(now);
-    const requestId = this.requests.newId();
-    const station = this.stations.get(imei);
-    const powerBankId = options.powerBankId ?? station?.bankIn(slot);
-    const refuse = (reason: 'slotBusy' | 'unknownSlot' | 'noBank' | 'invalidId'): Promise<LendOutcome> =>
-      this.immediately({ outcome: 'refused', requestId, imei, slot, reason }, 'lend', now);
-    if (!isSlot(slot, this.settings.dialect.slotCount)) return refuse('unknownSlot');
-    if (powerBankId !== undefined && !isPowerBankId(powerBankId)) return refuse('invalidId');
-    if (station?.link === undefined) return this.immediately({ outcome: 'offline', requestId, imei, slot, ...(powerBankId === undefined ? {} : { powerBankId }) }, 'lend', now);
-    if (station.lends.has(slot)) return refuse('slotBusy');
-    if (powerBankId === undefined) return refuse('noBank');
-    if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, slot, powerBankId }, 'lend', now);
-    const pending = this.register({ requestId, kind: 'lend', imei, slot, powerBankId, deadline: now + timeoutMs }, signal);
-    station.lends.set(slot, pending);
-    this.send(station, { type: 'LendRequest', imei, slot, powerBankId }, now);
-    return pending.promise as Promise<LendOutcome>;
+    return this.call(() => this.startLend(imei, slot, options, timeoutMs));
   }
 
   queryStatus(imei: string, options: RequestOptions): Promise<StatusOutcome> {
     const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
-    const { now, signal } = options;
-    this.at(now);
-    const requestId = this.requests.newId();
-    const station = this.stations.get(imei);
-    if (station?.link === undefined) return this.immediately({ outcome: 'offline', requestId, imei }, 'status', now);
-    if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei }, 'status', now);
-    const pending = this.register({ requestId, kind: 'status', imei, deadline: now + timeoutMs }, signal);
-    station.queries = [...station.queries, pending];
-    if (station.queries.length === 1) this.send(station, { type: 'StatusQuery', imei }, now);
-    return pending.promise as Promise<StatusOutcome>;
+    return this.call(() => this.startQuery(imei, options, timeoutMs));
   }
 
   tick(now: number): void {
-    this.at(now);
-    for (let link = this.firstLink(); link !== undefined && link.deadline <= now; link = this.firstLink()) {
-      this.linkDeadlines.pop();
-      link.shut(link.imei === undefined ? 'hello' : 'silent', now);
-    }
-    for (const pending of this.requests.due(now)) this.endEarly(pending, 'timeout', now);
+    this.call(() => {
+      this.at(now);
+      for (let link = this.links.due(now); link !== undefined; link = this.links.due(now)) link.shut(link.imei === undefined ? 'hello' : 'silent', now);
+      for (const pending of this.requests.due(now)) this.endEarly(pending, 'timeout', now);
+    });
   }
 
   nextDeadline(): number | undefined {
     const request = this.requests.earliest();
-    const link = this.firstLink()?.deadline;
+    const link = this.links.earliest();
     return request === undefined || (link !== undefined && link < request) ? link : request;
-  }
-
-  /** Adds `link` to the deadlines if it is due earlier than it is scheduled. */
-  private schedule(link: HubLink): void {
-    const deadline = link.deadline;
-    if (deadline >= link.scheduled) return;
-    link.scheduled = deadline;
-    this.linkDeadlines.push(deadline, link);
-  }
-
-  /**
-   * The open link due first, its entry at the front of the deadlines: entries of closed
-   * links, and older entries of a link scheduled again, are dropped; a link whose
-   * deadline moved later since is pushed again at its deadline.
-   */
-  private firstLink(): HubLink | undefined {
-    for (;;) {
-      const link = this.linkDeadlines.firstItem;
-      if (link === undefined) return undefined;
-      const time = this.linkDeadlines.firstTime!;
-      if (link.isClosed || !this.links.has(link) || time !== link.scheduled) {
-        this.linkDeadlines.pop();
-        continue;
-      }
-      if (link.deadline <= time) return link;
-      this.linkDeadlines.pop();
-      link.scheduled = Infinity;
-      this.schedule(link);
-    }
   }
 
   station(imei: string): StationInfo | undefined {
@@ -211,33 +110,87 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     return { imei, online, lastSeen, lastStatus, pending: station.pending().map(publicView) };
   }
 
+  disconnect(imei: string, now: number): boolean {
+    return this.call(() => {
+      this.at(now);
+      const link = this.stations.get(imei)?.link;
+      link?.shut('disconnected', now);
+      return link !== undefined;
+    });
+  }
+
+  handOff(imei: string, now: number): HubSnapshot {
+    return this.call(() => {
+      this.at(now);
+      const station = this.stations.get(imei);
+      if (station === undefined) return exportStations([], this.requests);
+      station.link?.shut('handedOff', now);
+      const snapshot = exportStations([station], this.requests);
+      // What is still in flight (requests restored here, which have no promise) goes on in the other hub.
+      for (const pending of station.pending()) this.requests.remove(pending);
+      this.stations.delete(imei);
+      return snapshot;
+    });
+  }
+
   drain(): Promise<void> {
     return this.requests.drain();
   }
 
-  export(): HubSnapshot {
-    return exportStations(this.stations.values(), this.requests.peekId());
+  export(imei?: string): HubSnapshot {
+    const station = imei === undefined ? undefined : this.stations.get(imei);
+    return exportStations(imei === undefined ? this.stations.values() : station === undefined ? [] : [station], this.requests);
   }
 
   restore(snapshot: HubSnapshot): void {
-    restoreStations(snapshot, this.stations, this.requests);
+    this.call(() => restoreStations(snapshot, this));
   }
 
-  // LinkOwner and FlowHost: what connections and flows call.
+  // LinkOwner, FlowHost and RestoreHost: what connections, flows and restores call.
 
   emit(event: HubEvent): void {
-    try {
-      this.settings.onEvent(event);
-    } catch {
-      // The hub's state is already consistent; a listener's bug must not corrupt it.
+    if (this.settings.onEvent !== undefined) this.queue.push(event);
+  }
+
+  enter(): boolean {
+    if (this.busy) return false;
+    return (this.busy = true);
+  }
+
+  leave(): void {
+    const { queue } = this;
+    const onEvent = this.settings.onEvent!;
+    // A listener's call to the hub adds its events to the queue: they follow, in order.
+    for (let i = 0; i < queue.length; i++) {
+      try {
+        onEvent(queue[i]!);
+      } catch {
+        // The hub's state is already consistent; a listener's bug must not corrupt it.
+      }
     }
+    queue.length = 0;
+    this.busy = false;
+  }
+
+  call<T>(work: () => T): T {
+    const outermost = this.enter();
+    try {
+      return work();
+    } finally {
+      if (outermost) this.leave();
+    }
+  }
+
+  stationOf(imei: string): StationState {
+    let station = this.stations.get(imei);
+    if (station === undefined) this.stations.set(imei, (station = new StationState(imei)));
+    return station;
   }
 
   bind(link: HubLink, imei: string, now: number): void {
     link.imei = imei;
-    this.schedule(link); // bound, it is due after the heartbeat timeout: maybe earlier than before
-    let station = this.stations.get(imei);
-    if (station === undefined) this.stations.set(imei, (station = new StationState(imei)));
+    this.links.schedule(link); // bound, it is due after the heartbeat timeout: maybe earlier than before
+    const station = this.stationOf(imei);
     link.station = station;
     const old = station.link;
     station.link = link;
@@ -258,7 +211,6 @@ class Hub implements StationHub, LinkOwner, FlowHost {
 
   gone(link: HubLink, why: LinkEnd, now: number): void {
     this.at(now);
-    this.links.delete(link);
     if (link.imei === undefined) {
       if (why === 'hello') this.emit({ type: 'silent', at: now });
       return;
@@ -266,12 +218,12 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     const station = link.station!;
     if (station.link !== link) return; // replaced by a newer connection
     station.link = undefined;
-    this.emit({ type: 'offline', at: now, imei: station.imei, reason: why as 'closed' | 'silent' | 'abusive' | 'sendFailed' });
+    this.emit({ type: 'offline', at: now, imei: station.imei, reason: why as OfflineReason });
     for (const pending of station.pending()) this.endEarly(pending, 'offline', now);
   }
 
-  send(station: StationState, message: Message, now: number): void {
-    station.link?.send(message, now);
+  send(station: StationState, message: Message, now: number): boolean {
+    return station.link?.send(message, now) ?? false;
   }
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
@@ -281,20 +233,62 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     const outcome = result.outcome;
     const early = outcome === 'timeout' || outcome === 'offline' || outcome === 'aborted';
     if (kind === 'lend') {
-      station.lends.delete(slot!);
-      if (early) station.expiredLends.set(slot!, { requestId, outcome, powerBankId: powerBankId! });
+      const state = station.slot(slot!);
+      state.lend = undefined;
+      if (early) state.expired = remember(state.expired, { requestId, outcome, at: now, powerBankId: powerBankId! });
     } else {
       station.queries = station.queries.length === 1 ? NONE : station.queries.filter((query) => query !== pending);
-      if (early) station.expiredQuery = { requestId, outcome };
+      if (station.queries.length === 0) station.queriedOn = undefined;
+      if (early) station.expiredQuery = { requestId, outcome, at: now };
     }
     this.emit({ type: 'settled', at: now, imei, requestId, kind, result });
   }
 
+  private startLend(imei: string, slot: number, options: LendOptions, timeoutMs: number): Promise<LendOutcome> {
+    const { now, signal } = options;
+    this.at(now);
+    const requestId = this.requests.newId();
+    const station = this.stations.get(imei);
+    const powerBankId = options.powerBankId ?? station?.bankIn(slot);
+    const refuse = (reason: 'slotBusy' | 'unknownSlot' | 'noBank' | 'invalidId'): Promise<LendOutcome> =>
+      this.immediately({ outcome: 'refused', requestId, imei, slot, reason, sent: false }, 'lend', now);
+    if (!isSlot(slot, this.settings.dialect.slotCount)) return refuse('unknownSlot');
+    if (powerBankId !== undefined && !isPowerBankId(powerBankId)) return refuse('invalidId');
+    const link = station?.link;
+    if (station === undefined || link === undefined) {
+      return this.immediately({ outcome: 'offline', requestId, imei, slot, ...(powerBankId === undefined ? {} : { powerBankId }), sent: false }, 'lend', now);
+    }
+    if (station.peek(slot)?.lend !== undefined) return refuse('slotBusy');
+    if (powerBankId === undefined) return refuse('noBank');
+    if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, slot, powerBankId, sent: false }, 'lend', now);
+    const pending = this.register({ requestId, kind: 'lend', imei, slot, powerBankId, deadline: now + timeoutMs, sent: false }, signal);
+    station.slot(slot).lend = pending;
+    // A `send` that throws closes the connection, which settles the lend `offline`, not sent.
+    if (link.send({ type: 'LendRequest', imei, slot, powerBankId }, now)) pending.sent = true;
+    return pending.promise as Promise<LendOutcome>;
+  }
+
+  private startQuery(imei: string, options: RequestOptions, timeoutMs: number): Promise<StatusOutcome> {
+    const { now, signal } = options;
+    this.at(now);
+    const requestId = this.requests.newId();
+    const station = this.stations.get(imei);
+    const link = station?.link;
+    if (station === undefined || link === undefined) return this.immediately({ outcome: 'offline', requestId, imei, sent: false }, 'status', now);
+    if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, sent: false }, 'status', now);
+    const pending = this.register({ requestId, kind: 'status', imei, deadline: now + timeoutMs, sent: false }, signal);
+    station.queries = [...station.queries, pending];
+    // One `CQ` per connection answers every query in flight.
+    if (station.queriedOn !== link && link.send({ type: 'StatusQuery', imei }, now)) station.queriedOn = link;
+    if (station.queriedOn === link) pending.sent = true;
+    return pending.promise as Promise<StatusOutcome>;
+  }
+
   /** Settles `pending` before its answer came: a later answer will be a late answer. */
   private endEarly(pending: Pending, outcome: EarlyOutcome, now: number): void {
-    const { requestId, imei, slot, powerBankId } = pending;
-    if (pending.kind === 'status') this.settle(pending, { outcome, requestId, imei }, now);
-    else this.settle(pending, { outcome, requestId, imei, slot: slot!, powerBankId: powerBankId! }, now);
+    const { requestId, imei, slot, powerBankId, sent } = pending;
+    if (pending.kind === 'status') this.settle(pending, { outcome, requestId, imei, sent }, now);
+    else this.settle(pending, { outcome, requestId, imei, slot: slot!, powerBankId: powerBankId!, sent }, now);
   }
 
   /** A request settled as it is made: nothing was sent. */
@@ -309,7 +303,7 @@ class Hub implements StationHub, LinkOwner, FlowHost {
     const promise = new Promise<unknown>((settle) => (resolve = settle as Pending['resolve']));
     const pending: Pending & { promise: Promise<unknown> } = { ...request, resolve, detach: undefined, promise };
     if (signal !== undefined) {
-      const abort = (): void => this.endEarly(pending, 'aborted', this.latest);
+      const abort = (): void => this.call(() => this.endEarly(pending, 'aborted', this.latest));
       signal.addEventListener('abort', abort, { once: true });
       pending.detach = () => signal.removeEventListener('abort', abort);
     }

@@ -62,12 +62,16 @@ export interface StationLink {
 }
 
 /** Why a connection ended. @internal */
-export type LinkEnd = 'closed' | 'silent' | 'hello' | 'abusive' | 'sendFailed' | 'replaced';
+export type LinkEnd = 'closed' | 'silent' | 'hello' | 'abusive' | 'sendFailed' | 'replaced' | 'disconnected' | 'handedOff';
 
 /** What a connection tells its hub. @internal */
 export interface LinkOwner {
   readonly settings: HubSettings;
   emit(event: HubEvent): void;
+  /** A call from outside begins: `true` for the outermost call, which must then call `leave`. */
+  enter(): boolean;
+  /** The outermost call ends: the events it caused are delivered. */
+  leave(): void;
   /** A valid frame from the station of this link (`link.imei` is set). */
   message(link: HubLink, message: Message, now: number): void;
   /** The first valid frame: binds the link to `imei`. */
@@ -108,21 +112,31 @@ export class HubLink implements StationLink {
 
   receive(chunk: Uint8Array, now: number): void {
     if (this.isClosed) return;
-    const length = chunk.length;
-    for (let start = 0; start < length && !this.isClosed; start += SLICE) {
-      // Once the connection is closed, the messages already decoded are still handled (a
-      // report after a flood is billed; its acknowledgement cannot go out, so the station
-      // sends it again), the rest of the chunk is not decoded.
-      for (const item of this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE))) {
-        if (!this.isClosed || item.kind === 'message') this.handle(item, now);
+    const outermost = this.owner.enter();
+    try {
+      const length = chunk.length;
+      for (let start = 0; start < length && !this.isClosed; start += SLICE) {
+        // Once the connection is closed, the messages already decoded are still handled (a
+        // report after a flood is billed; its acknowledgement cannot go out, so the station
+        // sends it again), the rest of the chunk is not decoded.
+        for (const item of this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE))) {
+          if (!this.isClosed || item.kind === 'message') this.handle(item, now);
+        }
       }
+    } finally {
+      if (outermost) this.owner.leave();
     }
   }
 
   closed(now: number): void {
     if (this.isClosed) return;
-    this.isClosed = true;
-    this.owner.gone(this, 'closed', now);
+    const outermost = this.owner.enter();
+    try {
+      this.isClosed = true;
+      this.owner.gone(this, 'closed', now);
+    } finally {
+      if (outermost) this.owner.leave();
+    }
   }
 
   /** When the connection is due to be closed for saying nothing. */
@@ -131,14 +145,16 @@ export class HubLink implements StationLink {
     return this.imei === undefined ? this.openedAt + helloTimeoutMs : this.lastFrame + heartbeatTimeoutMs;
   }
 
-  /** Encodes and sends `message`; a `send` that throws closes the connection. */
-  send(message: Message, now: number): void {
-    if (this.isClosed) return;
+  /** Encodes and sends `message`; `false` when it could not (closed, or `send` threw, which closes the connection). */
+  send(message: Message, now: number): boolean {
+    if (this.isClosed) return false;
     try {
-      this.transport.send(encode(message, { dialect: this.owner.settings.dialect }));
+      this.transport.send(encode(message, this.owner.settings.encoding));
+      return true;
     } catch (error) {
       this.owner.emit({ type: 'linkError', at: now, ...this.named(), during: 'send', error });
       this.shut('sendFailed', now);
+      return false;
     }
   }
 

@@ -7,6 +7,7 @@
  */
 
 import { resolveDialect, type Dialect, type ResolvedDialect } from '../dialect.js';
+import type { EncodeOptions } from '../encode.js';
 import { ProtocolError } from '../errors.js';
 import type { HubEvent } from './events.js';
 
@@ -19,6 +20,7 @@ import type { HubEvent } from './events.js';
  * import { createStationHub, type StationHubOptions } from 'powerbank-codec';
  *
  * const options: StationHubOptions = {
+ *   hubId: 'eu-1a', // this process's name: request ids are eu-1a-1, eu-1a-2, …
  *   ownership: async (powerBankId) => powerBankId.startsWith('12'), // a database look-up
  *   onEvent: (event) => console.log(event.type, event.imei ?? ''),
  *   answerTimeoutMs: 20_000,
@@ -37,8 +39,22 @@ export interface StationHubOptions {
    * again) and reports an `ownershipFailed` event.
    */
   readonly ownership: (powerBankId: string, slot: number, imei: string) => boolean | Promise<boolean>;
-  /** Called with every {@link HubEvent}, synchronously, in order. What it throws is caught and ignored. Default: nothing. */
+  /**
+   * Called with every {@link HubEvent}, in order, at the end of the hub call that caused
+   * it (once the hub's state has settled: a listener may call the hub). What it throws
+   * is caught and ignored. Default: nothing.
+   */
   readonly onEvent?: ((event: HubEvent) => void) | undefined;
+  /**
+   * The name of this hub, which starts every request id it makes (`<hubId>-1`,
+   * `<hubId>-2`, …), so that request ids are unique across the processes that hand
+   * stations to one another and a billing system can key on them: 1 to 64 letters,
+   * digits, `_`, `.`, `:` or `-`. Give each process a name of its own (its host and
+   * port, a pod name); a process restarted under the same name must restore its last
+   * snapshot ({@link StationHub.restore}), which makes ids go on after the snapshot's.
+   * Default: 10 random letters and digits, new for each hub.
+   */
+  readonly hubId?: string | undefined;
   /** The stations' dialect (default: the canonical one). */
   readonly dialect?: Partial<Dialect> | undefined;
   /** Decoding mode: `lenient` (default) accepts the deviations of real firmware, `strict` refuses them. */
@@ -74,8 +90,12 @@ export interface StationHubOptions {
 /** The options with their defaults, checked. @internal */
 export interface HubSettings {
   readonly ownership: StationHubOptions['ownership'];
-  readonly onEvent: (event: HubEvent) => void;
+  /** `undefined` when no one listens: the hub then keeps no events. */
+  readonly onEvent: ((event: HubEvent) => void) | undefined;
+  readonly hubId: string;
   readonly dialect: ResolvedDialect;
+  /** The options of every `encode` the hub does: the dialect as given. */
+  readonly encoding: EncodeOptions;
   readonly mode: 'lenient' | 'strict';
   readonly maxFrameLength: number | undefined;
   readonly answerTimeoutMs: number;
@@ -102,20 +122,48 @@ function positive(value: unknown, fallback: number, field: string): number {
   return value;
 }
 
-function ignore(): void {}
+/** The characters of a hub id besides letters and digits: see {@link StationHubOptions.hubId}. */
+const HUB_ID_MARKS = '_.:-';
+
+function isHubId(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 64) return false;
+  for (const char of value) {
+    const letterOrDigit = (char >= '0' && char <= '9') || (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
+    if (!letterOrDigit && !HUB_ID_MARKS.includes(char)) return false;
+  }
+  return true;
+}
+
+/** A random hub id: 10 letters and digits, from the platform's crypto when it has one. */
+function randomHubId(): string {
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (bytes: Uint8Array) => Uint8Array } }).crypto;
+  const bytes = new Uint8Array(10);
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  let id = '';
+  for (const byte of bytes) id += (byte % 36).toString(36);
+  return id;
+}
 
 /** Checks `options` and merges them over the defaults; throws a `ProtocolError` (`OPTIONS`) for an invalid one. @internal */
 export function checkHubOptions(options: StationHubOptions): HubSettings {
   if (typeof options !== 'object' || options === null || typeof options.ownership !== 'function') {
     throw new ProtocolError('OPTIONS', 'ownership', 'options.ownership must be a function (powerBankId, slot, imei) => boolean | Promise<boolean>');
   }
-  const { onEvent, mode = 'lenient', maxFrameLength } = options;
+  const { onEvent, mode = 'lenient', maxFrameLength, hubId = randomHubId() } = options;
   if (onEvent !== undefined && typeof onEvent !== 'function') throw new ProtocolError('OPTIONS', 'onEvent', 'options.onEvent must be a function');
   if (mode !== 'lenient' && mode !== 'strict') throw new ProtocolError('OPTIONS', 'mode', `mode must be 'lenient' or 'strict'; got ${JSON.stringify(mode)}`);
+  if (!isHubId(hubId)) {
+    throw new ProtocolError('OPTIONS', 'hubId', `hubId must be 1 to 64 letters, digits, _ . : or -; got ${JSON.stringify(hubId)}`);
+  }
+  const dialect = resolveDialect(options.dialect);
   return {
     ownership: options.ownership,
-    onEvent: onEvent ?? ignore,
-    dialect: resolveDialect(options.dialect),
+    onEvent,
+    hubId,
+    dialect,
+    // The canonical dialect (no `dialect` given) is the one `encode` knows without resolving it again.
+    encoding: options.dialect === undefined ? {} : { dialect: { ...options.dialect } },
     mode,
     maxFrameLength: maxFrameLength === undefined ? undefined : positive(maxFrameLength, 0, 'maxFrameLength'),
     answerTimeoutMs: positive(options.answerTimeoutMs, HUB_DEFAULTS.answerTimeoutMs, 'answerTimeoutMs'),

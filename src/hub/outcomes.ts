@@ -12,11 +12,23 @@ import type { SlotStatus } from '../messages/AQ.js';
  * - `lent`: the station reported `MC.BO` (acknowledged with `AM.BO`): the customer has the bank;
  * - `failed`: the station reported `MR.BF` (acknowledged with `AR.BF`);
  * - `timeout`: no answer by the deadline (a later answer comes as a `lateAnswer` event);
- * - `offline`: the station was offline, or went offline before answering;
+ * - `offline`: the station was offline, or went offline before answering (its connection
+ *   closed, fell silent, or was closed by {@link StationHub.disconnect} or
+ *   {@link StationHub.handOff});
  * - `aborted`: the caller's `AbortSignal` fired first;
  * - `refused`: nothing was sent: `slotBusy` (a lend of that slot is in flight),
  *   `unknownSlot` (not 1..slotCount), `noBank` (no `powerBankId` given and the last
  *   status lists no bank in the slot), `invalidId` (not a power-bank id).
+ *
+ * `sent` says whether the lend command (`CC`) was handed to the connection. It matters
+ * for billing when there is no answer: `timeout`, `offline` or `aborted` with `sent:
+ * true` means the station may have released the bank (its answer, if it comes, is a
+ * `lateAnswer` event); with `sent: false` (the station was offline, the signal had
+ * fired, the connection's `send` threw) no bank can have left. `lent` and `failed` are
+ * always `sent: true`, `refused` always `sent: false`.
+ *
+ * `requestId` is unique across hubs (see {@link StationHubOptions.hubId}), so billing can
+ * key on it.
  *
  * @example
  * ```ts
@@ -26,19 +38,35 @@ import type { SlotStatus } from '../messages/AQ.js';
  *   switch (result.outcome) {
  *     case 'lent': return `take power bank ${result.powerBankId} from slot ${result.slot}`;
  *     case 'refused': return `cannot lend (${result.reason})`;
- *     default: return `lend ${result.outcome}`;
+ *     case 'failed': return 'the station could not release the bank';
+ *     default: return result.sent ? 'no answer yet: the bank may be out, we will tell you' : 'the station is unreachable: try again';
  *   }
  * }
  * ```
  */
 export type LendOutcome =
-  | { readonly outcome: 'lent' | 'failed'; readonly requestId: number; readonly imei: string; readonly slot: number; readonly powerBankId: string }
-  | { readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly requestId: number; readonly imei: string; readonly slot: number; readonly powerBankId?: string }
-  | { readonly outcome: 'refused'; readonly requestId: number; readonly imei: string; readonly slot: number; readonly reason: 'slotBusy' | 'unknownSlot' | 'noBank' | 'invalidId' };
+  | { readonly outcome: 'lent' | 'failed'; readonly requestId: string; readonly imei: string; readonly slot: number; readonly powerBankId: string; readonly sent: true }
+  | {
+    readonly outcome: 'timeout' | 'offline' | 'aborted';
+    readonly requestId: string;
+    readonly imei: string;
+    readonly slot: number;
+    readonly powerBankId?: string;
+    readonly sent: boolean;
+  }
+  | {
+    readonly outcome: 'refused';
+    readonly requestId: string;
+    readonly imei: string;
+    readonly slot: number;
+    readonly reason: 'slotBusy' | 'unknownSlot' | 'noBank' | 'invalidId';
+    readonly sent: false;
+  };
 
 /**
  * How a status query settles ({@link StationHub.queryStatus}), exactly once: `answered`
- * with the slots of the station's `AQ`, or `timeout`, `offline`, `aborted`.
+ * with the slots of the station's `AQ`, or `timeout`, `offline`, `aborted`. `sent` says
+ * whether a status query (`CQ`) went out for it, as for {@link LendOutcome}.
  *
  * @example
  * ```ts
@@ -48,8 +76,8 @@ export type LendOutcome =
  * ```
  */
 export type StatusOutcome =
-  | { readonly outcome: 'answered'; readonly requestId: number; readonly imei: string; readonly slots: readonly SlotStatus[] }
-  | { readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly requestId: number; readonly imei: string };
+  | { readonly outcome: 'answered'; readonly requestId: string; readonly imei: string; readonly slots: readonly SlotStatus[]; readonly sent: true }
+  | { readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly requestId: string; readonly imei: string; readonly sent: boolean };
 
 /**
  * Options of {@link StationHub.queryStatus}: the time now (required), and optionally a
@@ -94,11 +122,12 @@ export interface LendOptions extends RequestOptions {
  * ```ts
  * import type { PendingRequest } from 'powerbank-codec';
  *
- * const describe = (request: PendingRequest) => `${request.kind} #${request.requestId} due at ${request.deadline}`;
+ * const describe = (request: PendingRequest) => `${request.kind} ${request.requestId} due at ${request.deadline}`;
  * ```
  */
 export interface PendingRequest {
-  readonly requestId: number;
+  /** Unique across hubs: `<hubId>-<n>` (see {@link StationHubOptions.hubId}). */
+  readonly requestId: string;
   readonly kind: 'lend' | 'status';
   readonly imei: string;
   /** The slot of a lend. */

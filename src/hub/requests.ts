@@ -14,6 +14,8 @@ export interface Pending extends PendingRequest {
   resolve: ((result: never) => void) | undefined;
   /** Removes the abort listener. */
   detach: (() => void) | undefined;
+  /** Whether its command (`CC`, `CQ`) was handed to a connection. */
+  sent: boolean;
 }
 
 /** What a request settled with, as a late answer will name it. */
@@ -21,27 +23,39 @@ export type EarlyOutcome = 'timeout' | 'offline' | 'aborted';
 
 /** The requests of a hub, by id, and the waiters of `drain()`. */
 export class Requests {
-  readonly byId = new Map<number, Pending>();
+  readonly byId = new Map<string, Pending>();
   /** Every request added, by deadline; settled ones are skipped as they come up. */
   private readonly deadlines = new Deadlines<Pending>();
   /** Ownership checks still running (promises `drain()` waits for too). */
   checks = 0;
-  private nextId = 1;
+  /** The number of the next request id. */
+  private next = 1;
   private drains: Array<() => void> = [];
 
+  /** `hubId` starts every id this hub makes: `<hubId>-<n>`. */
+  constructor(readonly hubId: string) {}
+
   /** A fresh request id. */
-  newId(): number {
-    return this.nextId++;
+  newId(): string {
+    return `${this.hubId}-${this.next++}`;
   }
 
-  /** The id the next request will get. */
-  peekId(): number {
-    return this.nextId;
+  /** The number the next request id will get. */
+  peekNumber(): number {
+    return this.next;
   }
 
-  /** Keeps ids of restored requests from being reused. */
-  reserve(id: number): void {
-    if (id >= this.nextId) this.nextId = id + 1;
+  /** Makes sure no id this hub makes from now on is `<hubId>-<n>` for `n` below `number`. */
+  reserveNumber(number: number): void {
+    if (number > this.next) this.next = number;
+  }
+
+  /** Keeps `id` from being made again, when it is one of this hub's (a restored request of an earlier run). */
+  reserve(id: string): void {
+    const prefix = `${this.hubId}-`;
+    if (!id.startsWith(prefix)) return;
+    const number = Number(id.slice(prefix.length));
+    if (Number.isSafeInteger(number)) this.reserveNumber(number + 1);
   }
 
   add(pending: Pending): void {
@@ -56,11 +70,22 @@ export class Requests {
 
   /** Removes `pending` and resolves its promise; `false` when it had already settled. */
   settle(pending: Pending, result: LendOutcome | StatusOutcome): boolean {
+    if (!this.take(pending)) return false;
+    pending.resolve?.(result as never);
+    this.wake();
+    return true;
+  }
+
+  /** Removes `pending` without settling it (it goes on in another hub). */
+  remove(pending: Pending): void {
+    if (this.take(pending)) this.wake();
+  }
+
+  /** Takes `pending` out of the requests in flight; `false` when it was not in them. */
+  private take(pending: Pending): boolean {
     if (this.byId.get(pending.requestId) !== pending) return false;
     this.byId.delete(pending.requestId);
     pending.detach?.();
-    pending.resolve?.(result as never);
-    this.wake();
     return true;
   }
 

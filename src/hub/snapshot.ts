@@ -3,16 +3,18 @@
  * the lends that settled before their answer (so a late answer is still recognised),
  * the returns accepted (`RQ.T` sent), the reports counted (so a repeat is a duplicate),
  * and each station's last status. Connections and running ownership checks are not in
- * it: a station reconnects, and asks again.
+ * it: a station reconnects, and asks again. A restore merges into what the hub knows.
  *
  * @module
  */
 
-import { ProtocolError } from '../errors.js';
+import type { Move } from '../flows/steps.js';
 import type { SlotStatus } from '../messages/AQ.js';
+import type { HubEvent } from './events.js';
 import type { PendingRequest } from './outcomes.js';
-import { publicView, type Requests } from './requests.js';
-import { StationState } from './station.js';
+import { publicView, type Pending, type Requests } from './requests.js';
+import { checkSnapshot } from './snapshotCheck.js';
+import { remember, type ExpiredLend, type StationState } from './station.js';
 
 /**
  * A station in a {@link HubSnapshot}.
@@ -30,13 +32,22 @@ export interface StationSnapshot {
   readonly lastStatus?: { readonly slots: readonly SlotStatus[]; readonly at: number };
   /** Its lends and status queries in flight. */
   readonly pending: readonly PendingRequest[];
-  /** Per slot, the last lend that settled `timeout`, `offline` or `aborted` before its answer. */
-  readonly expiredLends: ReadonlyArray<{ readonly slot: number; readonly requestId: number; readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly powerBankId?: string }>;
-  /** The last status query that settled before its answer. */
-  readonly expiredQuery?: { readonly requestId: number; readonly outcome: 'timeout' | 'offline' | 'aborted' };
+  /**
+   * The last lends of each slot (four at most) that settled `timeout`, `offline` or
+   * `aborted` before their answer, at `at`, oldest first.
+   */
+  readonly expiredLends: ReadonlyArray<{
+    readonly slot: number;
+    readonly requestId: string;
+    readonly outcome: 'timeout' | 'offline' | 'aborted';
+    readonly at: number;
+    readonly powerBankId: string;
+  }>;
+  /** The last status query that settled before its answer, at `at`. */
+  readonly expiredQuery?: { readonly requestId: string; readonly outcome: 'timeout' | 'offline' | 'aborted'; readonly at: number };
   /** Returns accepted with `RQ.T`, waiting for `MC.RO` or `MR.RF`. */
   readonly returns: ReadonlyArray<{ readonly slot: number; readonly powerBankId: string }>;
-  /** Per slot, the reports counted lately (`MC.BO 1234567890`). */
+  /** Per slot, the reports counted lately, oldest first (`MC.BO 1234567890`). */
   readonly reports: ReadonlyArray<{ readonly slot: number; readonly counted: readonly string[] }>;
 }
 
@@ -53,67 +64,128 @@ export interface StationSnapshot {
  * ```
  */
 export interface HubSnapshot {
-  /** The format's version: 1. */
-  readonly version: 1;
-  /** The id the next request gets, so that ids go on where the exporting hub stopped. */
+  /** The format's version: 2. */
+  readonly version: 2;
+  /** The `hubId` of the hub that exported it. */
+  readonly hubId: string;
+  /** The number of that hub's next request id, so that a hub of the same id restarted from it makes no id twice. */
   readonly nextRequestId: number;
   readonly stations: readonly StationSnapshot[];
 }
 
+/** What a restore needs from the hub. @internal */
+export interface RestoreHost {
+  readonly requests: Requests;
+  /** The latest time the hub was given. */
+  readonly latest: number;
+  /** The station of `imei`, made when the hub does not know it yet. */
+  stationOf(imei: string): StationState;
+  emit(event: HubEvent): void;
+}
+
 /** The snapshot of `stations`. @internal */
-export function exportStations(stations: Iterable<StationState>, nextRequestId: number): HubSnapshot {
+export function exportStations(stations: Iterable<StationState>, requests: Requests): HubSnapshot {
   const list: StationSnapshot[] = [];
   for (const station of stations) {
     const { imei, lastSeen, lastStatus, expiredQuery } = station;
+    const slots = station.slotStates();
     list.push({
       imei,
       ...(lastSeen === undefined ? {} : { lastSeen }),
       ...(lastStatus === undefined ? {} : { lastStatus }),
       pending: station.pending().map(publicView),
-      expiredLends: station.expiredLends.entries().map(([slot, expired]) => ({ slot, ...expired })),
-      ...(expiredQuery === undefined ? {} : { expiredQuery: { requestId: expiredQuery.requestId, outcome: expiredQuery.outcome } }),
-      returns: station.returns.entries().filter(([, state]) => state.belongs === true).map(([slot, state]) => ({ slot, powerBankId: state.powerBankId })),
-      reports: station.reports.entries().map(([slot, counted]) => ({ slot, counted: [...counted] })),
+      expiredLends: slots.flatMap(([slot, state]) => (state.expired ?? []).map((expired) => ({ slot, ...expired }))),
+      ...(expiredQuery === undefined ? {} : { expiredQuery }),
+      returns: slots.filter(([, state]) => state.returning?.belongs === true).map(([slot, state]) => ({ slot, powerBankId: state.returning!.powerBankId })),
+      reports: slots.filter(([, state]) => state.reports !== undefined).map(([slot, state]) => ({ slot, counted: state.reports!.map(({ move, powerBankId }) => `${move} ${powerBankId}`) })),
     });
   }
-  return JSON.parse(JSON.stringify({ version: 1, nextRequestId, stations: list })) as HubSnapshot;
+  return JSON.parse(JSON.stringify({ version: 2, hubId: requests.hubId, nextRequestId: requests.peekNumber(), stations: list })) as HubSnapshot;
 }
 
-function invalid(message: string): never {
-  throw new ProtocolError('OPTIONS', 'snapshot', message);
+/**
+ * Restores `snapshot` into the hub, merging it station by station into what the hub
+ * knows; throws a `ProtocolError` (`OPTIONS`) for what is not a snapshot of version 2,
+ * before anything changes. @internal
+ */
+export function restoreStations(snapshot: HubSnapshot, host: RestoreHost): void {
+  checkSnapshot(snapshot);
+  const { requests } = host;
+  if (snapshot.hubId === requests.hubId) requests.reserveNumber(snapshot.nextRequestId);
+  for (const saved of snapshot.stations) restoreStation(saved, host);
 }
 
-/** Restores `snapshot` into `stations` and `requests`; throws a `ProtocolError` (`OPTIONS`) for what is not a snapshot of version 1. @internal */
-export function restoreStations(snapshot: HubSnapshot, stations: Map<string, StationState>, requests: Requests): void {
-  if (typeof snapshot !== 'object' || snapshot === null || snapshot.version !== 1 || !Number.isInteger(snapshot.nextRequestId) || !Array.isArray(snapshot.stations)) {
-    invalid('a snapshot is an object { version: 1, nextRequestId, stations: [...] } from StationHub.export()');
+/**
+ * Merges a station's snapshot into its state here. Requests in flight and expired
+ * lends of both are kept (one known to both once); a restored lend of a slot with a
+ * lend in flight here ends `offline`. The last status is the newer of the two; for the
+ * returns under way and the reports counted, the side that heard from the station last
+ * wins (this hub on a tie).
+ */
+function restoreStation(saved: StationSnapshot, host: RestoreHost): void {
+  const { requests } = host;
+  const station = host.stationOf(saved.imei);
+  const savedIsNewer = (saved.lastSeen ?? -Infinity) > (station.lastSeen ?? -Infinity);
+  if (savedIsNewer) station.lastSeen = saved.lastSeen;
+  if (saved.lastStatus !== undefined && !(saved.lastStatus.at <= (station.lastStatus?.at ?? -Infinity))) station.lastStatus = saved.lastStatus;
+  for (const { slot, ...expired } of saved.expiredLends) {
+    requests.reserve(expired.requestId);
+    if (!requests.byId.has(expired.requestId)) addExpired(station, slot, expired);
   }
-  for (const saved of snapshot.stations) {
-    if (typeof saved?.imei !== 'string' || !Array.isArray(saved.pending)) invalid('every station of a snapshot has an imei and its pending requests');
-    for (const request of saved.pending) if (requests.byId.has(request.requestId)) invalid(`request ${request.requestId} is already in flight in this hub`);
+  const late = saved.expiredQuery;
+  if (late !== undefined) {
+    requests.reserve(late.requestId);
+    if (!requests.byId.has(late.requestId) && !(late.at <= (station.expiredQuery?.at ?? -Infinity))) station.expiredQuery = late;
   }
-  requests.reserve(snapshot.nextRequestId - 1);
-  for (const saved of snapshot.stations) {
-    let station = stations.get(saved.imei);
-    if (station === undefined) stations.set(saved.imei, (station = new StationState(saved.imei)));
-    if (saved.lastSeen !== undefined) station.lastSeen = saved.lastSeen;
-    if (saved.lastStatus !== undefined) station.lastStatus = saved.lastStatus;
-    for (const request of saved.pending) {
-      const pending = { ...request, resolve: undefined, detach: undefined };
-      requests.reserve(request.requestId);
+  for (const request of saved.pending) {
+    requests.reserve(request.requestId);
+    if (requests.byId.has(request.requestId) || settledHere(station, request)) continue;
+    const pending: Pending = { ...request, resolve: undefined, detach: undefined, sent: true };
+    if (request.kind === 'status') {
       requests.add(pending);
-      if (request.kind === 'lend') station.lends.set(request.slot!, pending);
-      else station.queries = [...station.queries, pending];
+      station.queries = [...station.queries, pending];
+      continue;
     }
-    for (const { slot, ...expired } of saved.expiredLends) {
-      requests.reserve(expired.requestId);
-      station.expiredLends.set(slot, expired);
+    const slot = station.slot(request.slot!);
+    if (slot.lend === undefined) {
+      requests.add(pending);
+      slot.lend = pending;
+      continue;
     }
-    if (saved.expiredQuery !== undefined) {
-      requests.reserve(saved.expiredQuery.requestId);
-      station.expiredQuery = saved.expiredQuery;
-    }
-    for (const { slot, powerBankId } of saved.returns) station.returns.set(slot, { powerBankId, belongs: true });
-    for (const { slot, counted } of saved.reports) station.reports.set(slot, [...counted]);
+    // Two lends of one slot cannot be told apart by the answer: the one in flight here keeps the slot.
+    const { requestId, imei, powerBankId } = request;
+    const at = Number.isFinite(host.latest) ? host.latest : (saved.lastSeen ?? request.deadline); // a hub given no time yet
+    addExpired(station, request.slot!, { requestId, outcome: 'offline', at, powerBankId: powerBankId! });
+    host.emit({ type: 'settled', at, imei, requestId, kind: 'lend', result: { outcome: 'offline', requestId, imei, slot: request.slot!, powerBankId: powerBankId!, sent: true } });
   }
+  for (const { slot, powerBankId } of saved.returns) {
+    const state = station.slot(slot);
+    if (state.returning === undefined || savedIsNewer) state.returning = { powerBankId, belongs: true };
+  }
+  for (const { slot, counted } of saved.reports) {
+    const state = station.slot(slot);
+    const here = state.reports ?? [];
+    const restored = counted.map((entry) => entry.split(' ') as [Move, string]);
+    state.reports = undefined;
+    // Counted in order, older side first: a bank that moved the other way since is new again.
+    if (savedIsNewer) for (const { move, powerBankId } of here) station.count(slot, move, powerBankId);
+    for (const [move, powerBankId] of restored) station.count(slot, move, powerBankId);
+    if (!savedIsNewer) for (const { move, powerBankId } of here) station.count(slot, move, powerBankId);
+  }
+}
+
+/** Adds an expired lend to a slot, in the order of `at`, unless the slot has it already. */
+function addExpired(station: StationState, slot: number, expired: ExpiredLend): void {
+  const state = station.slot(slot);
+  const list = state.expired ?? [];
+  if (list.some((known) => known.requestId === expired.requestId)) return;
+  const merged = [...list, expired].sort((a, b) => a.at - b.at);
+  state.expired = undefined;
+  for (const kept of merged) state.expired = remember(state.expired, kept);
+}
+
+/** Whether `request` settled here already, before its answer. */
+function settledHere(station: StationState, request: PendingRequest): boolean {
+  if (request.kind === 'status') return station.expiredQuery?.requestId === request.requestId;
+  return station.peek(request.slot!)?.expired?.some((expired) => expired.requestId === request.requestId) ?? false;
 }

@@ -1,21 +1,28 @@
 /**
- * What the hub keeps per station: its connection, its last status, its requests in
- * flight, the lends that settled before their answer came (for late answers), its
- * returns under way, and the reports it has counted (for duplicates).
+ * What the hub keeps per station: its connection, its last status, its status queries in
+ * flight, and per slot (made when a slot is first used) its lend in flight, the lends
+ * that settled before their answer came (for late answers), its return under way, and
+ * the reports it has counted (for duplicates).
  *
  * @module
  * @internal
  */
 
+import type { Move } from '../flows/steps.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { HubLink } from './link.js';
 import type { EarlyOutcome, Pending } from './requests.js';
 
-/** A lend or status query that settled before its answer: a later answer is a late answer to it. */
+/** A lend or status query that settled before its answer, at `at`: a later answer is a late answer to it. */
 export interface Expired {
-  readonly requestId: number;
+  readonly requestId: string;
   readonly outcome: EarlyOutcome;
-  readonly powerBankId?: string;
+  readonly at: number;
+}
+
+/** A lend that settled before its answer, and the bank it asked for. */
+export interface ExpiredLend extends Expired {
+  readonly powerBankId: string;
 }
 
 /** A return under way in a slot: the ownership check running (`belongs` undefined) or `RQ.T` sent. */
@@ -24,42 +31,39 @@ export interface ReturnState {
   belongs: boolean | undefined;
 }
 
-/** How many counted reports each slot remembers, to recognise a repeated one. */
-const REMEMBERED_REPORTS = 4;
+/** A report counted: its move (`MC.BO`, …) and the bank it names. */
+export interface Counted {
+  readonly move: Move;
+  readonly powerBankId: string;
+}
+
+/** What the hub keeps about one slot of a station. */
+export interface SlotState {
+  /** The lend in flight. */
+  lend: Pending | undefined;
+  /** The lends that settled before their answer came, oldest first. */
+  expired: ExpiredLend[] | undefined;
+  /** The return under way. */
+  returning: ReturnState | undefined;
+  /** The reports counted lately, oldest first. */
+  reports: Counted[] | undefined;
+}
+
+/** How many counted reports, and how many expired lends, each slot remembers. */
+export const REMEMBERED = 4;
 
 /** The report of a bank moving the other way: a lend (`MC.BO`) and a return (`MC.RO`). */
-const OPPOSITE: Readonly<Record<string, string>> = { 'MC.BO': 'MC.RO', 'MC.RO': 'MC.BO' };
+const OPPOSITE: Partial<Record<Move, Move>> = { 'MC.BO': 'MC.RO', 'MC.RO': 'MC.BO' };
 
 /** No status query in flight: one empty list for every station. */
 export const NONE: readonly Pending[] = [];
 
-/**
- * A map by slot number, allocated on first write: an idle station holds four of them,
- * and most stay empty for ever (an empty `Map` costs about 200 bytes).
- */
-export class SlotMap<V> {
-  private map: Map<number, V> | undefined = undefined;
-
-  get(slot: number): V | undefined {
-    return this.map?.get(slot);
-  }
-
-  has(slot: number): boolean {
-    return this.map !== undefined && this.map.has(slot);
-  }
-
-  set(slot: number, value: V): void {
-    (this.map ??= new Map()).set(slot, value);
-  }
-
-  delete(slot: number): void {
-    this.map?.delete(slot);
-  }
-
-  /** The entries, in the order they were set. */
-  entries(): Array<[number, V]> {
-    return this.map === undefined ? [] : [...this.map];
-  }
+/** `list` with `item` added at the end, the oldest dropped beyond {@link REMEMBERED}. */
+export function remember<T>(list: T[] | undefined, item: T): T[] {
+  const kept = list ?? [];
+  kept.push(item);
+  if (kept.length > REMEMBERED) kept.shift();
+  return kept;
 }
 
 /** The state of one station. */
@@ -67,18 +71,14 @@ export class StationState {
   link: HubLink | undefined = undefined;
   lastSeen: number | undefined = undefined;
   lastStatus: { readonly slots: readonly SlotStatus[]; readonly at: number } | undefined = undefined;
-  /** The lend in flight in each slot. */
-  readonly lends = new SlotMap<Pending>();
   /** The status queries in flight (one `CQ` answers them all). */
   queries: readonly Pending[] = NONE;
-  /** The last lend of each slot that settled before its answer. */
-  readonly expiredLends = new SlotMap<Expired>();
+  /** The connection the `CQ` of the queries in flight went out on. */
+  queriedOn: HubLink | undefined = undefined;
   /** The last status query that settled before its answer. */
   expiredQuery: Expired | undefined = undefined;
-  /** The return under way in each slot. */
-  readonly returns = new SlotMap<ReturnState>();
-  /** The last reports counted in each slot, as `move id` (`MC.BO 1234567890`). */
-  readonly reports = new SlotMap<string[]>();
+  /** Each slot's state, by slot number; most stations of a fleet are idle, so made on first use. */
+  private slots: Map<number, SlotState> | undefined = undefined;
 
   constructor(readonly imei: string) {}
 
@@ -86,23 +86,46 @@ export class StationState {
     return this.link !== undefined;
   }
 
+  /** The state of `slot`, if it has any. */
+  peek(slot: number): SlotState | undefined {
+    return this.slots?.get(slot);
+  }
+
+  /** The state of `slot`, made empty on first use. */
+  slot(slot: number): SlotState {
+    const slots = (this.slots ??= new Map());
+    let state = slots.get(slot);
+    if (state === undefined) slots.set(slot, (state = { lend: undefined, expired: undefined, returning: undefined, reports: undefined }));
+    return state;
+  }
+
+  /** Every slot with a state, in the order they were first used. */
+  slotStates(): Array<[number, SlotState]> {
+    return this.slots === undefined ? [] : [...this.slots];
+  }
+
   /**
-   * Remembers a counted report. A bank that moves the other way (lent, then returned to
-   * the slot) makes its earlier report of the first way new again: the next `MC.BO` of a
-   * returned bank is a new lend, not a duplicate.
+   * Remembers a counted report, as the latest. A bank that moves the other way (lent,
+   * then returned to the slot) makes its earlier report of the first way new again: the
+   * next `MC.BO` of a returned bank is a new lend, not a duplicate.
    */
-  count(slot: number, move: string, powerBankId: string): void {
-    const key = `${move} ${powerBankId}`;
-    const back = `${OPPOSITE[move] ?? ''} ${powerBankId}`;
-    const list = (this.reports.get(slot) ?? []).filter((counted) => counted !== back);
-    list.push(key);
-    if (list.length > REMEMBERED_REPORTS) list.shift();
-    this.reports.set(slot, list);
+  count(slot: number, move: Move, powerBankId: string): void {
+    const state = this.slot(slot);
+    const back = OPPOSITE[move];
+    const reports = (state.reports ??= []);
+    for (let i = reports.length - 1; i >= 0; i--) {
+      const counted = reports[i]!;
+      if (counted.powerBankId === powerBankId && (counted.move === move || counted.move === back)) reports.splice(i, 1);
+    }
+    remember(reports, { move, powerBankId });
   }
 
   /** Whether that report was counted already. */
-  counted(slot: number, move: string, powerBankId: string): boolean {
-    return this.reports.get(slot)?.includes(`${move} ${powerBankId}`) ?? false;
+  counted(slot: number, move: Move, powerBankId: string): boolean {
+    const reports = this.peek(slot)?.reports;
+    if (reports === undefined) return false;
+    for (const counted of reports) if (counted.move === move && counted.powerBankId === powerBankId) return true;
+    return false;
   }
 
   /** The bank the last status answer lists in `slot`, if any. */
@@ -110,8 +133,10 @@ export class StationState {
     return this.lastStatus?.slots.find((record) => record.slot === slot)?.powerBankId;
   }
 
-  /** All its requests in flight. */
+  /** All its requests in flight: lends by slot, then status queries. */
   pending(): Pending[] {
-    return [...this.lends.entries().map(([, pending]) => pending), ...this.queries];
+    const pending: Pending[] = [];
+    for (const [, state] of this.slotStates()) if (state.lend !== undefined) pending.push(state.lend);
+    return pending.concat(this.queries);
   }
 }

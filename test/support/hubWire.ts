@@ -91,11 +91,25 @@ export function move(message: Message): string {
   }
 }
 
-/** A hub that records its events. */
-export function recordingHub(options: Partial<StationHubOptions> = {}): { hub: StationHub; events: HubEvent[]; types: () => string[] } {
+/** A hub that records its events, and hands each to `react` (set it with `reactWith`) once recorded. */
+export function recordingHub(options: Partial<StationHubOptions> = {}): {
+  hub: StationHub;
+  events: HubEvent[];
+  types: () => string[];
+  reactWith: (react: (event: HubEvent) => void) => void;
+} {
   const events: HubEvent[] = [];
-  const hub = createStationHub({ ownership: () => true, ...options, onEvent: (event) => events.push(event) });
-  return { hub, events, types: () => events.map((event) => event.type) };
+  let react: (event: HubEvent) => void = () => {};
+  const hub = createStationHub({
+    ownership: () => true,
+    hubId: 'h',
+    ...options,
+    onEvent: (event) => {
+      events.push(event);
+      react(event);
+    },
+  });
+  return { hub, events, types: () => events.map((event) => event.type), reactWith: (reaction) => void (react = reaction) };
 }
 
 /** A hub, and one station connected to it that has said hello (a heartbeat at `now`). */
@@ -103,7 +117,7 @@ export function online(
   options: Partial<StationHubOptions> = {},
   station: Partial<StationSimulatorOptions> = {},
   now = 0,
-): { hub: StationHub; events: HubEvent[]; types: () => string[]; wire: Wire; station: StationSimulator } {
+): ReturnType<typeof recordingHub> & { wire: Wire; station: StationSimulator } {
   const recorded = recordingHub(options);
   const simulator = new StationSimulator({ imei: IMEI, banks: [{ slot: 1, powerBankId: 'A1' }, { slot: 2, powerBankId: '1234567890' }], ...station });
   const wire = new Wire(recorded.hub, simulator, now);
