@@ -693,6 +693,7 @@ describe('export and restore', () => {
       [snapshot([{ ...station, lastSeen: 'now' }]), 'snapshot.stations[1].lastSeen must be a time'],
       [snapshot([{ ...station, lastStatus: { at: 1 } }]), 'snapshot.stations[1].lastStatus must be { slots: [...], at }'],
       [snapshot([{ ...station, pending: [{ requestId: 'a-1', kind: 'lend', imei: IMEI, deadline: 5, slot: 0, powerBankId: 'A1' }] }]), 'snapshot.stations[1].pending[0].slot must be a slot number'],
+      [snapshot([{ ...station, returns: [{ slot: 1_000, powerBankId: 'A1' }] }]), 'snapshot.stations[1].returns[0].slot must be a slot number'],
       [snapshot([{ ...station, pending: [{ requestId: 'a-1', kind: 'status', imei: OTHER_IMEI, deadline: 5 }] }]), "pending[0].imei must be its station's IMEI"],
       [snapshot([{ ...station, expiredLends: [{ slot: 1, requestId: 'a-1', outcome: 'lent', at: 1, powerBankId: 'A1' }] }]), 'expiredLends[0].outcome must be'],
       [snapshot([{ ...station, expiredQuery: 'a-1' }]), 'snapshot.stations[1].expiredQuery must be an object'],
@@ -805,7 +806,7 @@ describe('disconnecting and handing off one station', () => {
     b.wire.say([{ type: 'StatusAnswer', imei: IMEI, slots: [{ slot: 1, status: 'full', code: 'FU', powerBankId: 'NEW' }] }], 31);
     b.hub.restore(snapshot);
     expect(b.hub.station(IMEI)).toMatchObject({ online: true, lastSeen: 31, lastStatus: { at: 31, slots: [{ powerBankId: 'NEW' }] } });
-    expect(b.hub.station(IMEI)!.pending.map((request) => request.requestId)).toEqual(['b-1', 'a-1']);
+    expect(b.hub.station(IMEI)!.pending.map((request) => request.requestId)).toEqual(['a-1', 'b-1']); // by slot
     expect(b.events.at(-1)).toEqual({ type: 'settled', at: 31, imei: IMEI, requestId: 'a-2', kind: 'lend', result: { outcome: 'offline', requestId: 'a-2', imei: IMEI, slot: 2, powerBankId: '1234567890', sent: true } });
     b.wire.say([lendSuccess(1, 'A1'), lendSuccess(2, '1234567890'), lendSuccess(2, '1234567890')], 40);
     expect(b.types().slice(-5)).toEqual(['lent', 'settled', 'lent', 'settled', 'lateAnswer']); // both CCs of slot 2 answered: each is reported

@@ -92,7 +92,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   tick(now: number): void {
     this.call(() => {
       this.at(now);
-      for (let link = this.links.due(now); link !== undefined; link = this.links.due(now)) link.shut(link.imei === undefined ? 'hello' : 'silent', now);
+      for (let link = this.links.due(now); link !== undefined; link = this.links.due(now)) link.shut(link.station === undefined ? 'hello' : 'silent', now);
       for (const pending of this.requests.due(now)) this.endEarly(pending, 'timeout', now);
     });
   }
@@ -159,16 +159,18 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
 
   leave(): void {
     const { queue } = this;
-    const onEvent = this.settings.onEvent!;
-    // A listener's call to the hub adds its events to the queue: they follow, in order.
-    for (let i = 0; i < queue.length; i++) {
-      try {
-        onEvent(queue[i]!);
-      } catch {
-        // The hub's state is already consistent; a listener's bug must not corrupt it.
+    if (queue.length > 0) {
+      const onEvent = this.settings.onEvent!;
+      // A listener's call to the hub adds its events to the queue: they follow, in order.
+      for (let i = 0; i < queue.length; i++) {
+        try {
+          onEvent(queue[i]!);
+        } catch {
+          // The hub's state is already consistent; a listener's bug must not corrupt it.
+        }
       }
+      queue.length = 0;
     }
-    queue.length = 0;
     this.busy = false;
   }
 
@@ -188,10 +190,10 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   }
 
   bind(link: HubLink, imei: string, now: number): void {
-    link.imei = imei;
-    this.links.schedule(link); // bound, it is due after the heartbeat timeout: maybe earlier than before
     const station = this.stationOf(imei);
+    station.lastSeen = now;
     link.station = station;
+    this.links.schedule(link); // bound, it is due after the heartbeat timeout: maybe earlier than before
     const old = station.link;
     station.link = link;
     if (old === undefined) {
@@ -205,17 +207,17 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   message(link: HubLink, message: Message, now: number): void {
     this.at(now);
     const station = link.station!;
-    station.lastSeen = now;
+    station.lastSeen = now; // when its link is due, too
     onStationMessage(this, station, message, now);
   }
 
   gone(link: HubLink, why: LinkEnd, now: number): void {
     this.at(now);
-    if (link.imei === undefined) {
+    const station = link.station;
+    if (station === undefined) {
       if (why === 'hello') this.emit({ type: 'silent', at: now });
       return;
     }
-    const station = link.station!;
     if (station.link !== link) return; // replaced by a newer connection
     station.link = undefined;
     this.emit({ type: 'offline', at: now, imei: station.imei, reason: why as OfflineReason });

@@ -72,9 +72,9 @@ export interface LinkOwner {
   enter(): boolean;
   /** The outermost call ends: the events it caused are delivered. */
   leave(): void;
-  /** A valid frame from the station of this link (`link.imei` is set). */
+  /** A valid frame from the station of this link (`link.station` is set). */
   message(link: HubLink, message: Message, now: number): void;
-  /** The first valid frame: binds the link to `imei`. */
+  /** The first valid frame: binds the link to the station `imei` (sets `link.station`). */
   bind(link: HubLink, imei: string, now: number): void;
   /** The connection is over. */
   gone(link: HubLink, why: LinkEnd, now: number): void;
@@ -83,31 +83,38 @@ export interface LinkOwner {
 /** The largest piece of a chunk decoded before the garbage budget is checked again. */
 const SLICE = 4_096;
 
-/** A connection of the hub. @internal */
+/**
+ * A connection of the hub. A server holds one per station, most of them idle, so it
+ * keeps few fields: the station it is bound to gives its IMEI and the time of its last
+ * valid frame. @internal
+ */
 export class HubLink implements StationLink {
-  imei: string | undefined = undefined;
-  /** The station it is bound to (set with `imei`). */
+  /** The station it is bound to, from its first valid frame. */
   station: StationState | undefined = undefined;
   isClosed = false;
   /** The time of this link's current entry in the hub's deadlines (`Infinity`: none). */
   scheduled = Infinity;
   private readonly decoder: StreamDecoder;
   private garbage = 0;
-  private lastFrame: number;
-  /** Frames the connection may still send now: `maxFramesPerSecond` at most, refilled with time. */
-  private frames: number;
-  private refilledAt: number;
+  /**
+   * The frame rate, as one time: each valid frame moves it on by `1000 / maxFramesPerSecond`
+   * ms from now or from where it was, whichever is later; a frame that finds it more than
+   * a second (less one frame) ahead is one too many. That is a bucket of
+   * `maxFramesPerSecond` frames refilled at that rate, kept in one number.
+   */
+  private rateTime: number;
 
   constructor(
     private readonly owner: LinkOwner,
     private readonly transport: Transport,
     private readonly openedAt: number,
   ) {
-    const { dialect, mode, maxFrameLength } = owner.settings;
-    this.decoder = createDecoder({ from: 'device', dialect, mode, maxFrameLength });
-    this.lastFrame = openedAt;
-    this.frames = owner.settings.maxFramesPerSecond;
-    this.refilledAt = openedAt;
+    this.decoder = createDecoder(owner.settings.decoding);
+    this.rateTime = openedAt;
+  }
+
+  get imei(): string | undefined {
+    return this.station?.imei;
   }
 
   receive(chunk: Uint8Array, now: number): void {
@@ -119,7 +126,9 @@ export class HubLink implements StationLink {
         // Once the connection is closed, the messages already decoded are still handled (a
         // report after a flood is billed; its acknowledgement cannot go out, so the station
         // sends it again), the rest of the chunk is not decoded.
-        for (const item of this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE))) {
+        const items = this.decoder.push(length <= SLICE ? chunk : chunk.subarray(start, start + SLICE));
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i]!;
           if (!this.isClosed || item.kind === 'message') this.handle(item, now);
         }
       }
@@ -139,10 +148,10 @@ export class HubLink implements StationLink {
     }
   }
 
-  /** When the connection is due to be closed for saying nothing. */
+  /** When the connection is due to be closed for saying nothing: a while after it opened, or after its station's last valid frame. */
   get deadline(): number {
-    const { heartbeatTimeoutMs, helloTimeoutMs } = this.owner.settings;
-    return this.imei === undefined ? this.openedAt + helloTimeoutMs : this.lastFrame + heartbeatTimeoutMs;
+    const { station } = this;
+    return station === undefined ? this.openedAt + this.owner.settings.helloTimeoutMs : station.lastSeen! + this.owner.settings.heartbeatTimeoutMs;
   }
 
   /** Encodes and sends `message`; `false` when it could not (closed, or `send` threw, which closes the connection). */
@@ -175,17 +184,16 @@ export class HubLink implements StationLink {
       case 'message': {
         const { message } = item;
         if (!this.isClosed && !this.mayFrame(now)) return;
-        if (this.imei === undefined) {
+        if (this.station === undefined) {
           if (this.isClosed) return;
           this.owner.bind(this, message.imei, now);
         }
-        if (message.imei !== this.imei) {
+        if (message.imei !== this.station!.imei) {
           this.owner.emit({ type: 'violation', at: now, ...this.named(), reason: 'otherImei', message });
           this.spend(item.length, now);
           return;
         }
         this.garbage = Math.max(0, this.garbage - item.length);
-        this.lastFrame = now;
         this.owner.message(this, message, now);
         return;
       }
@@ -208,13 +216,14 @@ export class HubLink implements StationLink {
     this.shut('abusive', now);
   }
 
-  /** Takes one frame from the rate budget (a token bucket refilled by the time since the last frame); closes the connection when it is empty. */
+  /** Counts a valid frame against the rate (see `rateTime`); closes the connection when there is one too many. */
   private mayFrame(now: number): boolean {
-    const { maxFramesPerSecond } = this.owner.settings;
-    const elapsed = Math.max(0, now - this.refilledAt);
-    this.refilledAt += elapsed;
-    this.frames = Math.min(maxFramesPerSecond, this.frames + (elapsed * maxFramesPerSecond) / 1_000) - 1;
-    if (this.frames >= 0) return true;
+    const { frameInterval } = this.owner.settings;
+    const due = Math.max(this.rateTime, now) + frameInterval;
+    if (due - now <= 1_000) {
+      this.rateTime = due;
+      return true;
+    }
     this.owner.emit({ type: 'abusive', at: now, ...this.named(), reason: 'rate' });
     this.shut('abusive', now);
     return false;
@@ -222,6 +231,6 @@ export class HubLink implements StationLink {
 
   /** `{ imei }` once the link is bound, else nothing. */
   private named(): { imei?: string } {
-    return this.imei === undefined ? {} : { imei: this.imei };
+    return this.station === undefined ? {} : { imei: this.station.imei };
   }
 }

@@ -8,6 +8,7 @@
 
 import { resolveDialect, type Dialect, type ResolvedDialect } from '../dialect.js';
 import type { EncodeOptions } from '../encode.js';
+import type { StreamDecoderOptions } from '../stream/decoder.js';
 import { ProtocolError } from '../errors.js';
 import type { HubEvent } from './events.js';
 
@@ -96,13 +97,15 @@ export interface HubSettings {
   readonly dialect: ResolvedDialect;
   /** The options of every `encode` the hub does: the dialect as given. */
   readonly encoding: EncodeOptions;
-  readonly mode: 'lenient' | 'strict';
-  readonly maxFrameLength: number | undefined;
+  /** The options of every connection's decoder, the dialect as given. */
+  readonly decoding: StreamDecoderOptions;
   readonly answerTimeoutMs: number;
   readonly heartbeatTimeoutMs: number;
   readonly helloTimeoutMs: number;
   readonly garbageBudgetBytes: number;
   readonly maxFramesPerSecond: number;
+  /** The milliseconds one frame takes of the rate: `1000 / maxFramesPerSecond`. */
+  readonly frameInterval: number;
 }
 
 /** The defaults of {@link StationHubOptions}. @internal */
@@ -157,19 +160,22 @@ export function checkHubOptions(options: StationHubOptions): HubSettings {
     throw new ProtocolError('OPTIONS', 'hubId', `hubId must be 1 to 64 letters, digits, _ . : or -; got ${JSON.stringify(hubId)}`);
   }
   const dialect = resolveDialect(options.dialect);
+  const maxFramesPerSecond = positive(options.maxFramesPerSecond, HUB_DEFAULTS.maxFramesPerSecond, 'maxFramesPerSecond');
+  // The canonical dialect (no `dialect` given) is the one `encode` and the decoders know
+  // without resolving it again, and without a copy in every connection's decoder.
+  const given = options.dialect === undefined ? {} : { dialect: { ...options.dialect } };
   return {
     ownership: options.ownership,
     onEvent,
     hubId,
     dialect,
-    // The canonical dialect (no `dialect` given) is the one `encode` knows without resolving it again.
-    encoding: options.dialect === undefined ? {} : { dialect: { ...options.dialect } },
-    mode,
-    maxFrameLength: maxFrameLength === undefined ? undefined : positive(maxFrameLength, 0, 'maxFrameLength'),
+    encoding: given,
+    decoding: { from: 'device', mode, maxFrameLength: maxFrameLength === undefined ? undefined : positive(maxFrameLength, 0, 'maxFrameLength'), ...given },
     answerTimeoutMs: positive(options.answerTimeoutMs, HUB_DEFAULTS.answerTimeoutMs, 'answerTimeoutMs'),
     heartbeatTimeoutMs: positive(options.heartbeatTimeoutMs, HUB_DEFAULTS.heartbeatTimeoutMs, 'heartbeatTimeoutMs'),
     helloTimeoutMs: positive(options.helloTimeoutMs, HUB_DEFAULTS.helloTimeoutMs, 'helloTimeoutMs'),
     garbageBudgetBytes: positive(options.garbageBudgetBytes, HUB_DEFAULTS.garbageBudgetBytes, 'garbageBudgetBytes'),
-    maxFramesPerSecond: positive(options.maxFramesPerSecond, HUB_DEFAULTS.maxFramesPerSecond, 'maxFramesPerSecond'),
+    maxFramesPerSecond,
+    frameInterval: 1_000 / maxFramesPerSecond,
   };
 }

@@ -7,6 +7,7 @@
  * @internal
  */
 
+import { MAX_SLOT_COUNT } from '../dialect.js';
 import { ProtocolError } from '../errors.js';
 import type { HubSnapshot } from './snapshot.js';
 
@@ -18,7 +19,7 @@ const REPORTS = new Set(['MC.BO', 'MR.BF', 'MC.RO', 'MR.RF']);
 
 const text: Check = (value) => typeof value === 'string' && value.length > 0;
 const time: Check = (value) => typeof value === 'number' && Number.isFinite(value);
-const slot: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 1;
+const slot: Check = (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_SLOT_COUNT;
 const early: Check = (value) => typeof value === 'string' && EARLY.has(value);
 /** A counted report as a snapshot writes it: `MC.BO 1234567890`. */
 const report: Check = (value) => {

@@ -77,8 +77,8 @@ export class StationState {
   queriedOn: HubLink | undefined = undefined;
   /** The last status query that settled before its answer. */
   expiredQuery: Expired | undefined = undefined;
-  /** Each slot's state, by slot number; most stations of a fleet are idle, so made on first use. */
-  private slots: Map<number, SlotState> | undefined = undefined;
+  /** Each slot's state, at its slot number; most stations of a fleet are idle, so made on first use. */
+  private slots: Array<SlotState | undefined> | undefined = undefined;
 
   constructor(readonly imei: string) {}
 
@@ -88,20 +88,20 @@ export class StationState {
 
   /** The state of `slot`, if it has any. */
   peek(slot: number): SlotState | undefined {
-    return this.slots?.get(slot);
+    return this.slots?.[slot];
   }
 
   /** The state of `slot`, made empty on first use. */
   slot(slot: number): SlotState {
-    const slots = (this.slots ??= new Map());
-    let state = slots.get(slot);
-    if (state === undefined) slots.set(slot, (state = { lend: undefined, expired: undefined, returning: undefined, reports: undefined }));
-    return state;
+    const slots = (this.slots ??= []);
+    return (slots[slot] ??= { lend: undefined, expired: undefined, returning: undefined, reports: undefined });
   }
 
-  /** Every slot with a state, in the order they were first used. */
+  /** Every slot with a state, by slot number. */
   slotStates(): Array<[number, SlotState]> {
-    return this.slots === undefined ? [] : [...this.slots];
+    const states: Array<[number, SlotState]> = [];
+    this.slots?.forEach((state, slot) => states.push([slot, state!]));
+    return states;
   }
 
   /**
@@ -133,7 +133,7 @@ export class StationState {
     return this.lastStatus?.slots.find((record) => record.slot === slot)?.powerBankId;
   }
 
-  /** All its requests in flight: lends by slot, then status queries. */
+  /** All its requests in flight: lends by slot number, then status queries. */
   pending(): Pending[] {
     const pending: Pending[] = [];
     for (const [, state] of this.slotStates()) if (state.lend !== undefined) pending.push(state.lend);
