@@ -42,3 +42,21 @@ describe('Deadlines', () => {
     );
   });
 });
+
+describe('Deadlines.retain', () => {
+  it('keeps the entries it is told to, and gives them back earliest first', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }), fc.integer({ min: 2, max: 5 }), (times, modulo) => {
+        const deadlines = new Deadlines<number>();
+        times.forEach((time, index) => deadlines.push(time, index));
+        deadlines.retain((index, time) => index % modulo !== 0 && time === times[index]);
+        const out: number[] = [];
+        while (deadlines.size > 0) {
+          out.push(deadlines.firstTime!);
+          deadlines.pop();
+        }
+        expect(out).toEqual(times.filter((_, index) => index % modulo !== 0).sort((a, b) => a - b));
+      }),
+    );
+  });
+});

@@ -2,7 +2,8 @@
  * Things due at a time, earliest first: a binary min-heap, so that the hub finds its
  * next deadline without looking at every connection and request. An entry is never
  * updated in place: when a thing's time moves, the hub pushes it again and skips the
- * entries that no longer hold as it reaches them.
+ * entries that no longer hold as it reaches them, and when they outnumber the others it
+ * drops them all at once (`retain`), so that what is done with is not kept until its time.
  *
  * @module
  * @internal
@@ -45,20 +46,37 @@ export class Deadlines<T> {
   pop(): void {
     const lastTime = this.times.pop()!;
     const lastItem = this.items.pop()!;
+    if (this.times.length > 0) this.siftDown(0, lastTime, lastItem);
+  }
+
+  /** Keeps only the entries `keep` accepts, in one pass (then one heap is rebuilt from them). */
+  retain(keep: (item: T, time: number) => boolean): void {
+    let kept = 0;
+    for (let i = 0; i < this.times.length; i++) {
+      if (!keep(this.items[i]!, this.times[i]!)) continue;
+      this.times[kept] = this.times[i]!;
+      this.items[kept] = this.items[i]!;
+      kept++;
+    }
+    this.times.length = kept;
+    this.items.length = kept;
+    for (let at = (kept >> 1) - 1; at >= 0; at--) this.siftDown(at, this.times[at]!, this.items[at]!);
+  }
+
+  /** Puts `(time, item)` at `at`, or below it where its children are earlier. */
+  private siftDown(at: number, time: number, item: T): void {
     const size = this.times.length;
-    if (size === 0) return;
-    let at = 0;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= size) break;
       const right = left + 1;
       const child = right < size && this.times[right]! < this.times[left]! ? right : left;
-      if (this.times[child]! >= lastTime) break;
+      if (this.times[child]! >= time) break;
       this.move(child, at);
       at = child;
     }
-    this.times[at] = lastTime;
-    this.items[at] = lastItem;
+    this.times[at] = time;
+    this.items[at] = item;
   }
 
   private move(from: number, to: number): void {

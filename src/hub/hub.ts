@@ -16,7 +16,7 @@ import { HubLink, type LinkEnd, type LinkOwner, type StationLink, type Transport
 import { LinkDeadlines } from './linkDeadlines.js';
 import { checkHubOptions, type HubSettings, type StationHubOptions } from './options.js';
 import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutcome } from './outcomes.js';
-import { publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
+import { newPending, publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
 import { exportStations, restoreStations, type HubSnapshot, type RestoreHost } from './snapshot.js';
 import type { StationHub } from './stationHub.js';
 import { NONE, remember, StationState } from './station.js';
@@ -56,6 +56,9 @@ function checkRequest(options: RequestOptions, fallback: number): number {
   return timeoutMs;
 }
 
+/** The most event slots the queue keeps between calls. */
+const QUEUE_KEPT = 1_024;
+
 /** The {@link StationHub}. */
 class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   readonly requests: Requests;
@@ -63,8 +66,9 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   /** Every open connection, by the time it is due to be closed for silence. */
   private readonly links = new LinkDeadlines();
   private readonly stations = new Map<string, StationState>();
-  /** The events of the current call, delivered when it ends. */
-  private readonly queue: HubEvent[] = [];
+  /** The events of the current call, delivered when it ends: the first `queued` of `queue`. */
+  private queue: Array<HubEvent | undefined> = [];
+  private queued = 0;
   /** Whether a call from outside is under way (its events not all delivered yet). */
   private busy = false;
 
@@ -75,7 +79,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   connect(transport: Transport, now: number): StationLink {
     this.at(now);
     const link = new HubLink(this, transport, now);
-    this.links.schedule(link);
+    this.links.opened(link);
     return link;
   }
 
@@ -149,7 +153,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   // LinkOwner, FlowHost and RestoreHost: what connections, flows and restores call.
 
   emit(event: HubEvent): void {
-    if (this.settings.onEvent !== undefined) this.queue.push(event);
+    if (this.settings.onEvent !== undefined) this.queue[this.queued++] = event;
   }
 
   enter(): boolean {
@@ -159,18 +163,18 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
 
   leave(): void {
     const { queue } = this;
-    if (queue.length > 0) {
-      const onEvent = this.settings.onEvent!;
-      // A listener's call to the hub adds its events to the queue: they follow, in order.
-      for (let i = 0; i < queue.length; i++) {
-        try {
-          onEvent(queue[i]!);
-        } catch {
-          // The hub's state is already consistent; a listener's bug must not corrupt it.
-        }
+    // A listener's call to the hub adds its events to the queue: they follow, in order.
+    for (let i = 0; i < this.queued; i++) {
+      const event = queue[i]!;
+      queue[i] = undefined;
+      try {
+        this.settings.onEvent!(event);
+      } catch {
+        // The hub's state is already consistent; a listener's bug must not corrupt it.
       }
-      queue.length = 0;
     }
+    this.queued = 0;
+    if (queue.length > QUEUE_KEPT) this.queue = []; // after a burst (a tick that closed many connections)
     this.busy = false;
   }
 
@@ -213,6 +217,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
 
   gone(link: HubLink, why: LinkEnd, now: number): void {
     this.at(now);
+    this.links.closed();
     const station = link.station;
     if (station === undefined) {
       if (why === 'hello') this.emit({ type: 'silent', at: now });
@@ -263,11 +268,12 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
     if (station.peek(slot)?.lend !== undefined) return refuse('slotBusy');
     if (powerBankId === undefined) return refuse('noBank');
     if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, slot, powerBankId, sent: false }, 'lend', now);
-    const pending = this.register({ requestId, kind: 'lend', imei, slot, powerBankId, deadline: now + timeoutMs, sent: false }, signal);
+    const pending = newPending(requestId, 'lend', imei, slot, powerBankId, now + timeoutMs);
+    const promise = this.register(pending, signal);
     station.slot(slot).lend = pending;
     // A `send` that throws closes the connection, which settles the lend `offline`, not sent.
     if (link.send({ type: 'LendRequest', imei, slot, powerBankId }, now)) pending.sent = true;
-    return pending.promise as Promise<LendOutcome>;
+    return promise as Promise<LendOutcome>;
   }
 
   private startQuery(imei: string, options: RequestOptions, timeoutMs: number): Promise<StatusOutcome> {
@@ -278,12 +284,13 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
     const link = station?.link;
     if (station === undefined || link === undefined) return this.immediately({ outcome: 'offline', requestId, imei, sent: false }, 'status', now);
     if (signal?.aborted === true) return this.immediately({ outcome: 'aborted', requestId, imei, sent: false }, 'status', now);
-    const pending = this.register({ requestId, kind: 'status', imei, deadline: now + timeoutMs, sent: false }, signal);
+    const pending = newPending(requestId, 'status', imei, undefined, undefined, now + timeoutMs);
+    const promise = this.register(pending, signal);
     station.queries = [...station.queries, pending];
     // One `CQ` per connection answers every query in flight.
     if (station.queriedOn !== link && link.send({ type: 'StatusQuery', imei }, now)) station.queriedOn = link;
     if (station.queriedOn === link) pending.sent = true;
-    return pending.promise as Promise<StatusOutcome>;
+    return promise as Promise<StatusOutcome>;
   }
 
   /** Settles `pending` before its answer came: a later answer will be a late answer. */
@@ -300,17 +307,15 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   }
 
   /** Registers a request in flight, with its promise and its abort listener. */
-  private register(request: Omit<Pending, 'resolve' | 'detach'>, signal: AbortSignal | undefined): Pending & { promise: Promise<unknown> } {
-    let resolve: Pending['resolve'];
-    const promise = new Promise<unknown>((settle) => (resolve = settle as Pending['resolve']));
-    const pending: Pending & { promise: Promise<unknown> } = { ...request, resolve, detach: undefined, promise };
+  private register(pending: Pending, signal: AbortSignal | undefined): Promise<unknown> {
+    const promise = new Promise<unknown>((settle) => (pending.resolve = settle as Pending['resolve']));
     if (signal !== undefined) {
       const abort = (): void => this.call(() => this.endEarly(pending, 'aborted', this.latest));
       signal.addEventListener('abort', abort, { once: true });
       pending.detach = () => signal.removeEventListener('abort', abort);
     }
     this.requests.add(pending);
-    return pending;
+    return promise;
   }
 
   /** Remembers the latest time given, for what resolves between calls. */

@@ -12,11 +12,28 @@
 import { Deadlines } from './deadlines.js';
 import type { HubLink } from './link.js';
 
+/** How many more entries than open connections the heap may hold before the stale ones are dropped. */
+const STALE_SLACK = 64;
+
 /** The silence deadlines of a hub's connections. */
 export class LinkDeadlines {
   private readonly heap = new Deadlines<HubLink>();
+  /** The connections opened and not closed yet. */
+  private open = 0;
 
-  /** Adds `link` to the deadlines if it is due earlier than it is scheduled (a new link, or one just bound). */
+  /** A new connection: it is due `helloTimeoutMs` after it opened. */
+  opened(link: HubLink): void {
+    this.open++;
+    this.schedule(link);
+  }
+
+  /** A connection is closed: its entry is stale. */
+  closed(): void {
+    this.open--;
+    if (this.heap.size > 2 * this.open + STALE_SLACK) this.heap.retain((link, time) => !link.isClosed && time === link.scheduled);
+  }
+
+  /** Adds `link` to the deadlines if it is due earlier than it is scheduled (one just bound, say). */
   schedule(link: HubLink): void {
     const deadline = link.deadline;
     if (deadline >= link.scheduled) return;

@@ -9,21 +9,35 @@
 import { Deadlines } from './deadlines.js';
 import type { LendOutcome, PendingRequest, StatusOutcome } from './outcomes.js';
 
-/** A request in flight: what a snapshot keeps, and the promise's resolver (none for a restored request). */
-export interface Pending extends PendingRequest {
+/** A request in flight: what a snapshot keeps (see {@link PendingRequest}), and the promise's resolver (none for a restored request). */
+export interface Pending {
+  readonly requestId: string;
+  readonly kind: 'lend' | 'status';
+  readonly imei: string;
+  /** The slot of a lend. */
+  readonly slot: number | undefined;
+  /** The bank a lend asked for. */
+  readonly powerBankId: string | undefined;
+  readonly deadline: number;
   resolve: ((result: never) => void) | undefined;
   /** Removes the abort listener. */
   detach: (() => void) | undefined;
   /** Whether its command (`CC`, `CQ`) was handed to a connection. */
   sent: boolean;
+  /** Whether it is still in flight in this hub (neither settled nor handed off). */
+  inFlight: boolean;
 }
+
+/** How many more entries than requests in flight the deadlines may hold before the settled ones are dropped. */
+const SETTLED_SLACK = 64;
 
 /** What a request settled with, as a late answer will name it. */
 export type EarlyOutcome = 'timeout' | 'offline' | 'aborted';
 
-/** The requests of a hub, by id, and the waiters of `drain()`. */
+/** The requests of a hub in flight, by deadline, and the waiters of `drain()`. */
 export class Requests {
-  readonly byId = new Map<string, Pending>();
+  /** How many requests are in flight. */
+  private count = 0;
   /** Every request added, by deadline; settled ones are skipped as they come up. */
   private readonly deadlines = new Deadlines<Pending>();
   /** Ownership checks still running (promises `drain()` waits for too). */
@@ -59,13 +73,14 @@ export class Requests {
   }
 
   add(pending: Pending): void {
-    this.byId.set(pending.requestId, pending);
+    pending.inFlight = true;
+    this.count++;
     this.deadlines.push(pending.deadline, pending);
   }
 
   /** Drops the entries of settled requests from the front of the deadlines. */
   private skipSettled(): void {
-    while (this.deadlines.size > 0 && this.byId.get(this.deadlines.firstItem!.requestId) !== this.deadlines.firstItem) this.deadlines.pop();
+    while (this.deadlines.size > 0 && !this.deadlines.firstItem!.inFlight) this.deadlines.pop();
   }
 
   /** Removes `pending` and resolves its promise; `false` when it had already settled. */
@@ -81,11 +96,17 @@ export class Requests {
     if (this.take(pending)) this.wake();
   }
 
-  /** Takes `pending` out of the requests in flight; `false` when it was not in them. */
+  /**
+   * Takes `pending` out of the requests in flight; `false` when it was not in them. Its
+   * entry stays in the deadlines until it comes up, unless the settled entries outnumber
+   * the others: then they all go at once.
+   */
   private take(pending: Pending): boolean {
-    if (this.byId.get(pending.requestId) !== pending) return false;
-    this.byId.delete(pending.requestId);
+    if (!pending.inFlight) return false;
+    pending.inFlight = false;
+    this.count--;
     pending.detach?.();
+    if (this.deadlines.size > 2 * this.count + SETTLED_SLACK) this.deadlines.retain((entry) => entry.inFlight);
     return true;
   }
 
@@ -120,8 +141,13 @@ export class Requests {
   }
 
   private idle(): boolean {
-    return this.byId.size === 0 && this.checks === 0;
+    return this.count === 0 && this.checks === 0;
   }
+}
+
+/** A request about to be sent (`sent` false until its command goes out), without its promise yet. */
+export function newPending(requestId: string, kind: 'lend' | 'status', imei: string, slot: number | undefined, powerBankId: string | undefined, deadline: number): Pending {
+  return { requestId, kind, imei, slot, powerBankId, deadline, resolve: undefined, detach: undefined, sent: false, inFlight: false };
 }
 
 /** The public view of a request. */

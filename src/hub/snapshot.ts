@@ -12,7 +12,7 @@ import type { Move } from '../flows/steps.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { HubEvent } from './events.js';
 import type { PendingRequest } from './outcomes.js';
-import { publicView, type Pending, type Requests } from './requests.js';
+import { newPending, publicView, type Requests } from './requests.js';
 import { checkSnapshot } from './snapshotCheck.js';
 import { remember, type ExpiredLend, type StationState } from './station.js';
 
@@ -128,19 +128,23 @@ function restoreStation(saved: StationSnapshot, host: RestoreHost): void {
   const savedIsNewer = (saved.lastSeen ?? -Infinity) > (station.lastSeen ?? -Infinity);
   if (savedIsNewer) station.lastSeen = saved.lastSeen;
   if (saved.lastStatus !== undefined && !(saved.lastStatus.at <= (station.lastStatus?.at ?? -Infinity))) station.lastStatus = saved.lastStatus;
+  // A request id belongs to one station: what is in flight here for it is all that can collide.
+  const inFlight = new Set(station.pending().map((pending) => pending.requestId));
   for (const { slot, ...expired } of saved.expiredLends) {
     requests.reserve(expired.requestId);
-    if (!requests.byId.has(expired.requestId)) addExpired(station, slot, expired);
+    if (!inFlight.has(expired.requestId)) addExpired(station, slot, expired);
   }
   const late = saved.expiredQuery;
   if (late !== undefined) {
     requests.reserve(late.requestId);
-    if (!requests.byId.has(late.requestId) && !(late.at <= (station.expiredQuery?.at ?? -Infinity))) station.expiredQuery = late;
+    if (!inFlight.has(late.requestId) && !(late.at <= (station.expiredQuery?.at ?? -Infinity))) station.expiredQuery = late;
   }
   for (const request of saved.pending) {
     requests.reserve(request.requestId);
-    if (requests.byId.has(request.requestId) || settledHere(station, request)) continue;
-    const pending: Pending = { ...request, resolve: undefined, detach: undefined, sent: true };
+    if (inFlight.has(request.requestId) || settledHere(station, request)) continue;
+    inFlight.add(request.requestId);
+    const pending = newPending(request.requestId, request.kind, request.imei, request.slot, request.powerBankId, request.deadline);
+    pending.sent = true; // it was, by the hub that made it
     if (request.kind === 'status') {
       requests.add(pending);
       station.queries = [...station.queries, pending];
