@@ -36,10 +36,10 @@ const readable = (_: string, value: unknown) => (value instanceof Error ? value.
 function onEvent(event: HubEvent): void {
   const { type, at, imei = '-', ...details } = event;
   console.log(`${new Date(at).toISOString()} ${imei} ${type} ${JSON.stringify(details, readable)}`);
-  if (type === 'online') queueMicrotask(() => void ask(hub.queryStatus(imei, { now: Date.now() })));
+  if (type === 'online') void ask(hub.queryStatus(imei, { now: Date.now() })); // a listener may call the hub
   if (event.type === 'status') for (const { powerBankId } of event.slots) if (powerBankId !== undefined) fleet.add(powerBankId);
   if (event.type === 'lent') rentals.set(event.powerBankId, at); // bill from now
-  if (event.type === 'lateAnswer' && event.message.type === 'LendSuccess') rentals.set(event.message.powerBankId, at); // the app heard 'timeout', the customer has the bank: bill it
+  if (event.type === 'lateAnswer' && event.message.type === 'LendSuccess') rentals.set(event.message.powerBankId, at); // the app heard 'timeout' (sent: true), the customer has the bank: bill it
   if (event.type === 'returned' && rentals.has(event.powerBankId)) {
     console.log(`${imei} rental of ${event.powerBankId} ended after ${Math.round((at - rentals.get(event.powerBankId)!) / 1000)} s`);
     rentals.delete(event.powerBankId);
