@@ -491,6 +491,52 @@ describe('liveness, garbage and floods', () => {
   });
 });
 
+describe('what a fleet written outside the project does (pinned from a trial against a server built from the guide)', () => {
+  it('modem noise before the first frame: reported, then the first valid frame binds the connection', () => {
+    const { hub, events } = recordingHub();
+    const link = hub.connect({ send: () => {}, close: () => {} }, 0);
+    link.receive(new TextEncoder().encode('+++ATZ\r\nRING\r\n'), 1);
+    link.receive(encode({ type: 'Heartbeat', imei: IMEI }), 2);
+    expect(events.map((event) => event.type)).toEqual(['frameError', 'online', 'heartbeat']);
+    expect(events[0]).not.toHaveProperty('imei');
+    expect(link.imei).toBe(IMEI);
+  });
+
+  it('a report written one byte at a time is acknowledged once', async () => {
+    const { hub, wire } = online();
+    const lend = hub.lend(IMEI, 2, { now: 10, powerBankId: '1234567890' });
+    wire.deaf = true;
+    for (const byte of encode({ type: 'LendFailure', imei: IMEI, slot: 2, powerBankId: '1234567890' })) wire.link.receive(Uint8Array.of(byte), 20);
+    expect(wire.sentMoves()).toEqual(['CC', 'AR.BF']);
+    expect(await lend).toMatchObject({ outcome: 'failed', sent: true });
+  });
+
+  it('two lends side by side, answered in the other order, one failing: each gets its own answer', async () => {
+    const { hub, wire } = online();
+    wire.deaf = true;
+    const one = hub.lend(IMEI, 1, { now: 10, powerBankId: 'A1' });
+    const two = hub.lend(IMEI, 2, { now: 10, powerBankId: '1234567890' });
+    wire.say([{ type: 'LendFailure', imei: IMEI, slot: 2, powerBankId: '1234567890' }, lendSuccess(1, 'A1')], 20);
+    expect(wire.sentMoves()).toEqual(['CC', 'CC', 'AR.BF', 'AM.BO']);
+    expect([(await one).outcome, (await two).outcome]).toEqual(['lent', 'failed']);
+  });
+
+  it('a lend cut off by a reconnect, then by the station going away: offline (sent), and its answer on the next connection is a late answer', async () => {
+    const { hub, wire, events } = online();
+    wire.deaf = true;
+    const lend = hub.lend(IMEI, 1, { now: 10, powerBankId: 'A1' });
+    wire.reconnect(20);
+    wire.say([{ type: 'Heartbeat', imei: IMEI }], 20); // replaced: the lend stays pending
+    expect(hub.station(IMEI)!.pending).toHaveLength(1);
+    wire.link.closed(30);
+    expect(await lend).toMatchObject({ outcome: 'offline', sent: true });
+    wire.reconnect(40);
+    wire.say([{ type: 'Heartbeat', imei: IMEI }, lendSuccess(1, 'A1'), lendSuccess(1, 'A1')], 40);
+    expect(events.slice(-3).map((event) => event.type)).toEqual(['heartbeat', 'lateAnswer', 'duplicate']);
+    expect(wire.sentMoves()).toEqual(['CC', 'AM.BO', 'AM.BO']);
+  });
+});
+
 describe('a listener may call the hub: events come once the call that caused them is done', () => {
   type Harness = ReturnType<typeof online>;
   type Step = (h: Harness) => void;
