@@ -6,7 +6,6 @@
  * @module
  */
 
-import { ProtocolError } from '../errors.js';
 import { isPowerBankId } from '../fields/powerBankId.js';
 import { isSlot } from '../fields/slot.js';
 import type { Message } from '../messages/index.js';
@@ -14,7 +13,7 @@ import type { HubEvent, OfflineReason } from './events.js';
 import { onStationMessage, type FlowHost } from './flows.js';
 import { HubLink, type LinkEnd, type LinkOwner, type StationLink, type Transport } from './link.js';
 import { LinkDeadlines } from './linkDeadlines.js';
-import { checkHubOptions, type HubSettings, type StationHubOptions } from './options.js';
+import { checkHubOptions, checkRequestOptions, type HubSettings, type StationHubOptions } from './options.js';
 import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutcome } from './outcomes.js';
 import { newPending, publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
 import { exportStations, restoreStations, type HubSnapshot, type RestoreHost } from './snapshot.js';
@@ -46,16 +45,6 @@ export function createStationHub(options: StationHubOptions): StationHub {
   return new Hub(checkHubOptions(options));
 }
 
-/** The timeout of a request; a `ProtocolError` (`OPTIONS`) when `now` or `timeoutMs` is not a number a deadline can be made of. */
-function checkRequest(options: RequestOptions, fallback: number): number {
-  const { now, timeoutMs = fallback } = options ?? {};
-  if (typeof now !== 'number' || !Number.isFinite(now)) throw new ProtocolError('OPTIONS', 'now', `now must be a finite number of milliseconds; got ${String(now)}`);
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-    throw new ProtocolError('OPTIONS', 'timeoutMs', `timeoutMs must be a positive number; got ${String(timeoutMs)}`);
-  }
-  return timeoutMs;
-}
-
 /** The most event slots the queue keeps between calls. */
 const QUEUE_KEPT = 1_024;
 
@@ -84,12 +73,12 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   }
 
   lend(imei: string, slot: number, options: LendOptions): Promise<LendOutcome> {
-    const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
+    const timeoutMs = checkRequestOptions(options, this.settings.answerTimeoutMs);
     return this.call(() => this.startLend(imei, slot, options, timeoutMs));
   }
 
   queryStatus(imei: string, options: RequestOptions): Promise<StatusOutcome> {
-    const timeoutMs = checkRequest(options, this.settings.answerTimeoutMs);
+    const timeoutMs = checkRequestOptions(options, this.settings.answerTimeoutMs);
     return this.call(() => this.startQuery(imei, options, timeoutMs));
   }
 

@@ -98,9 +98,9 @@ export class HubLink implements StationLink {
   private garbage = 0;
   /**
    * The frame rate, as one time: each valid frame moves it on by `1000 / maxFramesPerSecond`
-   * ms from now or from where it was, whichever is later; a frame that finds it more than
-   * a second (less one frame) ahead is one too many. That is a bucket of
-   * `maxFramesPerSecond` frames refilled at that rate, kept in one number.
+   * ms from now or from where it was, whichever is later; a frame that would move it more
+   * than a second ahead of now is one too many. That is a bucket of `maxFramesPerSecond`
+   * frames refilled at that rate, kept in one number.
    */
   private rateTime: number;
 

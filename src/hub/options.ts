@@ -11,6 +11,7 @@ import type { EncodeOptions } from '../encode.js';
 import type { StreamDecoderOptions } from '../stream/decoder.js';
 import { ProtocolError } from '../errors.js';
 import type { HubEvent } from './events.js';
+import type { RequestOptions } from './outcomes.js';
 
 /**
  * Options of {@link createStationHub}. Only `ownership` is required; every other option
@@ -178,4 +179,14 @@ export function checkHubOptions(options: StationHubOptions): HubSettings {
     maxFramesPerSecond,
     frameInterval: 1_000 / maxFramesPerSecond,
   };
+}
+
+/** The timeout of a request; a `ProtocolError` (`OPTIONS`) when `now` or `timeoutMs` is not a number a deadline can be made of. @internal */
+export function checkRequestOptions(options: RequestOptions, fallback: number): number {
+  const { now, timeoutMs = fallback } = options ?? {};
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new ProtocolError('OPTIONS', 'now', `now must be a finite number of milliseconds; got ${String(now)}`);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+    throw new ProtocolError('OPTIONS', 'timeoutMs', `timeoutMs must be a positive number; got ${String(timeoutMs)}`);
+  }
+  return timeoutMs;
 }
