@@ -101,6 +101,19 @@ const BROKEN: ReadonlyArray<[string, Partial<Parameters<typeof startHubServer>[0
   ],
   ['never answers an ownership query (no RQ)', { ownership: () => new Promise<boolean>(() => {}) }, 'unanswered', /,MQ,3\./],
   [
+    'acknowledges a return naming slot 99, which the station does not have',
+    { alter: (message, bytes) => (message.type === 'ReturnSuccessAck' ? encode({ ...message, slot: 99 }, { dialect: { slotCount: 999 } }) : bytes) },
+    'wrongSlot',
+    /,AM,RO\.99\./,
+  ],
+  [
+    "acknowledges a return on another station's connection",
+    { alter: (message, bytes) => (message.type === 'ReturnSuccessAck' ? altered((ack) => ({ ...ack, imei: '860123456789014' }))(message) : bytes) },
+    'wrongImei',
+    /^\{"860123456789014,AM,RO\./,
+  ],
+  ['answers ownership queries after the station gave up', { ownership: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 700)) }, 'unanswered', /,MQ,3\./],
+  [
     'sends garbage and a frame with a bad CRC',
     { onConnection: (socket) => void socket.write('AT+CIPSEND\r\n{"860123456789014,CQ,,0000"}\r\n') },
     'undecodable',
@@ -108,6 +121,9 @@ const BROKEN: ReadonlyArray<[string, Partial<Parameters<typeof startHubServer>[0
   ],
   ['drops every connection after 300 ms', { onConnection: (socket) => void setTimeout(() => socket.destroy(), 300) }, 'dropped', /^$/],
 ];
+
+/** The breakage of the row of BROKEN that starts with `name`. */
+const broken = (name: string) => BROKEN.find(([description]) => description.startsWith(name))![1];
 
 describe.concurrent('powerbank-codec stations against a server that breaks the protocol', { timeout: SLOW }, () => {
   it.for(BROKEN)('names a server that %s, with an example, and exits 1', async ([, breakage, kind, frame]) => {
@@ -144,7 +160,7 @@ describe.concurrent('powerbank-codec stations against a server that breaks the p
   });
 
   it('prints each problem as text: what, how many times, a first example with its frame', async () => {
-    const server = await startHubServer(BROKEN[1]![1]);
+    const server = await startHubServer(broken('acknowledges a return naming another slot'));
     try {
       const { status, stdout } = await runStations([...target(server.port), ...SHORT.filter((arg) => arg !== '--json')]);
       expect(status).toBe(1);
@@ -157,7 +173,7 @@ describe.concurrent('powerbank-codec stations against a server that breaks the p
   });
 
   it('with --no-reconnect, leaves a dropped connection closed', async () => {
-    const server = await startHubServer(BROKEN[4]![1]);
+    const server = await startHubServer(broken('drops every connection'));
     try {
       const { status, report } = await runStations([...target(server.port), ...SHORT, '--no-reconnect']);
       expect(status).toBe(1);
@@ -173,6 +189,7 @@ describe.concurrent('powerbank-codec stations against a server that breaks the p
     try {
       const { report } = await runStations([...target(server.port), '--count', '5', '--duration', '2', '--return-every', '0.1', '--answer-timeout', '0.5', '--json']);
       expect(report!.connections.reconnections).toBeGreaterThan(0);
+      expect(report!.resent).toBeGreaterThan(0);
       expect(problemCounts(report)['dropped']).toBe(report!.connections.established);
     } finally {
       await server.stop();

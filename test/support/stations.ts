@@ -27,6 +27,7 @@ export interface StationsReport {
   readonly connections: { readonly established: number; readonly reconnections: number; readonly peakOpen: number; readonly neverConnected: number };
   readonly frames: { readonly sent: number; readonly received: number; readonly sentByName: Record<string, number>; readonly receivedByName: Record<string, number> };
   readonly requests: Record<'ownership' | 'lendReport' | 'returnReport', { readonly sent: number; readonly answered: number; readonly late: number; readonly latencyMs: { readonly p50: number; readonly p99: number } }>;
+  readonly resent: number;
   readonly problems: ReadonlyArray<{ readonly kind: string; readonly title: string; readonly count: number; readonly example: { readonly imei: string; readonly description: string; readonly frame?: string } }>;
 }
 

@@ -56,7 +56,7 @@ export function isAnswerTo(request: Request, answer: Message): boolean {
  * the same slot and power bank, else the same slot, else the same power bank, else the
  * oldest. `undefined` when none waits for that kind of answer.
  */
-export function closestRequest(requests: readonly Request[], answer: Message): Request | undefined {
+function closestRequest(requests: readonly Request[], answer: Message): Request | undefined {
   let best: Request | undefined;
   let bestScore = -1;
   for (const request of requests) {
@@ -68,4 +68,60 @@ export function closestRequest(requests: readonly Request[], answer: Message): R
     }
   }
   return best;
+}
+
+/** Requests given up on that are still recognised when a late answer comes. */
+const GIVEN_UP_KEPT = 8;
+
+/** What an answer from the server is to the requests of a station. */
+export type AnswerMatch = { readonly request: Request; readonly late: boolean } | undefined;
+
+/** The requests of one station waiting for their answers, and the last few given up on. */
+export class PendingRequests {
+  private waiting: Request[] = [];
+  /** The latest last. */
+  private readonly givenUp: Request[] = [];
+
+  get count(): number {
+    return this.waiting.length;
+  }
+
+  add(request: Request): void {
+    this.waiting.push(request);
+  }
+
+  /** The request `answer` answers (no longer waiting then), `late` when it had been given up on; `undefined`: it answers nothing. */
+  match(answer: Message): AnswerMatch {
+    for (const [list, late] of [[this.waiting, false], [this.givenUp, true]] as const) {
+      const request = closestRequest(list, answer);
+      if (request !== undefined) {
+        list.splice(list.indexOf(request), 1);
+        return { request, late };
+      }
+    }
+    return undefined;
+  }
+
+  /** Gives up on the requests sent more than `timeout` ms before `now`, and returns them. */
+  expire(now: number, timeout: number): Request[] {
+    const expired = this.waiting.filter((request) => now - request.sentAt > timeout);
+    if (expired.length === 0) return expired;
+    this.waiting = this.waiting.filter((request) => now - request.sentAt <= timeout);
+    this.givenUp.push(...expired);
+    this.givenUp.splice(0, Math.max(0, this.givenUp.length - GIVEN_UP_KEPT));
+    return expired;
+  }
+
+  /** The requests still waiting, sent again at `now` (on a new connection). */
+  resend(now: number): readonly Request[] {
+    for (const request of this.waiting) request.sentAt = now;
+    return this.waiting;
+  }
+
+  /** Forgets the requests still waiting; returns how many there were. */
+  clear(): number {
+    const count = this.waiting.length;
+    this.waiting = [];
+    return count;
+  }
 }

@@ -19,7 +19,7 @@ import { RIGHT_BRACE } from '../../frame/layout.js';
 import { escaped } from '../format.js';
 import type { Findings, ProblemKind } from './findings.js';
 import { bankId, foreignBankId } from './identity.js';
-import { closestRequest, requestOf, type Request } from './requests.js';
+import { PendingRequests, requestOf } from './requests.js';
 
 /** How every station of the fleet behaves. Times in milliseconds. */
 export interface StationSettings {
@@ -48,10 +48,8 @@ export interface FleetContext {
   dropped(station: FleetStation, now: number, lasted: number): void;
 }
 
-/** The largest slot number a frame can carry: a request for a slot up to it that the station lacks is named as such. */
+/** The largest slot number a frame can carry: a frame naming a slot up to it that the station lacks is read as such. */
 const WIDEST_SLOT_COUNT = 999;
-/** Answers that came too late are still recognised for the last few requests given up on. */
-const GIVEN_UP_KEPT = 8;
 
 /** The bytes of an item as the report shows them: a frame, or the first bytes of a discarded run. */
 function frameText(item: DecoderItem): string | undefined {
@@ -75,9 +73,7 @@ function problemOf(report: Report): ProblemKind {
 export class FleetStation {
   readonly simulator: StationSimulator;
   /** Requests sent, waiting for their answer. */
-  private waiting: Request[] = [];
-  /** Requests given up on, the latest last: a late answer to one is counted late, not unexpected. */
-  private givenUp: Request[] = [];
+  private readonly requests = new PendingRequests();
   private socket: Socket | undefined;
   private decoder: StreamDecoder | undefined;
   private frames: FrameChecks | undefined;
@@ -121,7 +117,7 @@ export class FleetStation {
 
   /** The number of requests waiting for their answer. */
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.requests.count;
   }
 
   /** A new connection, just established: hello, then the requests the last one left unanswered. */
@@ -141,8 +137,7 @@ export class FleetStation {
     socket.on('close', () => this.detached(this.fleet.clock()));
     const hello = this.simulator.tick(now);
     this.send(hello.length > 0 ? hello : [{ type: 'Heartbeat', imei: this.imei }], now);
-    for (const request of this.waiting) {
-      request.sentAt = now;
+    for (const request of this.requests.resend(now)) {
       this.write(request.frame);
       this.fleet.findings.resent++;
     }
@@ -179,11 +174,9 @@ export class FleetStation {
    * timeout) or cut short; on a connection the server closed, part of that drop.
    */
   settle(now: number): void {
-    if (this.socket !== undefined) {
-      this.expire(now);
-      this.fleet.findings.cutShort += this.waiting.length;
-    }
-    this.waiting = [];
+    if (this.socket !== undefined) this.expire(now);
+    const left = this.requests.clear();
+    if (this.socket !== undefined) this.fleet.findings.cutShort += left;
   }
 
   private receive(chunk: Uint8Array, now: number): void {
@@ -192,66 +185,54 @@ export class FleetStation {
   }
 
   private item(item: DecoderItem, now: number): void {
-    const { findings } = this.fleet;
-    if (item.kind === 'message' || item.kind === 'error') findings.framesReceived++;
-    if (item.kind === 'error' && this.forUnknownSlot(item.frame, now)) return;
+    if (item.kind === 'message' || item.kind === 'error') this.fleet.findings.framesReceived++;
+    const beyond = item.kind === 'error' ? this.beyondSlots(item.frame) : undefined;
+    if (beyond !== undefined) return this.message(beyond, now, frameText(item));
     const { reports, message } = this.frames!.check('server', item);
     for (const report of reports) this.problem(problemOf(report), violationOf(report, this.imei, now).description, now, frameText(item));
-    if (message === undefined) return;
-    findings.countReceived(moveOf(message));
-    if (message.imei !== this.imei) {
-      this.problem('wrongImei', `${describeMessage(message)} for station ${message.imei}, on the connection of station ${this.imei}`, now, frameText(item));
-      return;
-    }
-    if (message.type !== 'StatusQuery' && message.type !== 'LendRequest') this.answered(message as AnswerMessage, now, frameText(item));
-    this.send(this.simulator.receive(message, now), now);
+    if (message !== undefined) this.message(message, now, frameText(item));
   }
 
-  /** Whether `frame`, which did not decode, is a request for a slot the station does not have (it then goes unanswered). */
-  private forUnknownSlot(frame: Uint8Array, now: number): boolean {
+  /** The message of `frame`, which did not decode, if it decodes but for naming a slot beyond the station's. */
+  private beyondSlots(frame: Uint8Array): Message | undefined {
     const wide = decode(frame, { from: 'server', dialect: { ...this.fleet.settings.dialect, slotCount: WIDEST_SLOT_COUNT } });
-    if (!wide.ok || !('slot' in wide.message) || wide.message.slot <= this.simulator.slotCount) return false;
-    this.fleet.findings.countReceived(moveOf(wide.message));
-    this.problem('unknownSlot', `${describeMessage(wide.message)}: the station has ${this.simulator.slotCount} slots`, now, escaped(frame));
-    return true;
+    return wide.ok && 'slot' in wide.message && wide.message.slot > this.simulator.slotCount ? wide.message : undefined;
+  }
+
+  /** A message from the server: counted, checked, answered. */
+  private message(message: Message, now: number, frame: string | undefined): void {
+    this.fleet.findings.countReceived(moveOf(message));
+    if (message.imei !== this.imei) {
+      this.problem('wrongImei', `${describeMessage(message)} for station ${message.imei}, on the connection of station ${this.imei}`, now, frame);
+    } else if (message.type === 'LendRequest' && message.slot > this.simulator.slotCount) {
+      // The station cannot read it (its firmware knows its slots): it does not answer.
+      this.problem('unknownSlot', `${describeMessage(message)}: the station has ${this.simulator.slotCount} slots`, now, frame);
+    } else {
+      if (message.type !== 'StatusQuery' && message.type !== 'LendRequest') this.answered(message as AnswerMessage, now, frame);
+      this.send(this.simulator.receive(message, now), now);
+    }
   }
 
   /** Matches `answer` to the request it answers; times it, and checks its slot and power bank. */
   private answered(answer: AnswerMessage, now: number, frame: string | undefined): void {
     const { findings } = this.fleet;
-    const request = closestRequest(this.waiting, answer);
-    if (request === undefined) {
-      const late = closestRequest(this.givenUp, answer);
-      if (late !== undefined) {
-        this.givenUp.splice(this.givenUp.indexOf(late), 1);
-        findings.requests[late.kind].late++;
-      } else {
-        this.problem('unexpected', violationOf(noFlowWaiting(answer), this.imei, now).description, now, frame);
-      }
-      return;
-    }
-    this.waiting.splice(this.waiting.indexOf(request), 1);
+    const match = this.requests.match(answer);
+    if (match === undefined) return this.problem('unexpected', violationOf(noFlowWaiting(answer), this.imei, now).description, now, frame);
+    const { request, late } = match;
+    if (late) return void findings.requests[request.kind].late++;
     findings.answered(request.kind, now - request.sentAt);
     if (!('slot' in answer)) return;
     const flow = FLOW_OF[answer.type];
-    if (answer.slot !== request.message.slot) this.problem('wrongSlot', violationOf(fieldMismatch(flow, 'slot', request.message, answer), this.imei, now).description, now, frame);
-    if (answer.powerBankId !== request.message.powerBankId) {
-      this.problem('wrongPowerBank', violationOf(fieldMismatch(flow, 'powerBankId', request.message, answer), this.imei, now).description, now, frame);
+    for (const field of ['slot', 'powerBankId'] as const) {
+      if (answer[field] === request.message[field]) continue;
+      this.problem(field === 'slot' ? 'wrongSlot' : 'wrongPowerBank', violationOf(fieldMismatch(flow, field, request.message, answer), this.imei, now).description, now, frame);
     }
   }
 
   /** Gives up on the requests that waited longer than the answer timeout. */
   private expire(now: number): void {
     const { answerTimeout } = this.fleet.settings;
-    for (let index = 0; index < this.waiting.length; ) {
-      const request = this.waiting[index]!;
-      if (now - request.sentAt <= answerTimeout) {
-        index++;
-        continue;
-      }
-      this.waiting.splice(index, 1);
-      this.givenUp.push(request);
-      if (this.givenUp.length > GIVEN_UP_KEPT) this.givenUp.shift();
+    for (const request of this.requests.expire(now, answerTimeout)) {
       const at = request.sentAt + answerTimeout;
       this.problem('unanswered', violationOf(timeout(request.step, request.message, answerTimeout, 0), this.imei, at).description, at, sentFrameText(request.frame));
     }
@@ -276,7 +257,7 @@ export class FleetStation {
       findings.countSent(moveOf(message), frame.length);
       const request = requestOf(message, frame, now);
       if (request !== undefined) {
-        this.waiting.push(request);
+        this.requests.add(request);
         findings.requests[request.kind].sent++;
       }
       if (message.type === 'LendSuccess') this.fleet.lentBanks.push(message.powerBankId);
@@ -300,7 +281,8 @@ export class FleetStation {
     this.fleet.findings.connections.open--;
     if (this.closing) return;
     const how = this.resetBy === undefined ? 'closed the connection' : `reset the connection (${this.resetBy})`;
-    const waiting = this.waiting.length === 0 ? '' : `; ${this.waiting.length === 1 ? 'a request was' : `${this.waiting.length} requests were`} waiting for an answer`;
+    const count = this.requests.count;
+    const waiting = count === 0 ? '' : `; ${count === 1 ? 'a request was' : `${count} requests were`} waiting for an answer`;
     this.problem('dropped', `the server ${how} ${((now - this.openedAt) / 1000).toFixed(1)} s after it opened${waiting}`, now, undefined);
     this.fleet.dropped(this, now, now - this.openedAt);
   }
