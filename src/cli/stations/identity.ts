@@ -13,9 +13,6 @@
 import { hasValidLuhnDigit } from '../../fields/imei.js';
 import { SeededRandom } from '../../flows/random.js';
 
-/** The most stations one fleet can name: the index takes six digits. */
-export const MAX_STATIONS = 1_000_000;
-
 /** The 14 digits `body` followed by the check digit that makes the Luhn check pass. */
 function withLuhnDigit(body: string): string {
   for (let digit = 0; digit < 9; digit++) {
@@ -24,7 +21,7 @@ function withLuhnDigit(body: string): string {
   return `${body}9`;
 }
 
-/** The IMEIs of the stations `0..count-1` of the fleet of `seed`. */
+/** The IMEIs of the stations `0..count-1` of the fleet of `seed`; the index takes six digits, so `count` is at most 1,000,000. */
 export function fleetImeis(seed: number, count: number): string[] {
   const random = new SeededRandom(seed);
   let prefix = '86';
