@@ -85,7 +85,7 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const jsonLines = (text: string) => lines(text).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe.concurrent('powerbank-codec --help and --version', { timeout: SLOW }, () => {
-  it.for(['decode', 'encode', 'detect', 'crc'])('prints the help of %s, with examples', async (command, { expect }) => {
+  it.for(['decode', 'encode', 'detect', 'crc', 'stations'])('prints the help of %s, with examples', async (command, { expect }) => {
     const { status, stdout, stderr } = await run([command, '--help']);
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(stdout).toMatch(new RegExp(`^Usage: powerbank-codec ${command} `));
@@ -101,7 +101,7 @@ describe.concurrent('powerbank-codec --help and --version', { timeout: SLOW }, (
   it('prints the overview and the version', async ({ expect }) => {
     const overview = await run(['--help']);
     expect(overview.status).toBe(0);
-    for (const command of ['decode', 'encode', 'detect', 'crc']) expect(overview.stdout).toContain(`  ${command} `);
+    for (const command of ['decode', 'encode', 'detect', 'crc', 'stations']) expect(overview.stdout).toContain(`  ${command} `);
     expect(await run(['--version'])).toMatchObject({ status: 0, stdout: `${version}\n` });
   });
 });
@@ -457,9 +457,9 @@ describe.concurrent('colours', { timeout: SLOW }, () => {
 
 describe.concurrent('usage errors', { timeout: SLOW }, () => {
   const USAGE_ERRORS: ReadonlyArray<readonly [args: readonly string[], message: string | RegExp, stdin?: string]> = [
-    [[], 'no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
-    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
-    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [[], 'no command given; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
+    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
+    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
     [['decode', '--quotes', '--quotes'], '--quotes is given twice; give it once (see: powerbank-codec decode --help)'],
     [['encode', 'LendRequest', '--imei', imei(), '--imei', imei(), '--slot', '1', '--id', 'A'], '--imei is given twice; give it once (see: powerbank-codec encode --help)'],
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU.A', '--status', '1.ER'], 'cannot encode: slot 1 is listed twice'],
