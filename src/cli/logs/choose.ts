@@ -41,6 +41,8 @@ export const FORMAT_NAMES = ['raw', 'pcap', 'hex', ...LOG_FORMATS.filter((format
 /** Bytes of text looked at, at most, and lines, before deciding. */
 const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_LINES = 100;
+/** Lines that no format reads, before the input is taken for raw bytes (unless a frame opens one of them). */
+const RAW_LINES = 8;
 
 /** The --format value the flags name, if any. */
 function namedFormat(flags: FormatFlags): string | undefined {
@@ -82,7 +84,9 @@ function recognise(sample: Sample, settings: ReaderSettings): Decision {
     }
     if (found[0] !== undefined) return { format: found[0] };
   }
-  return { raw: true };
+  // Raw bytes: at once when a line opens with a frame; else once there are lines enough to tell a broken hex dump.
+  const enough = sample.lines.some(opensWithFrame) || sample.lines.filter((line) => line.trim() !== '').length >= RAW_LINES;
+  return sample.final || enough ? { raw: true } : undefined;
 }
 
 /**

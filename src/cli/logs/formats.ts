@@ -31,7 +31,7 @@ import { Base64Reader, base64Value } from './base64.js';
 import { cooltermLine, CooltermReader, hexViewBytes } from './coolterm.js';
 import { docklightRecord, docklightTitle, DocklightReader } from './docklight.js';
 import { directionTag, GenericLogReader, startsWithTime } from './generic.js';
-import { frameEncoding, jsonObject, JsonlReader, stringFields, type FieldEncoding } from './jsonl.js';
+import { fieldAt, fieldEncoding, frameEncoding, jsonObject, JsonlReader, stringFields, type FieldEncoding } from './jsonl.js';
 import { OdReader } from './od.js';
 import { RealtermReader, realtermStamped } from './realterm.js';
 import type { LogItem, LogReader } from './records.js';
@@ -96,27 +96,27 @@ function trial(reader: LogReader, sample: Sample): Verdict {
   return sample.final ? 'no' : 'more';
 }
 
-/** The JSON fields of the sample's lines that hold frames, with how each holds them. */
-export function frameFields(sample: Sample): Map<string, FieldEncoding> {
-  const fields = new Map<string, FieldEncoding>();
+/** The JSON fields of the sample's lines that hold frames. */
+export function frameFields(sample: Sample): Set<string> {
+  const fields = new Set<string>();
   for (const line of sample.lines) {
     const object = line.trim() === '' ? undefined : jsonObject(line);
-    for (const { path, value } of object === undefined ? [] : stringFields(object)) {
-      const encoding = frameEncoding(value);
-      if (encoding !== undefined && !fields.has(path)) fields.set(path, encoding);
-    }
+    for (const { path, value } of object === undefined ? [] : stringFields(object)) if (frameEncoding(value) !== undefined) fields.add(path);
   }
   return fields;
 }
 
-/** The JSON field to read: --field, or the one field that holds frames. */
+/** The JSON field to read (--field, or the one field that holds frames), and how it holds its bytes. */
 function jsonField(sample: Sample, settings: ReaderSettings): { field: string; encoding: FieldEncoding } {
-  const fields = frameFields(sample);
-  if (settings.field !== undefined) return { field: settings.field, encoding: fields.get(settings.field) ?? 'text' };
-  const [only, ...others] = fields;
-  if (only === undefined) throw new UsageError('no JSON field holds a frame in the first lines; name it with --field');
-  if (others.length > 0) throw new UsageError(`several JSON fields hold frames (${[only, ...others].map(([path]) => path).join(', ')}); name one with --field`);
-  return { field: only[0], encoding: only[1] };
+  let field = settings.field;
+  if (field === undefined) {
+    const [only, ...others] = frameFields(sample).keys();
+    if (only === undefined) throw new UsageError('no JSON field holds a frame in the first lines; name it with --field');
+    if (others.length > 0) throw new UsageError(`several JSON fields hold frames (${[only, ...others].join(', ')}); name one with --field`);
+    field = only;
+  }
+  const values = sample.lines.map((line) => (line.trim() === '' ? undefined : jsonObject(line))).map((object) => (object === undefined ? undefined : fieldAt(object, field)));
+  return { field, encoding: fieldEncoding(values.filter((value) => typeof value === 'string')) };
 }
 
 /** A hex reader for the table: HexParser, its bytes as records. */

@@ -13,8 +13,8 @@
  * tag among the words after it: RX or TX (any case), RECV, SEND, SENT, RCVD, RECEIVED,
  * IN, OUT, READ, WRITE (upper case, or any case with a colon or in brackets), or an
  * arrow `<-`, `->`, `<--`, `-->`, `<<`, `>>`, `←`, `→`. After a tag the rest of the line
- * is the bytes: hex (`7B 22 38`, two digits a byte, or `7b2238` unbroken), or else text,
- * in which `\r`, `\n`, `\t`, `\\`, `\"`, `\0` and `\xHH` stand for their bytes (a text in
+ * is the bytes: hex (`7B 22 38`, two digits a byte, or `7b2238` unbroken), or text,
+ * as the first line with a tag shows (a text chunk `86` is no hex byte), in which `\r`, `\n`, `\t`, `\\`, `\"`, `\0` and `\xHH` stand for their bytes (a text in
  * double quotes is read as a JSON string). Without a tag, the bytes are the run of
  * two-digit hex groups that ends the line (two groups at least), or one unbroken run of
  * eight hex digits or more. Lines without a time or without bytes are the log's other
@@ -25,7 +25,7 @@
 
 import { isBlank, isHexDigit } from '../text.js';
 import { hexPairAt, LineReader, latin1Bytes, SkippedLines, solidHex, spacedHex, type LogItem } from './records.js';
-import { LogClock, readStamp } from './time.js';
+import { LogClock, readStamp, type LogStamp } from './time.js';
 
 const ANY_CASE = new Set(['RX', 'TX']);
 const WORDS = new Set(['RECV', 'SEND', 'SENT', 'RCVD', 'RECEIVED', 'IN', 'OUT', 'READ', 'WRITE']);
@@ -111,30 +111,42 @@ export function startsWithTime(line: string): boolean {
   return readStamp(line, line[at] === '[' || line[at] === '(' ? at + 1 : at) !== undefined;
 }
 
+/** What a line holds: its time, its direction tag, and its bytes as written (hex, or text after a tag). */
+export interface LogLine {
+  readonly stamp: LogStamp;
+  readonly tag: string | undefined;
+  /** The bytes, when the line writes them in hex. */
+  readonly hex: number[] | undefined;
+  /** The bytes, when the line writes them as text (after a tag, and not hex). */
+  readonly text: Uint8Array | undefined;
+}
+
 /** A line: its time, its direction tag and its bytes; undefined for a line without a time or without bytes. */
-export function logLine(line: string): { stamp: ReturnType<typeof readStamp>; tag: string | undefined; bytes: Uint8Array } | undefined {
+export function logLine(line: string): LogLine | undefined {
   let at = 0;
   while (isBlank(line[at])) at++;
   const bracket = line[at] === '[' || line[at] === '(';
-  const stamp = readStamp(line, bracket ? at + 1 : at);
-  if (stamp === undefined) return undefined;
-  const rest = line.slice(stamp.end + (bracket && (line[stamp.end] === ']' || line[stamp.end] === ')') ? 1 : 0));
+  const read = readStamp(line, bracket ? at + 1 : at);
+  if (read === undefined) return undefined;
+  const rest = line.slice(read.end + (bracket && (line[read.end] === ']' || line[read.end] === ')') ? 1 : 0));
   for (const { word, end } of words(rest)) {
     const tag = directionTag(word);
     if (tag === undefined) continue;
     const after = rest.slice(end);
     const trimmed = after.trim();
+    if (trimmed === '') return undefined;
     const hex = spacedHex(trimmed) ?? solidHex(trimmed);
-    const bytes = hex !== undefined ? Uint8Array.from(hex) : textBytes(isBlank(after[0]) ? after.slice(1) : after);
-    return bytes.length === 0 ? undefined : { stamp, tag, bytes };
+    return { stamp: read.stamp, tag, hex, text: textBytes(isBlank(after[0]) ? after.slice(1) : after) };
   }
   const hex = trailingHex(rest);
-  return hex === undefined ? undefined : { stamp, tag: undefined, bytes: Uint8Array.from(hex) };
+  return hex === undefined ? undefined : { stamp: read.stamp, tag: undefined, hex, text: undefined };
 }
 
 export class GenericLogReader extends LineReader {
   private readonly clock = new LogClock();
   private readonly skippedLines = new SkippedLines('without a time or without bytes');
+  /** Whether the bytes after a tag are hex: told by the first line with a tag. */
+  private hex: boolean | undefined;
 
   skipped(): string | undefined {
     return this.skippedLines.note();
@@ -142,11 +154,15 @@ export class GenericLogReader extends LineReader {
 
   protected line(content: string): LogItem[] {
     const read = logLine(content);
-    if (read === undefined || read.stamp === undefined) {
+    if (read === undefined) {
       if (content.trim() !== '') this.skippedLines.add(this.lineNumber);
       return [];
     }
+    if (read.tag !== undefined) this.hex ??= read.hex !== undefined;
+    const hex = read.tag === undefined || this.hex === true ? read.hex : undefined;
+    if (hex === undefined && read.tag !== undefined && this.hex === true) return [this.problem('not hex like the lines before it', 'a line not in hex')];
+    const bytes = hex === undefined ? read.text! : Uint8Array.from(hex);
     const stream = read.tag === undefined ? undefined : { label: read.tag, conversation: '' };
-    return [{ kind: 'record', bytes: read.bytes, time: this.clock.time(read.stamp.stamp), stream }];
+    return [{ kind: 'record', bytes, time: this.clock.time(read.stamp), stream }];
   }
 }

@@ -53,13 +53,6 @@ export function stringFields(object: JsonObject, prefix = ''): Array<{ path: str
   });
 }
 
-/** The value at a dotted `path` of `object`. */
-function fieldAt(object: JsonObject, path: string): unknown {
-  let value: unknown = object;
-  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as JsonObject)[key] : undefined;
-  return value;
-}
-
 /** How `value` holds bytes that contain a frame's `{`, if it does. */
 export function frameEncoding(value: string): FieldEncoding | undefined {
   if (value.includes('{')) return 'text';
@@ -68,6 +61,24 @@ export function frameEncoding(value: string): FieldEncoding | undefined {
   if (value.length < 16 || !Array.from(value).every((char) => char === '=' || base64Value(char) !== undefined)) return undefined;
   const decoded = new Base64Reader().push(value);
   return decoded.some((item) => item.kind === 'record' && item.bytes.includes(0x7b)) ? 'base64' : undefined;
+}
+
+/**
+ * How a field holds its bytes, from its values in the first lines: text when one has a
+ * `{`, else hex when all are hex, else base64 when all are base64, else text.
+ */
+export function fieldEncoding(values: readonly string[]): FieldEncoding {
+  if (values.some((value) => value.includes('{'))) return 'text';
+  if (values.length > 0 && values.every((value) => (spacedHex(value.trim()) ?? solidHex(value.trim())) !== undefined)) return 'hex';
+  const base64 = values.length > 0 && values.every((value) => Array.from(value.trim()).every((char) => char === '=' || base64Value(char) !== undefined));
+  return base64 ? 'base64' : 'text';
+}
+
+/** The value at a dotted `path` of `object`. */
+export function fieldAt(object: JsonObject, path: string): unknown {
+  let value: unknown = object;
+  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as JsonObject)[key] : undefined;
+  return value;
 }
 
 /** The bytes of a field's value. */
@@ -126,6 +137,6 @@ export class JsonlReader extends LineReader {
     const value = DIRECTION_FIELDS.map((name) => object[name]).find((each) => typeof each === 'string');
     if (typeof value !== 'string') return undefined;
     const from = SENDERS.get(value.toLowerCase());
-    return { label: from ?? value, conversation: '', from };
+    return { label: value, conversation: '', from };
   }
 }

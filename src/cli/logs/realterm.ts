@@ -108,6 +108,11 @@ export class RealtermReader implements LogReader {
         at = end + 1;
         continue;
       }
+      if (this.expectStamp && this.hex !== true && (this.buffer[at] === CR || this.buffer[at] === LF)) {
+        // CR and LF before the first byte of a line get no time stamp.
+        at = this.readByte(at);
+        continue;
+      }
       if (this.expectStamp) {
         const stamp = this.readStamp(at, final);
         if (stamp === 'more') break;
