@@ -128,6 +128,6 @@ describe('decode on captures made by tcpdump, tshark, editcap and mergecap', () 
     const rows = jsonRows(decode('--json', '--server-port', '9000', fixture('lo.pcap')).stdout);
     expect(rows.filter((row) => row.kind === 'connection').map((row) => row.roles)).toEqual(['server port']);
     expect(decode('--from', 'device', fixture('lo.pcap'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--from does not apply to a pcap capture/) });
-    expect(decode('--server-port', '9000', fixture('../session.bin'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--server-port applies to pcap and pcapng captures only/) });
+    expect(decode('--server-port', '9000', fixture('../session.bin'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--server-port applies to pcap and pcapng captures and to tshark follow output only/) });
   });
 });

@@ -224,17 +224,17 @@ async function run(args: readonly string[]): Promise<number> {
   const field = typeof values['field'] === 'string' ? values['field'] : undefined;
   const format = typeof values['format'] === 'string' ? values['format'] : undefined;
   const { choice, notice } = await chooseInput(await readInput(inputPath(positionals[0]), false), { format, hex: values['hex'] === true, field, serverPort });
+  if (serverPort !== undefined && choice.kind !== 'capture' && !(choice.kind === 'log' && choice.format.name === 'tshark-follow')) {
+    throw new UsageError('--server-port applies to pcap and pcapng captures and to tshark follow output only; this input is none of them');
+  }
+  if (choice.kind === 'capture' && settings.from !== undefined) throw new UsageError(`--from does not apply to a ${choice.format} capture: each direction is decoded as the side that sends it (see --server-port)`);
   if (notice !== undefined) process.stderr.write(`${notice}\n`);
   const placed = choice.kind === 'capture' || (choice.kind === 'log' && choice.format.placed);
   const table = new Table(styleFor(process.stdout), hasCrc, placed);
   const output = new Output(table, json, hasCrc, strict);
-  if (serverPort !== undefined && choice.kind !== 'capture' && !(choice.kind === 'log' && choice.format.name === 'tshark-follow')) {
-    throw new UsageError('--server-port applies to pcap and pcapng captures and to tshark follow output only; this input is none of them');
-  }
   if (choice.kind === 'raw') return decodeBytes(choice.chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
   const { from, ...decoder } = settings;
   if (choice.kind === 'log') return decodeLog(choice, { decoder, strict, from }, output, json, table);
-  if (from !== undefined) throw new UsageError(`--from does not apply to a ${choice.format} capture: each direction is decoded as the side that sends it (see --server-port)`);
   return decodeCapture(choice.chunks, { decoder: settings, serverPort, strict }, output, json, table);
 }
 
