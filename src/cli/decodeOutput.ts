@@ -151,7 +151,7 @@ export class Table {
   /** Makes room for the time and connection of `place` in their columns (before the header is printed). */
   fit(place: Place | undefined): void {
     if (place === undefined || (place.connection === undefined && place.time === undefined)) return;
-    this.connectionWidth = Math.max(this.connectionWidth, place.connection?.length ?? 0);
+    if (place.connection !== undefined) this.connectionWidth = Math.max(this.connectionWidth, 'connection'.length, place.connection.length);
     this.timeWidth = Math.max(this.timeWidth, formatTime(place.time).length);
   }
 
