@@ -44,16 +44,19 @@ read with the times and directions they give: each direction is decoded as the s
 that sends it (told by its first frame that decodes), each row starts with its time.
 
 Options:
-  --format NAME           the input's format: ${FORMAT_NAMES.join(', ')}
-                          (see docs/cli.md, "Reading captures and logs")
-  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...): --format hex
-  --field NAME            JSON Lines: the field that holds the frame (a.b for a nested one)
+  --format NAME           the input's format: ${FORMAT_NAMES.slice(0, 5).join(', ')},
+                          ${FORMAT_NAMES.slice(5).join(', ')}
+                          (docs/cli.md, "Reading captures and logs")
+  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ...,
+                          7b22...): --format hex
+  --field NAME            in JSON Lines, the field that holds the frame (a.b: nested)
   --json                  JSON Lines (one object per item, the summary last) instead of a table
   --strict                refuse every deviation from the dialect, and any byte that is
                           neither in a frame nor its line ending (lenient by default)
   --from device|server    refuse messages that the other side sends (not for captures;
                           in a log, for what it gives no direction)
-  --server-port PORT      in a capture or tshark follow output, the side on this TCP port is the server
+  --server-port PORT      in a capture or tshark follow output, the side on this TCP
+                          port is the server
   -h, --help              this help
 
 ${dialectHelp}
