@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+import { CLI } from './support/runCli.js';
 const FIXTURES = ['fixtures/logs', 'fixtures', 'fixtures/captures'].map((folder) => fileURLToPath(new URL(`./${folder}/`, import.meta.url)));
 const scratch = mkdtempSync(join(tmpdir(), 'cli-docs-'));
 

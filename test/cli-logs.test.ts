@@ -8,28 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
+import { CLI, decode, jsonRows } from './support/runCli.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const log = (name: string) => fixture(`logs/${name}`);
 
-function decode(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, 'decode', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JsonRow {
-  kind: string;
-  time?: string | null;
-  connection?: string | null;
-  from?: string | null;
-  type?: string;
-  roles?: string;
-  records?: number;
-  format?: string;
-}
-
-const jsonRows = (stdout: string) => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JsonRow);
 const messages = (stdout: string) => jsonRows(stdout).filter((row) => row.kind === 'message').map(({ type, from, time }) => ({ type, from, time }));
 
 /** The messages of lo.pcap: type, sender, and the capture time (ISO, microseconds) of the packet that completed each. */
