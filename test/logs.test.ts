@@ -165,6 +165,9 @@ describe('choosing the format', () => {
     const dump = `00000000: qq\n00000000: 7b22 3836 3031 3233 3435 3637 3839 3031  {"86012345678901\n00000010: 342c 4348 2c2c 3346 4345 227d 0d0a  4,CH,,3FCE"}..\n`;
     await expect(readLog(text(dump))).rejects.toThrow('this looks like a hex dump, but hex input, line 1: no hex bytes after the offset in "qq"; fix that line and use --hex, or use --format raw to decode the bytes as they are');
     await expect(readLog(text('0000  00 00 00 00\n0010  00 00\n'))).rejects.toThrow('this looks like a hex dump, without a frame in its first lines; use --hex to decode it, or --format raw');
+    // od's default, od -x and hexdump without -C: two-byte words.
+    const words = '0000000 021173 033070 030460 031462 032464 033466 034470 030460\n0000020 026064 044103 026054 043063 042503 076442 005015\n0000036\n';
+    await expect(readLog(text(words))).rejects.toThrow('this looks like od output, but line 1: not od -tx1 or od -c output (od -x, hexdump and the default od print two-byte words in the byte order of the machine that ran them): dump with od -tx1');
   });
 
   it('checks the flags', async ({ expect }) => {

@@ -19,6 +19,7 @@ import { fromHex, peek } from '../input.js';
 import { countHexDigits, isDigit } from '../text.js';
 import { LogText } from './encoding.js';
 import { LOG_FORMATS, logFormatNamed, type LogFormat, type ReaderSettings, type Sample, type Verdict } from './formats.js';
+import { OdReader } from './od.js';
 import type { LogReader } from './records.js';
 
 /** How to read the input. */
@@ -105,6 +106,8 @@ function checkRaw(sample: Sample): void {
   try {
     parser.push(`${sample.lines.join('\n')}\n`);
   } catch (error) {
+    const odProblem = new OdReader().push(`${sample.lines.join('\n')}\n`).find((item) => item.kind === 'problem');
+    if (odProblem?.kind === 'problem') throw new UsageError(`this looks like od output, but ${odProblem.message}`);
     throw new UsageError(`this looks like a hex dump, but ${(error as Error).message}; fix that line and use --hex, or use --format raw to decode the bytes as they are`);
   }
   throw new UsageError('this looks like a hex dump, without a frame in its first lines; use --hex to decode it, or --format raw to decode the bytes as they are');

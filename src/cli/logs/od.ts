@@ -28,6 +28,8 @@ type Cells = 'x1' | 'c';
 
 const ESCAPED: Readonly<Record<string, number>> = { '\\0': 0, '\\a': 7, '\\b': 8, '\\f': 12, '\\n': 10, '\\r': 13, '\\t': 9, '\\v': 11 };
 const RADICES = [16, 8, 10] as const;
+/** What is wrong with od output of words, or of another type. */
+export const NOT_BYTES = 'not od -tx1 or od -c output (od -x, hexdump and the default od print two-byte words in the byte order of the machine that ran them): dump with od -tx1';
 
 /** The address that starts an od line (digits of any radix up to 16, then a space or the end), else undefined. */
 export function odAddress(line: string): string | undefined {
@@ -99,7 +101,11 @@ export class OdReader extends LineReader {
     if (cellText === '') return items;
     this.cells ??= hexCells(cellText) !== undefined ? 'x1' : charCells(cellText) !== undefined ? 'c' : undefined;
     const bytes = this.cells === 'x1' ? hexCells(cellText) : this.cells === 'c' ? charCells(cellText) : undefined;
-    if (bytes === undefined) return [...items, this.problem('not od -tx1 or od -c output (od -x and the default od print words in the byte order of the machine that ran them): dump with od -tx1', 'not od -tx1 or od -c output')];
+    if (bytes === undefined) {
+      // Its bytes are unknown: the next address starts the count afresh.
+      this.radices = undefined;
+      return [...items, this.problem(NOT_BYTES, 'not od -tx1 or od -c output')];
+    }
     this.width ||= bytes.length;
     this.last = bytes;
     this.count += bytes.length;
@@ -113,7 +119,10 @@ export class OdReader extends LineReader {
   /** An address: checked against the bytes so far, and the lines a `*` before it left out. */
   private follow(address: string): LogItem[] {
     const fits = (radix: number) => Array.from(address).every((char) => Number.parseInt(char, 16) < radix);
-    this.radices ??= RADICES.filter(fits).map((radix) => ({ radix, base: Number.parseInt(address, radix) - this.count }));
+    if (this.radices === undefined) {
+      this.radices = RADICES.filter(fits).map((radix) => ({ radix, base: Number.parseInt(address, radix) - this.count }));
+      return [];
+    }
     const missing = this.radices.filter(({ radix }) => fits(radix)).map(({ radix, base }) => ({ radix, base, missing: Number.parseInt(address, radix) - base - this.count }));
     const repeat = this.repeated;
     this.repeated = false;
