@@ -106,9 +106,10 @@ function checkRaw(sample: Sample): void {
   try {
     parser.push(`${sample.lines.join('\n')}\n`);
   } catch (error) {
-    const odProblem = new OdReader().push(`${sample.lines.join('\n')}\n`).find((item) => item.kind === 'problem');
+    const message = (error as Error).message;
+    const odProblem = message.includes('od output') ? new OdReader().push(`${sample.lines.join('\n')}\n`).find((item) => item.kind === 'problem') : undefined;
     if (odProblem?.kind === 'problem') throw new UsageError(`this looks like od output, but ${odProblem.message}`);
-    throw new UsageError(`this looks like a hex dump, but ${(error as Error).message}; fix that line and use --hex, or use --format raw to decode the bytes as they are`);
+    throw new UsageError(`this looks like a hex dump, but ${message}; fix that line and use --hex, or use --format raw to decode the bytes as they are`);
   }
   throw new UsageError('this looks like a hex dump, without a frame in its first lines; use --hex to decode it, or --format raw to decode the bytes as they are');
 }
