@@ -191,7 +191,9 @@ describe('times in logs', () => {
     expect(stamp('12/13/2026 00:00:00')?.day).toBe(20_800);
     expect(stamp('2026/12/06 08:00:00+08:00')).toMatchObject({ day: 20_793, zoneMinutes: 480 });
     expect(stamp('00:00:01:234')).toMatchObject({ nanosOfDay: 1_234_000_000n, digits: 3 });
-    for (const none of ['17:3:01', '25:00:00', '2026-13-01 00:00:00', '31.02.2026 00:00:00', '1796592728', '']) expect(stamp(none)).toBeUndefined();
+    expect(stamp('Dec  6 21:32:08 host')).toMatchObject({ text: 'Dec  6 21:32:08', day: undefined });
+    expect(stamp('Dec 06 2026 21:32:08')).toMatchObject({ day: 20_793 });
+    for (const none of ['17:3:01', '25:00:00', '2026-13-01 00:00:00', '31.02.2026 00:00:00', 'Feb 30 2026 00:00:00', 'Dec 32 00:00:00', 'Dez 6 00:00:00', '1796592728', '']) expect(stamp(none)).toBeUndefined();
   });
 
   it('counts days when a time of day goes back by more than twelve hours, and places dated times on their day', ({ expect }) => {
@@ -271,6 +273,12 @@ describe('the readers, line by line', () => {
     const { items } = await readLog(text(log));
     expect(records(items)[0]).toMatchObject({ time: { nanoseconds: 1_796_592_728_894_000_000n, digits: 3 }, stream: { label: 'station', from: 'device' } });
     expect(problems(items)).toEqual(['line 2: not a JSON object']);
+  });
+
+  it('JSON Lines: a connection field keeps stations apart; a direction that is an address names none', async ({ expect }) => {
+    const line = (fields: Record<string, unknown>) => `${JSON.stringify({ ...fields, frame: '{"860123456789014,CH,,3FCE"}' })}\n`;
+    const { items } = await readLog(text(line({ conn: 7, dir: 'in' }) + line({ conn: 8, dir: 'in' }) + line({ dir: '10.1.2.3' })));
+    expect(records(items).map((record) => record.stream)).toEqual([{ label: '7 in', conversation: '7', from: undefined }, { label: '8 in', conversation: '8', from: undefined }, undefined]);
   });
 
   it('tshark follow: a gap in a node\'s offsets, a line out of order, a text follow', async ({ expect }) => {

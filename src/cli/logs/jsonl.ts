@@ -12,9 +12,11 @@
  * `@timestamp`, `datetime`, `date`, `t` that is present: a date and time as text (shown as
  * written) or a number of seconds since 1970 (milliseconds, microseconds or nanoseconds
  * by its size; shown in UTC). The direction from `dir`, `direction` or `from`: `device`
- * or `station` and `server` name the sender; any other value (`rx`, `tx`, `in`, …) names
- * a direction whose sender the frames tell. Lines without the field are skipped, and
- * counted.
+ * or `station` and `server` name the sender; a direction tag of the generic log (`rx`,
+ * `tx`, `in`, `out`, `->`, …) names a direction whose sender the frames tell; other
+ * values (an address) name none. With a direction, `connection`, `conn`, `peer`,
+ * `remote` or `session` keeps each connection's two directions apart (a server's log of
+ * many stations). Lines without the field are skipped, and counted.
  *
  * @module
  */
@@ -22,6 +24,7 @@
 import type { Sender } from '../../index.js';
 import type { CaptureTime } from '../capture/pcap.js';
 import { Base64Reader, base64Value } from './base64.js';
+import { directionTag } from './generic.js';
 import { LineReader, latin1Bytes, SkippedLines, solidHex, spacedHex, type LogItem, type LogStream } from './records.js';
 import { epochTime, LogClock, readStamp } from './time.js';
 
@@ -30,6 +33,7 @@ export type FieldEncoding = 'text' | 'hex' | 'base64';
 
 const TIME_FIELDS = ['time', 'ts', 'timestamp', '@timestamp', 'datetime', 'date', 't'];
 const DIRECTION_FIELDS = ['dir', 'direction', 'from'];
+const CONNECTION_FIELDS = ['connection', 'conn', 'peer', 'remote', 'session'];
 const SENDERS: ReadonlyMap<string, Sender> = new Map([['device', 'device'], ['station', 'device'], ['server', 'server']]);
 
 type JsonObject = { readonly [key: string]: unknown };
@@ -137,6 +141,9 @@ export class JsonlReader extends LineReader {
     const value = DIRECTION_FIELDS.map((name) => object[name]).find((each) => typeof each === 'string');
     if (typeof value !== 'string') return undefined;
     const from = SENDERS.get(value.toLowerCase());
-    return { label: value, conversation: '', from };
+    // A value that is neither a side nor a direction (an address, an IMEI) tells no direction.
+    if (from === undefined && directionTag(value.toUpperCase()) === undefined) return undefined;
+    const connection = CONNECTION_FIELDS.map((name) => object[name]).find((each) => typeof each === 'string' || typeof each === 'number');
+    return connection === undefined ? { label: value, conversation: '', from } : { label: `${String(connection)} ${value}`, conversation: String(connection), from };
   }
 }

@@ -6,9 +6,9 @@
  * Read: a time of day `H:MM:SS`, with a fraction after `.`, `,` or `:` (1 to 9 digits)
  * and an optional ` AM` or ` PM`, optionally after a date and a space or `T`, optionally followed by a zone (`Z`,
  * `+08:00`, `-0500`). Dates: `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `DD.MM.YYYY`,
- * `DD-MM-YYYY`, and `DD/MM/YYYY` or `MM/DD/YYYY` (which one is told only by a day above
- * 12; otherwise the date is kept as text and the clock counts days by the time of day
- * going backwards).
+ * `DD-MM-YYYY`, `DD/MM/YYYY` or `MM/DD/YYYY` (which one is told only by a day above 12;
+ * otherwise the date is kept as text and the clock counts days by the time of day going
+ * backwards), and syslog's `Dec  6` (no year: counted the same way) or `Dec 06 2026`.
  *
  * @module
  */
@@ -48,6 +48,24 @@ function dayOf(year: number, month: number, day: number): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
   const milliseconds = Date.UTC(year, month - 1, day);
   return new Date(milliseconds).getUTCDate() === day ? milliseconds / 86_400_000 : undefined;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A syslog date at `start` (`Dec  6 `, `Dec 06 2026 `): its day when it has a year, and where the time starts. */
+function readMonthDate(text: string, start: number): { day: number | undefined; end: number } | undefined {
+  const month = MONTHS.indexOf(text.slice(start, start + 3)) + 1;
+  if (month === 0 || text[start + 3] !== ' ') return undefined;
+  let at = start + 4;
+  if (text[at] === ' ') at++;
+  const digits = countDigits(text, at);
+  if (digits < 1 || digits > 2 || text[at + digits] !== ' ') return undefined;
+  const date = numberAt(text, at, digits);
+  at += digits + 1;
+  const year = countDigits(text, at) === 4 && text[at + 4] === ' ' ? numberAt(text, at, 4) : undefined;
+  if (year === undefined) return date >= 1 && date <= 31 ? { day: undefined, end: at } : undefined;
+  const day = dayOf(year, month, date);
+  return day === undefined ? undefined : { day, end: at + 5 };
 }
 
 /** A date at `start` and the separator before the time: its day (undefined when the date does not tell it) and where the time starts. */
@@ -121,7 +139,7 @@ function readTimeOfDay(text: string, start: number): { nanos: bigint; digits: nu
  * and where it ends; undefined when there is none.
  */
 export function readStamp(text: string, start: number): { stamp: LogStamp; end: number } | undefined {
-  const date = readDate(text, start);
+  const date = readDate(text, start) ?? readMonthDate(text, start);
   const time = readTimeOfDay(text, date?.end ?? start);
   if (time === undefined) return undefined;
   const zone = readZone(text, time.end);
