@@ -4,32 +4,13 @@
  * process. What tshark reads in each capture (`*.tshark.txt`, made by the same script)
  * is the reference for the times and directions.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
+import { decode, jsonRows, type DecodeRow } from './support/runCli.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/captures/${name}`, import.meta.url));
 
-function decode(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, 'decode', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-interface JsonRow {
-  kind: string;
-  time?: string | null;
-  connection?: string | null;
-  from?: string | null;
-  type?: string;
-  offset?: number;
-  code?: string;
-  errors?: Record<string, number>;
-  roles?: string;
-}
-
-const jsonRows = (stdout: string) => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JsonRow);
 
 /** tshark's packets with a TCP payload: epoch time (as printed) and source port. */
 function tsharkPackets(name: string): Array<{ time: string; sourcePort: number }> {
@@ -62,7 +43,7 @@ describe('decode on captures made by tcpdump, tshark, editcap and mergecap', () 
       expect(status).toBe(0);
       expect(connections.length).toBe(name.startsWith('two') ? 2 : 1);
       for (const connection of connections) expect(connection.roles).toBe('SYN');
-      const byConnection = new Map<string, JsonRow[]>();
+      const byConnection = new Map<string, DecodeRow[]>();
       for (const row of messages) byConnection.set(row.connection!, [...(byConnection.get(row.connection!) ?? []), row]);
       expect(byConnection.size).toBe(connections.length * 2);
       const packets = tsharkPackets(name);
@@ -128,6 +109,6 @@ describe('decode on captures made by tcpdump, tshark, editcap and mergecap', () 
     const rows = jsonRows(decode('--json', '--server-port', '9000', fixture('lo.pcap')).stdout);
     expect(rows.filter((row) => row.kind === 'connection').map((row) => row.roles)).toEqual(['server port']);
     expect(decode('--from', 'device', fixture('lo.pcap'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--from does not apply to a pcap capture/) });
-    expect(decode('--server-port', '9000', fixture('../session.bin'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--server-port applies to pcap and pcapng captures only/) });
+    expect(decode('--server-port', '9000', fixture('../session.bin'))).toMatchObject({ status: 2, stderr: expect.stringMatching(/--server-port applies to pcap and pcapng captures and to tshark follow output only/) });
   });
 });

@@ -7,11 +7,15 @@
 
 import { createDecoder, type DecoderItem, type StreamDecoderOptions } from '../index.js';
 import { dialectFromFlags, dialectHelp, dialectOptions, integerFlag, parseCommandLine, UsageError } from './args.js';
-import { CaptureReader, captureFormatOf, type CaptureEvent } from './capture/pcap.js';
+import { CaptureReader, type CaptureEvent } from './capture/pcap.js';
 import { CaptureSession, type CaptureRow, type SessionOptions } from './capture/session.js';
 import type { Command } from './command.js';
 import { connectionsJson, jsonLine, summaryJson, Table, Tally, type Place } from './decodeOutput.js';
-import { inputPath, peek, readInput } from './input.js';
+import { inputPath, readInput } from './input.js';
+import { chooseInput, FORMAT_NAMES, type InputChoice } from './logs/choose.js';
+import { LogText } from './logs/encoding.js';
+import type { LogItem } from './logs/records.js';
+import { LogSession, type LogSessionOptions } from './logs/session.js';
 import { StrayTracker, type Row } from './rows.js';
 import { styleFor } from './style.js';
 
@@ -32,13 +36,27 @@ Which side is the station (device): the peer of the --server-port side; else the
 that sent the SYN; else the side that connects to a server seen earlier in the capture;
 else the sender of the first frame that decodes.
 
+A text capture or log is recognised by its first lines when only one format fits (and
+said on stderr); else name its format with --format. Serial terminal logs (SSCOM,
+Docklight, RealTerm, CoolTerm), logs with a time and a direction tag (RX/TX, <-/->) or
+hex bytes on each line, tshark -z follow,tcp,hex output, od, JSON Lines and base64 are
+read with the times and directions they give: each direction is decoded as the side
+that sends it (told by its first frame that decodes), each row starts with its time.
+
 Options:
-  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...)
+  --format NAME           the input's format: ${FORMAT_NAMES.slice(0, 5).join(', ')},
+                          ${FORMAT_NAMES.slice(5).join(', ')}
+                          (docs/cli.md, "Reading captures and logs")
+  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ...,
+                          7b22...): --format hex
+  --field NAME            in JSON Lines, the field that holds the frame (a.b: nested)
   --json                  JSON Lines (one object per item, the summary last) instead of a table
   --strict                refuse every deviation from the dialect, and any byte that is
                           neither in a frame nor its line ending (lenient by default)
-  --from device|server    refuse messages that the other side sends (not for captures)
-  --server-port PORT      in a capture, the side on this TCP port is the server
+  --from device|server    refuse messages that the other side sends (not for captures;
+                          in a log, for what it gives no direction)
+  --server-port PORT      in a capture or tshark follow output, the side on this TCP
+                          port is the server
   -h, --help              this help
 
 ${dialectHelp}
@@ -60,11 +78,15 @@ Examples:
   powerbank-codec decode station.pcapng
   tcpdump -i any -U -w - tcp port 9000 | powerbank-codec decode --server-port 9000
   powerbank-codec decode --hex wireshark-dump.txt --json | jq .message
+  powerbank-codec decode sscom.txt
+  powerbank-codec decode --format jsonl --field payload.raw app.log
   powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --slots 12 capture.bin`;
 
 const options = {
   ...dialectOptions,
   hex: { type: 'boolean' },
+  format: { type: 'string' },
+  field: { type: 'string' },
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
   from: { type: 'string' },
@@ -155,6 +177,30 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
   });
 }
 
+/** A log: its reader's records, each direction decoded as the side that sends it. */
+async function decodeLog(log: Extract<InputChoice, { kind: 'log' }>, options: LogSessionOptions, output: Output, json: boolean, table: Table): Promise<number> {
+  const { reader, format } = log;
+  const text = new LogText();
+  const session = new LogSession(options);
+  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from }) => (format.placed ? { row, place: { time, connection, from } } : { row }));
+  const take = (items: readonly LogItem[]) => output.write(place(session.items(items)));
+  const finish = (): number => {
+    take([...reader.push(text.end()), ...reader.end()]);
+    output.write(place(session.end()));
+    for (const { reason, count } of session.repeatedProblems()) output.write([{ row: { kind: 'captureProblem', message: `${count} in all: ${reason}` } }]);
+    const summaries = session.summaries();
+    // A byte encoding (od, base64) reads as the raw bytes would: the same summary.
+    const totals = format.placed ? { records: session.records, format: format.name } : undefined;
+    process.stdout.write(json ? `${connectionsJson(summaries)}${summaryJson(output.tally, totals)}\n` : `${table.connections(summaries)}${table.summary(output.tally, totals)}\n`);
+    const skipped = reader.skipped?.();
+    if (skipped !== undefined) process.stderr.write(`${skipped}\n`);
+    return output.tally.errorCount === 0 ? 0 : 1;
+  };
+  return untilInterrupted(finish, async () => {
+    for await (const chunk of log.chunks) take(reader.push(text.push(chunk)));
+  });
+}
+
 /** Runs `read`, then `finish`; Ctrl-C on an endless pipe runs `finish` on what was read, then stops. */
 async function untilInterrupted(finish: () => number, read: () => Promise<void>): Promise<number> {
   const interrupt = () => process.exit(finish());
@@ -175,20 +221,24 @@ async function run(args: readonly string[]): Promise<number> {
   }
   const settings = decoderOptions(values);
   const serverPort = typeof values['server-port'] === 'string' ? integerFlag('server-port', values['server-port'], 1, 65535) : undefined;
-  const hex = values['hex'] === true;
   const hasCrc = settings.dialect?.crc !== 'none';
   const strict = settings.mode === 'strict';
   const json = values['json'] === true;
-  const { head, chunks } = await peek(await readInput(inputPath(positionals[0]), hex), hex ? 0 : 12);
-  const format = hex ? undefined : captureFormatOf(head);
-  const table = new Table(styleFor(process.stdout), hasCrc, format !== undefined);
-  const output = new Output(table, json, hasCrc, strict);
-  if (format === undefined) {
-    if (serverPort !== undefined) throw new UsageError('--server-port applies to pcap and pcapng captures only; this input is neither');
-    return decodeBytes(chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
+  const field = typeof values['field'] === 'string' ? values['field'] : undefined;
+  const format = typeof values['format'] === 'string' ? values['format'] : undefined;
+  const { choice, notice } = await chooseInput(await readInput(inputPath(positionals[0]), false), { format, hex: values['hex'] === true, field, serverPort });
+  if (serverPort !== undefined && choice.kind !== 'capture' && !(choice.kind === 'log' && choice.format.name === 'tshark-follow')) {
+    throw new UsageError('--server-port applies to pcap and pcapng captures and to tshark follow output only; this input is none of them');
   }
-  if (settings.from !== undefined) throw new UsageError(`--from does not apply to a ${format} capture: each direction is decoded as the side that sends it (see --server-port)`);
-  return decodeCapture(chunks, { decoder: settings, serverPort, strict }, output, json, table);
+  if (choice.kind === 'capture' && settings.from !== undefined) throw new UsageError(`--from does not apply to a ${choice.format} capture: each direction is decoded as the side that sends it (see --server-port)`);
+  if (notice !== undefined) process.stderr.write(`${notice}\n`);
+  const placed = choice.kind === 'capture' || (choice.kind === 'log' && choice.format.placed);
+  const table = new Table(styleFor(process.stdout), hasCrc, placed);
+  const output = new Output(table, json, hasCrc, strict);
+  if (choice.kind === 'raw') return decodeBytes(choice.chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
+  const { from, ...decoder } = settings;
+  if (choice.kind === 'log') return decodeLog(choice, { decoder, strict, from }, output, json, table);
+  return decodeCapture(choice.chunks, { decoder: settings, serverPort, strict }, output, json, table);
 }
 
 /** The `decode` command. */
