@@ -302,9 +302,9 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
 
 describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
   const STATIONS: ReadonlyArray<readonly [name: string, hex: boolean, dialect: Dialect]> = [
-    ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 12 }],
-    ['station-b.xxd.txt', true, { quotes: true, lineEnding: '', crc: 'CRC-16/KERMIT', crcCoverage: 'fieldsWithComma', slotCount: 6 }],
-    ['station-c.bin', false, { quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', slotCount: 3 }],
+    ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', crcByteOrder: 'highFirst', slotCount: 12 }],
+    ['station-b.xxd.txt', true, { quotes: true, lineEnding: '', crc: 'CRC-16/KERMIT', crcCoverage: 'fieldsWithComma', crcByteOrder: 'highFirst', slotCount: 6 }],
+    ['station-c.bin', false, { quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount: 3 }],
   ];
 
   it.for(STATIONS)(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { crcCatalogue, decode, detectDialects, FrameSplitter, type DialectCandidate, type DialectDetection } from '../index.js';
+import { decode, detectDialects, FrameSplitter, type DialectCandidate, type DialectDetection } from '../index.js';
 import { flagsForDialect, lineEndingFlag, parseCommandLine } from './args.js';
 import type { Command } from './command.js';
 import { escaped, latin1, plural, shellQuote } from './format.js';
@@ -45,9 +45,6 @@ const options = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** How many CRC algorithm and coverage pairs `detectDialects` tries: each catalogue CRC with each coverage, and none. */
-const CANDIDATE_COUNT = Object.keys(crcCatalogue).length * 3 + 1;
 
 /** A frame cut from the capture, with its line ending, and where it was. */
 interface CapturedFrame {
@@ -158,7 +155,7 @@ function verdict(detection: DialectDetection, style: Style): string[] {
     matches.length > 0 && detection.distinctFrames < 3
       ? [
           style.warn(
-            `Only ${plural(detection.distinctFrames, 'distinct frame')}: a wrong candidate verifies a given frame by chance about once in 65536, and ${CANDIDATE_COUNT} were tried; more distinct frames make the answer surer.`,
+            `Only ${plural(detection.distinctFrames, 'distinct frame')}: a wrong candidate verifies a given frame by chance about once in 65536, and ${detection.searched} were tried; more distinct frames make the answer surer.`,
           ),
         ]
       : [];
