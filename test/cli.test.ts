@@ -271,6 +271,25 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
     expect(none.stdout).toMatch(/COMMAND error +none +unknown command word "XX"/);
   });
 
+  it('decodes custom CRC parameters, as reveng prints them or one flag each, and a CRC written low byte first', async ({ expect }) => {
+    const custom = { width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: false, xorout: 0x0f0f } as const;
+    const dialect = { crc: custom, crcByteOrder: 'lowFirst' } as const;
+    const frames = GOLDEN.map(([, message]) => encodeToString(message, { dialect })).join('');
+    const summary = { kind: 'summary', frames: 15, decoded: 15, errors: {}, deviations: {}, noiseBytes: 0 };
+    for (const flags of [
+      ['--crc', 'width=16,poly=0x1021,init=0x1234,refin=false,refout=false,xorout=0x0f0f', '--crc-byte-order', 'lowFirst'],
+      ['--crc', 'width=16  poly=0x1021  init=0x1234  refin=false  refout=false  xorout=0x0f0f  check=0xe2e4  residue=0x0000  name="CUSTOM"', '--crc-byte-order', 'low-first'],
+      ['--crc-poly', '0x1021', '--crc-init', '0x1234', '--crc-xorout', '0x0F0F', '--crc-byte-order', 'LOWFIRST'],
+    ]) {
+      const { status, stdout } = await run(['decode', '--json', ...flags], frames);
+      expect(status).toBe(0);
+      expect(jsonLines(stdout).at(-1)).toEqual(summary);
+    }
+    // Without the byte order, each CRC error says what the field is.
+    const { stdout } = await run(['decode', '--crc-poly', '0x1021', '--crc-init', '0x1234', '--crc-xorout', '0x0f0f'], frames);
+    expect(stdout).toContain("it is that CRC written low byte first: the dialect option crcByteOrder: 'lowFirst' reads it");
+  });
+
   it('prints each frame as soon as it arrives, before stdin ends', async ({ expect }) => {
     const child = start(['decode']);
     const outcome = finished(child);
@@ -402,6 +421,11 @@ describe.concurrent('powerbank-codec encode', { timeout: SLOW }, () => {
     const flags = ['--crc', 'X-25', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf'];
     const inDialect = await run(['encode', 'StatusQuery', '--imei', imei, '--raw', ...flags]);
     expect(inDialect.bytes).toEqual(Buffer.from(encode(message, { dialect })));
+    // Parameters that are a catalogue algorithm's are that algorithm.
+    const modbus = await run(['encode', 'StatusQuery', '--imei', imei, '--raw', '--crc-poly', '0x8005', '--crc-init', '0xffff', '--crc-refin']);
+    expect(modbus.bytes).toEqual(Buffer.from(encode(message)));
+    const lowFirst = await run(['encode', 'StatusQuery', '--imei', imei, '--crc-byte-order', 'lowFirst']);
+    expect(lowFirst.stdout).toBe('{"860123456789014,CQ,,C5AF"}\\r\\n\n');
     const hex = await run(['encode', 'StatusQuery', '--imei', imei, '--hex']);
     expect(hex.stdout).toBe(`${Buffer.from(encode(message)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`);
   });
@@ -470,7 +494,17 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['decode', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec decode --help)'],
     [['decode', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
     [['decode', fixture('.')], /^cannot read ".*": it is a directory$/],
-    [['decode', '--crc', 'CRC-17'], /^unknown CRC algorithm "CRC-17"; expected none or one of CRC-16\/MODBUS, /],
+    [['decode', '--crc', 'CRC-17'], /^unknown CRC algorithm "CRC-17"; expected none, one of CRC-16\/MODBUS, .*, or parameters such as width=16,poly=0x1021,/],
+    [['decode', '--crc', 'width=16,init=0xffff'], '--crc: the parameters need poly, e.g. poly=0x1021; got "width=16,init=0xffff"'],
+    [['decode', '--crc', 'poly=0x07,width=8'], '--crc: the parameters need width=16 (a CRC-16); got "poly=0x07,width=8"'],
+    [['decode', '--crc', 'width=16,poly=1021'], '--crc poly must be a 16-bit value in hex with 0x, e.g. 0x1021; got "1021"'],
+    [['decode', '--crc', 'width=16,poly=0x10210'], '--crc poly must be a 16-bit value in hex with 0x, e.g. 0x1021; got "0x10210"'],
+    [['decode', '--crc', 'width=16,poly=0x1021,refin=yes'], '--crc refin must be true or false; got "yes"'],
+    [['decode', '--crc', 'width=16,poly=0x1021,size=2'], '--crc: unknown parameter "size=2"; expected width, poly, init, refin, refout, xorout (and check, residue, name, as reveng prints them)'],
+    [['decode', '--crc', 'width=16,poly=0x1021,check=0x1234'], '--crc: these parameters give the check value 0x31c3, not 0x1234: a parameter is wrong'],
+    [['decode', '--crc-init', '0xffff'], '--crc-init needs --crc-poly as well (the polynomial, e.g. --crc-poly 0x1021)'],
+    [['decode', '--crc', 'modbus', '--crc-poly', '0x8005'], '--crc and --crc-poly both name the CRC; give one of them'],
+    [['decode', '--crc-byte-order', 'little'], '--crc-byte-order must be highFirst or lowFirst; got "little"'],
     [['decode', '--coverage', 'all'], '--coverage must be fields, fieldsWithComma or frame; got "all"'],
     [['decode', '--line-ending', 'cr'], '--line-ending must be crlf, lf or none; got "cr"'],
     [['decode', '--slots', '1000'], '--slots must be a whole number from 1 to 999; got "1000"'],
@@ -480,7 +514,7 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['decode', '--hex'], 'hex input, line 2: "zz" is not hex', '7b\nzz\n'],
     [['decode', '--hex'], 'hex input, line 1: "7b2" has an odd number of hex digits', '7b2'],
     [['decode', '--hex'], /^hex input, line 2: "\*" stands for repeated lines/, '00000000  7b 22  |{"|\n*\n'],
-    [['detect', '--crc', 'MODBUS'], "unknown option --crc (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
+    [['detect', '--coverage', 'fields'], "unknown option --coverage (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
     [['detect', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec detect --help)'],
     [['detect', '--hex'], 'hex input, line 1: "{" is not hex', '{'],
     [['detect', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
