@@ -333,7 +333,7 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
       const { status, stdout, stderr } = await run(['detect', ...hexFlag, fixture(name)]);
       expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
       expect(stdout).toContain('15 frames');
-      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames: ${dialect.crc === 'none' ? 'no CRC field' : `${dialect.crc} over ${dialect.crcCoverage}`}.`);
+      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames, from both sides: ${dialect.crc === 'none' ? 'no CRC field' : `${dialect.crc} over ${dialect.crcCoverage}`}.`);
       // The last line is the command to run: run it.
       const suggested = lines(stdout).at(-1)!.trim().split(' ');
       expect(suggested.slice(0, 2)).toEqual(['powerbank-codec', 'decode']);
@@ -356,7 +356,7 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
   it('says how many frames the best candidates explain, and which frames fail, when no dialect explains all', async ({ expect }) => {
     const { status, stdout } = await run(['detect', fixture('damaged.bin')]);
     expect(status).toBe(1);
-    expect(stdout).toContain('No dialect verifies the CRC of all 15 frames.');
+    expect(stdout).toContain('No dialect verifies the CRC of all 15 frames, from both sides.');
     expect(stdout).toContain('  CRC-16/ARC over fields: 14 of 15');
     expect(stdout).toMatch(/ {2}#8 at 290: \{"490154203237518,MR,BF\.2\.PB1OO2,61C6"\}\\r\\n: CRC 61C6 at byte 33 does not match/);
     expect(lines(stdout).at(-1)).toBe(`  powerbank-codec decode --crc CRC-16/ARC --coverage fields --quotes --line-ending crlf --slots 3 ${fixture('damaged.bin')}`);
@@ -385,6 +385,100 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
     expect(status).toBe(0);
     expect(stdout).toContain('line ending: crlf  (15 CRLF, 0 LF, 0 none; 15 of them written as text, \\r\\n or \\n)');
     expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
+  });
+
+  const capture = (name: string) => fixture(`captures/${name}`);
+
+  it('reads a pcap capture by its TCP connections, frames split over segments included', async ({ expect }) => {
+    const { status, stdout } = await run(['detect', capture('lo.pcap')]);
+    expect(status).toBe(0);
+    expect(lines(stdout).slice(0, 3)).toEqual([
+      '8 frames (8 distinct) in 83 packets, 1 TCP connection',
+      '  senders:     4 from the station, 4 from the server',
+      '  slots:       3  (the highest slot named is 3, in frame #3; the station may have more)',
+    ]);
+    expect(stdout).toContain('One dialect verifies the CRC of all 8 frames, from both sides: CRC-16/MODBUS over fields.');
+  });
+
+  it('names the dialect of each side when the station and the server differ, and the slot count from both (a pcap)', async ({ expect }) => {
+    const { status, stdout } = await run(['detect', capture('dialects.pcap')]);
+    expect(status).toBe(0);
+    expect(stdout).toContain('  slots:       12  (the highest slot named is 12, in frame #3; the station may have more)');
+    expect(stdout).toContain('The station and the server do not write one dialect: each side on its own.');
+    expect(stdout).toContain('One dialect verifies the CRC of all 5 station frames: CRC-16/XMODEM over frame.');
+    expect(stdout).toContain('One dialect verifies the CRC of all 6 server frames: CRC-16/MODBUS over fields.');
+    const suggested = lines(stdout).filter((line) => line.startsWith('  powerbank-codec decode '));
+    expect(suggested).toEqual([
+      `  powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --line-ending lf --slots 12 ${capture('dialects.pcap')}`,
+      `  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 12 ${capture('dialects.pcap')}`,
+    ]);
+    // Each side's flags decode that side's frames.
+    for (const [index, from] of (['device', 'server'] as const).entries()) {
+      const decoded = await run([...suggested[index]!.trim().split(' ').slice(1, -1), '--json', capture('dialects.pcap')]);
+      const messages = jsonLines(decoded.stdout).filter((row) => row['kind'] === 'message');
+      expect(messages.length).toBe(from === 'device' ? 5 : 6);
+      expect(messages.every((row) => row['from'] === from)).toBe(true);
+    }
+    const json = JSON.parse((await run(['detect', '--json', capture('dialects.pcap')])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      frameSenders: ['device', 'server', 'device', 'server', 'device', 'server', 'device', 'server', 'device', 'server', 'server'],
+      slots: { count: 12, highest: 12, evidence: [2] },
+      split: true,
+      sides: {
+        device: { frames: [0, 2, 4, 6, 8], matches: [{ dialect: { crc: 'CRC-16/XMODEM', slotCount: 12 } }], decodeFlags: ['--crc', 'CRC-16/XMODEM', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf', '--slots', '12'] },
+        server: { frames: [1, 3, 5, 7, 9, 10], matches: [{ dialect: { crc: 'CRC-16/MODBUS', slotCount: 12 } }] },
+        sameDialect: false,
+      },
+    });
+  });
+
+  it('tells the sides of a byte stream by their command words: the slot count a two-dialect capture read as one got wrong', async ({ expect }) => {
+    const station = { crc: 'CRC-16/XMODEM', crcCoverage: 'frame', quotes: false, lineEnding: '\n', slotCount: 12 } as const;
+    const imei = '861234567890126';
+    const messages: ReadonlyArray<readonly [MessageInit, boolean]> = [
+      [{ type: 'StatusQuery', imei }, false],
+      [{ type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', powerBankId: 'PB1001' }, { slot: 12, status: 'fault' }] }, true],
+      [{ type: 'LendRequest', imei, slot: 1, powerBankId: 'PB1001' }, false],
+      [{ type: 'LendSuccess', imei, slot: 1, powerBankId: 'PB1001' }, true],
+      [{ type: 'LendSuccessAck', imei, slot: 1, powerBankId: 'PB1001' }, false],
+      [{ type: 'StatusQuery', imei }, false],
+    ];
+    const stream = messages.map(([message, fromStation]) => encodeToString(message, { dialect: fromStation ? station : {} })).join('');
+    const { status, stdout } = await run(['detect'], stream);
+    expect(status).toBe(0);
+    // Read as one, the server's dialect explained most frames, and none of them named slot 12: "slots: 3".
+    expect(stdout).toContain('  slots:       12  (the highest slot named is 12, in frame #2; the station may have more)');
+    expect(stdout).toContain('  powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --line-ending lf --slots 12\n');
+    expect(stdout).toContain('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 12\n');
+  });
+
+  it('finds a CRC written low byte first, and suggests the flag that reads it', async ({ expect }) => {
+    const dialect = { crc: 'CRC-16/MODBUS', crcByteOrder: 'lowFirst' } as const;
+    const stream = GOLDEN.map(([, message]) => encodeToString(message, { dialect })).join('');
+    const { status, stdout } = await run(['detect'], stream);
+    expect(status).toBe(0);
+    expect(stdout).toContain('One dialect verifies the CRC of all 15 frames, from both sides: CRC-16/MODBUS over fields, written low byte first.');
+    const suggested = lines(stdout).at(-1)!.trim();
+    expect(suggested).toBe('powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --crc-byte-order lowFirst --quotes --line-ending crlf --slots 3');
+    const decoded = await run([...suggested.split(' ').slice(1), '--strict'], stream);
+    expect(decoded.status).toBe(0);
+  });
+
+  it('tries custom CRC parameters given on the command line, and suggests them to decode', async ({ expect }) => {
+    const crc = { width: 16, poly: 0x3d65, init: 0x1234, refin: true, refout: true, xorout: 0 } as const;
+    const stream = GOLDEN.map(([, message]) => encodeToString(message, { dialect: { crc, crcCoverage: 'frame' } })).join('');
+    const unknown = await run(['detect'], stream);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toContain('the firmware may use a CRC with custom parameters. Give them to detect to try: --crc width=16,');
+    const params = 'width=16,poly=0x3d65,init=0x1234,refin=true,refout=true,xorout=0x0000';
+    for (const flags of [['--crc', params], ['--crc-poly', '0x3D65', '--crc-init', '0x1234', '--crc-refin']]) {
+      const { status, stdout } = await run(['detect', ...flags], stream);
+      expect(status).toBe(0);
+      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames, from both sides: CRC-16 ${params} over frame.`);
+      const suggested = lines(stdout).at(-1)!.trim();
+      expect(suggested).toBe(`powerbank-codec decode --crc ${params} --coverage frame --quotes --line-ending crlf --slots 3`);
+      expect((await run([...suggested.split(' ').slice(1), '--strict'], stream)).status).toBe(0);
+    }
   });
 
   it('agrees with detectDialects on what it reads, and exits 1 on a capture without frames', async ({ expect }) => {

@@ -8,6 +8,7 @@ import {
   detectDialectsBySender,
   encode,
   encodeToString,
+  messageTypes,
   type CrcByteOrder,
   type CrcName,
   type CrcParams,
@@ -315,6 +316,18 @@ describe('detectDialectsBySender', () => {
     expect(detection).toMatchObject({ unknownSender: [1, 3], sameDialect: true, slots: { count: 3, highest: 2, evidence: [0] } });
     expect(detection.device).toMatchObject({ frames: [2], matches: [{ explained: 1, decoded: 0, slotEvidence: [] }] });
     expect(detectDialectsBySender([{ frame: lend }])).toMatchObject({ device: undefined, sameDialect: undefined, slots: { count: 3, highest: 2, evidence: [0] } });
+  });
+
+  it('takes both sides for one dialect when a damaged frame leaves one short, and for two when quotes or line endings differ', () => {
+    const frames = GOLDEN.map(([frame]) => frame);
+    frames[11] = frames[11]!.replace('D488', 'D489'); // MR.BF, from the station, damaged
+    const damaged = detectDialectsBySender(frames.map((frame) => ({ frame })));
+    expect(damaged).toMatchObject({ sameDialect: true, device: { matches: [] }, server: { matches: [{ dialect: { crc: 'CRC-16/MODBUS' } }] } });
+    const bare = GOLDEN.map(([frame, message]) => (messageTypes[message.type].sender === 'device' ? frame.replace('{"', '{').replace('"}', '}') : frame));
+    expect(detectDialectsBySender(bare.map((frame) => ({ frame }))).sameDialect).toBe(false);
+    const crlf = GOLDEN.map(([frame, message]) => (messageTypes[message.type].sender === 'device' ? frame.replace('\r\n', '\n') : frame));
+    expect(detectDialectsBySender(crlf.map((frame) => ({ frame }))).sameDialect).toBe(false);
+    expect(detectDialectsBySender([{ frame: GOLDEN[0]![0] }, { frame: '{"860123456789014,CQ,,0000"}' }]).sameDialect).toBeUndefined();
   });
 
   it('merges the slot evidence of both sides when both name the highest slot', () => {

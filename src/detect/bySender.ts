@@ -8,7 +8,7 @@
  */
 
 import { toBytes } from '../bytes.js';
-import { canonicalDialect, type Dialect } from '../dialect.js';
+import { canonicalDialect } from '../dialect.js';
 import type { Sender } from '../messages/codec.js';
 import { detectDialects, type DetectDialectsOptions, type DialectCandidate, type DialectDetection } from './dialects.js';
 import { senderOfWord } from './observe.js';
@@ -69,8 +69,10 @@ export interface SenderDetection {
   /** The indices of the frames whose side neither `from` nor a known command word tells: left out of both. */
   readonly unknownSender: readonly number[];
   /**
-   * Whether both sides write the same dialect: each has a match, and the first of each
-   * agree. `undefined` when the frames are all from one side (or none explains them).
+   * Whether both sides write one dialect: they show the same quotes and line ending, and
+   * one CRC algorithm, coverage and byte order verifies every frame of both, or (a
+   * damaged frame leaves a side short) their best candidates are the same. `undefined`
+   * when a side has no frame, or no candidate explains any of its frames.
    */
   readonly sameDialect: boolean | undefined;
   /**
@@ -95,8 +97,17 @@ function placed(detection: DialectDetection, frames: readonly number[], slotCoun
   return { ...detection, matches: candidates.slice(0, detection.matches.length), candidates, frames };
 }
 
-const sameDialect = (a: Dialect, b: Dialect) =>
-  a.quotes === b.quotes && a.lineEnding === b.lineEnding && a.crcCoverage === b.crcCoverage && a.crcByteOrder === b.crcByteOrder && JSON.stringify(a.crc) === JSON.stringify(b.crc);
+/** The CRC algorithm, coverage and byte order of a candidate, as one string. */
+const crcKey = ({ dialect }: DialectCandidate) => JSON.stringify([dialect.crc, dialect.crcCoverage, dialect.crcByteOrder]);
+
+/** Whether the two sides write one dialect (see {@link SenderDetection.sameDialect}). */
+function oneDialect(device: DialectDetection | undefined, server: DialectDetection | undefined): boolean | undefined {
+  const [deviceBest, serverBest] = [device?.candidates[0], server?.candidates[0]];
+  if (deviceBest === undefined || serverBest === undefined) return undefined;
+  if (device!.quotes.value !== server!.quotes.value || device!.lineEnding.value !== server!.lineEnding.value) return false;
+  const serverMatches = new Set(server!.matches.map(crcKey));
+  return device!.matches.some((match) => serverMatches.has(crcKey(match))) || crcKey(deviceBest) === crcKey(serverBest);
+}
 
 /**
  * Tells the dialect of each side of a capture of both directions: splits the frames by
@@ -153,12 +164,5 @@ export function detectDialectsBySender(frames: Iterable<SentFrame>, options: Det
   }
   const count = Math.max(canonicalDialect.slotCount, highest);
   const [device, server] = found.map((side) => (side === undefined ? undefined : placed(side.detection, side.frames, count)));
-  const [deviceMatch, serverMatch] = [device?.matches[0], server?.matches[0]];
-  return {
-    device,
-    server,
-    unknownSender,
-    sameDialect: deviceMatch === undefined || serverMatch === undefined ? undefined : sameDialect(deviceMatch.dialect, serverMatch.dialect),
-    slots: { count, highest, evidence },
-  };
+  return { device, server, unknownSender, sameDialect: oneDialect(device, server), slots: { count, highest, evidence } };
 }

@@ -28,6 +28,8 @@ export interface CaptureRow {
   readonly connection: string | undefined;
   /** The side that sent the bytes; undefined when the capture does not tell. */
   readonly from: Sender | undefined;
+  /** The connection's number (as in its summary); undefined for a problem of the file. */
+  readonly connectionId?: number | undefined;
 }
 
 /** How the roles of a connection were decided. */
@@ -83,6 +85,7 @@ class Direction {
     readonly source: Endpoint,
     destination: Endpoint,
     private readonly options: SessionOptions,
+    private readonly connectionId: number,
   ) {
     this.label = `${endpointText(source)} → ${endpointText(destination)}`;
     this.strays = new StrayTracker(options.strict, (options.decoder.dialect?.lineEnding ?? '\r\n').length);
@@ -155,7 +158,7 @@ class Direction {
   }
 
   private place(time: CaptureTime | undefined, row: Row): CaptureRow {
-    return { row, time, connection: this.label, from: this.from };
+    return { row, time, connection: this.label, from: this.from, connectionId: this.connectionId };
   }
 
   summary(): DirectionSummary {
@@ -178,7 +181,7 @@ class Connection {
     const key = endpointText(segment.source);
     let found = this.directions.find((direction) => endpointText(direction.source) === key);
     if (found === undefined) {
-      found = new Direction(segment.source, segment.destination, options);
+      found = new Direction(segment.source, segment.destination, options, this.id);
       this.directions.push(found);
       if (this.roles !== undefined) found.start(this.senderOf(found));
     }
