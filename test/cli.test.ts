@@ -319,6 +319,62 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
   });
 });
 
+describe.concurrent('powerbank-codec decode --flows on a byte stream', { timeout: SLOW }, () => {
+  const imei = '860123456789014';
+
+  it('follows each station of the stream, places steps by byte offset, and reports every violation', async ({ expect }) => {
+    const { status, bytes } = await run(['decode', '--flows', fixture('session.bin')]);
+    const stdout = bytes.toString('utf8');
+    expect(status).toBe(1);
+    const text = lines(stdout);
+    // The modem's noise before the first frame is the station's.
+    expect(text.slice(0, 3)).toEqual([
+      `station ${imei}`,
+      '  bytes 0 to 722',
+      '    @0    -          ✗ discarded        11 bytes at byte 0: discarded, noise — expected: complete frames, nothing between them but line endings; received: "AT+CIPSTART"',
+    ]);
+    expect(stdout).toContain('    @142  lend       ✓ lent             CC → MC.BO @317 → AM.BO @362              slot 2, power bank 1234567890\n');
+    expect(stdout).toMatch(/^ {4}@677 {2}- {10}✗ decode error {5}frame at byte 677 .*: CRC error — /m);
+    expect(text.at(-1)).toBe('summary: 1 station, 1 conversation; 3 flows (answered 1, lent 1, returned 1); 8 violations (discarded 2, unexpected 5, decode error 1); 1 heartbeat');
+    const json = jsonLines((await run(['decode', '--flows', '--json', fixture('session.bin')])).stdout);
+    expect(json.find((row) => row['result'] === 'lent')).toMatchObject({ station: imei, connectionId: null, steps: [{ move: 'CC', offset: 142, time: null }, { move: 'MC.BO', offset: 317 }, { move: 'AM.BO', offset: 362 }] });
+  });
+
+  it('keeps the stations of one stream apart, and a run of heartbeats on one line', async ({ expect }) => {
+    const other = '860123456789022';
+    const stream = [
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'StatusQuery', imei: other }),
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'StatusAnswer', imei: other, slots: [] }),
+      encodeToString({ type: 'LendRequest', imei, slot: 1, powerBankId: 'A1' }),
+    ].join('');
+    const { status, bytes } = await run(['decode', '--flows'], stream);
+    expect(status).toBe(0);
+    expect(lines(bytes.toString('utf8'))).toEqual([
+      `station ${imei}`,
+      '  bytes 0 to 150',
+      '    @0    heartbeat  ✓                  CH ×3',
+      '    @150  lend       … unfinished       CC  slot 1, power bank A1',
+      '          … still waiting at the end: the station answers CC (slot 1, power bank A1) with MC.BO (lent) or MR.BF (lend failed)',
+      'station 860123456789022',
+      '  bytes 60 to 120',
+      '    @60   status     ✓ answered         CQ → AQ @120  no power banks',
+      'summary: 2 stations, 2 conversations; 2 flows (unfinished 1, answered 1); 0 violations; 3 heartbeats',
+    ]);
+  });
+
+  it('follows a frame strict mode refuses for a deviation, and reports the deviation', async ({ expect }) => {
+    const stream = `{${imei},CQ,,AFC5}\r\n${encodeToString({ type: 'StatusAnswer', imei, slots: [] })}`;
+    const { status, stdout } = await run(['decode', '--flows', '--strict', '--json'], stream);
+    expect(status).toBe(1);
+    const rows = jsonLines(stdout);
+    expect(rows.find((row) => row['kind'] === 'flow')).toMatchObject({ station: imei, result: 'statusAnswered', steps: [{ move: 'CQ', offset: 0 }, { move: 'AQ', offset: 28 }] });
+    expect(rows.find((row) => row['kind'] === 'violation')).toMatchObject({ violation: 'deviation', code: 'QUOTES', offset: 1 });
+  });
+});
+
 describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
   const STATIONS: ReadonlyArray<readonly [name: string, hex: boolean, dialect: Dialect]> = [
     ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', crcByteOrder: 'highFirst', slotCount: 12 }],
@@ -605,6 +661,9 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['decode', '--slots', 'x'], '--slots must be a whole number from 1 to 999; got "x"'],
     [['decode', '--quotes', '--no-quotes'], '--quotes and --no-quotes contradict each other'],
     [['decode', '--from', 'cloud'], '--from must be device or server; got "cloud"'],
+    [['decode', '--answer-timeout', '10'], '--answer-timeout applies to --flows only'],
+    [['decode', '--flows', '--answer-timeout', '0'], '--answer-timeout must be a number of seconds above 0, such as 30 or 2.5; got "0"'],
+    [['decode', '--flows', '--heartbeat-gap', 'soon'], '--heartbeat-gap must be a number of seconds above 0, such as 30 or 2.5; got "soon"'],
     [['decode', '--hex'], 'hex input, line 2: "zz" is not hex', '7b\nzz\n'],
     [['decode', '--hex'], 'hex input, line 1: "7b2" has an odd number of hex digits', '7b2'],
     [['decode', '--hex'], /^hex input, line 2: "\*" stands for repeated lines/, '00000000  7b 22  |{"|\n*\n'],
