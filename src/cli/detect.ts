@@ -86,8 +86,11 @@ function json(detection: Detection): string {
     const found = bySender[name];
     return found === undefined ? null : { ...found, decodeFlags: flags(found.candidates) };
   };
+  const placed = (candidate: (typeof whole.candidates)[number]) => ({ ...candidate, dialect: withSlots(candidate, bySender.slots) });
   return JSON.stringify({
     ...whole,
+    matches: whole.matches.map(placed),
+    candidates: whole.candidates.map(placed),
     frameOffsets: collection.frames.map((frame) => frame.offset),
     frameSenders: collection.frames.map((frame) => frame.from ?? null),
     frameConnections: collection.frames.map((frame) => frame.connection ?? null),
