@@ -102,8 +102,9 @@ export class FlowsView {
   /** Problems of the capture file, in words. */
   readonly problems: string[] = [];
   private readonly byKey = new Map<string, Conversation>();
-  private readonly seenOf = new Map<Message, Seen>();
-  private readonly flowOf = new Map<Message, FlowEntry>();
+  /** Where each message was read, and the flow each first message opened: held no longer than the messages. */
+  private readonly seenOf = new WeakMap<Message, Seen>();
+  private readonly flowOf = new WeakMap<Message, FlowEntry>();
   private order = 0;
   /** The first capture time: the trackers' clock counts milliseconds from it. */
   private base: CaptureTime | undefined;
@@ -146,9 +147,9 @@ export class FlowsView {
     }
     const sender = this.senderOf(row, place, conversation);
     conversation.lastSender = sender;
+    conversation.imei ??= imeiOf(row);
     if (row.kind === 'message') {
       this.seenOf.set(row.message, seen);
-      conversation.imei ??= row.message.imei;
       if (place?.from === 'device') conversation.connection = place.connection;
     }
     this.file(conversation, conversation.tracker.observeItem(sender, row, this.now), seen);
