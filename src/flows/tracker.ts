@@ -231,10 +231,9 @@ export class ConversationTracker {
     }));
   }
 
-  /** The violation of `report` at `at`, with the steps of `flow`, the flow it concerns, if any. */
-  private violation(report: say.Report, at: number, flow?: Flow): Violation {
-    const violation = say.violationOf(report, this.imei, at);
-    return flow === undefined ? violation : { ...violation, steps: [...flow.steps] };
+  /** The violation of `report` at `at` in `flow`, with the flow's steps so far. */
+  private violation(report: say.Report, at: number, flow: Flow): Violation {
+    return { ...say.violationOf(report, this.imei, at), steps: [...flow.steps] };
   }
 
   /** Follows `message` through the flows, pushing what it completes or breaks onto `events`. */
