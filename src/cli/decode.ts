@@ -11,6 +11,8 @@ import { CaptureReader, type CaptureEvent } from './capture/pcap.js';
 import { CaptureSession, type CaptureRow, type SessionOptions } from './capture/session.js';
 import type { Command } from './command.js';
 import { connectionsJson, jsonLine, summaryJson, Table, Tally, type Place } from './decodeOutput.js';
+import type { FlowsView } from './flows.js';
+import { flowsViewFor, writeFlows } from './flowsOutput.js';
 import { inputPath, readInput } from './input.js';
 import { chooseInput, FORMAT_NAMES, type InputChoice } from './logs/choose.js';
 import { LogText } from './logs/encoding.js';
@@ -57,6 +59,14 @@ Options:
                           in a log, for what it gives no direction)
   --server-port PORT      in a capture or tshark follow output, the side on this TCP
                           port is the server
+  --flows                 the conversations instead of the frames: per station and TCP
+                          connection, each flow (status, lend, return, heartbeat) with its
+                          steps and the time between them, and every violation (an answer
+                          for another slot, no answer, an answer nobody asked for, a
+                          frame that does not decode); exit 1 on any violation
+  --answer-timeout SEC    with --flows: how long a step may wait for its answer (default 30)
+  --heartbeat-gap SEC     with --flows: the longest time allowed between heartbeats
+                          (default: not checked)
   -h, --help              this help
 
 ${dialectHelp}
@@ -77,6 +87,7 @@ Examples:
   nc -l 9000 | powerbank-codec decode --from device
   powerbank-codec decode station.pcapng
   tcpdump -i any -U -w - tcp port 9000 | powerbank-codec decode --server-port 9000
+  powerbank-codec decode --flows --answer-timeout 10 station.pcap
   powerbank-codec decode --hex wireshark-dump.txt --json | jq .message
   powerbank-codec decode sscom.txt
   powerbank-codec decode --format jsonl --field payload.raw app.log
@@ -91,6 +102,9 @@ const options = {
   strict: { type: 'boolean' },
   from: { type: 'string' },
   'server-port': { type: 'string' },
+  flows: { type: 'boolean' },
+  'answer-timeout': { type: 'string' },
+  'heartbeat-gap': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -104,22 +118,27 @@ function decoderOptions(values: Record<string, unknown>): StreamDecoderOptions {
   };
 }
 
-/** Writes rows as they come (the table's header before the first), and counts them. */
+/** Writes rows as they come (the table's header before the first), and counts them; with --flows, hands them to the flows view instead. */
 class Output {
   readonly tally: Tally;
   private headerDone: boolean;
 
   constructor(
     private readonly table: Table,
-    private readonly json: boolean,
+    readonly json: boolean,
     private readonly hasCrc: boolean,
     strict: boolean,
+    readonly flows?: FlowsView,
   ) {
     this.tally = new Tally(strict);
     this.headerDone = json;
   }
 
   write(rows: ReadonlyArray<{ readonly row: Row; readonly place?: Place | undefined }>): void {
+    if (this.flows !== undefined) {
+      for (const { row, place } of rows) this.flows.add(row, place);
+      return;
+    }
     if (rows.length === 0) return;
     for (const { place } of rows) this.table.fit(place);
     let text = this.headerDone || rows.every(({ row }) => row.kind === 'captureProblem') ? '' : `${this.table.header()}\n`;
@@ -140,6 +159,7 @@ async function decodeBytes(input: AsyncIterable<Uint8Array>, settings: StreamDec
   const rows = (items: readonly DecoderItem[], end?: number) => strays.rows(items, end).map((row) => ({ row }));
   const finish = (): number => {
     output.write(rows(decoder.end(), read));
+    if (output.flows !== undefined) return writeFlows(output.flows, output.json);
     process.stdout.write(`${finishLine()}\n`);
     return output.tally.errorCount === 0 ? 0 : 1;
   };
@@ -156,7 +176,7 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
   const reader = new CaptureReader();
   const session = new CaptureSession(options);
   let packets = 0;
-  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from }) => ({ row, place: { time, connection, from } }));
+  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from, connectionId }) => ({ row, place: { time, connection, from, connectionId } }));
   const events = (list: readonly CaptureEvent[]) => {
     for (const event of list) {
       if (event.kind === 'packet') packets++;
@@ -167,6 +187,7 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
     events(reader.end());
     output.write(place(session.end()));
     for (const { reason, count } of session.repeatedProblems()) output.write([{ row: { kind: 'captureProblem', message: `${count} packets in all: ${reason}` } }]);
+    if (output.flows !== undefined) return writeFlows(output.flows, json);
     const summaries = session.summaries();
     const totals = { packets, connections: summaries.length };
     process.stdout.write(json ? `${connectionsJson(summaries)}${summaryJson(output.tally, totals)}\n` : `${table.connections(summaries)}${table.summary(output.tally, totals)}\n`);
@@ -188,6 +209,7 @@ async function decodeLog(log: Extract<InputChoice, { kind: 'log' }>, options: Lo
     take([...reader.push(text.end()), ...reader.end()]);
     output.write(place(session.end()));
     for (const { reason, count } of session.repeatedProblems()) output.write([{ row: { kind: 'captureProblem', message: `${count} in all: ${reason}` } }]);
+    if (output.flows !== undefined) return writeFlows(output.flows, json);
     const summaries = session.summaries();
     // A byte encoding (od, base64) reads as the raw bytes would: the same summary.
     const totals = format.placed ? { records: session.records, format: format.name } : undefined;
@@ -234,7 +256,7 @@ async function run(args: readonly string[]): Promise<number> {
   if (notice !== undefined) process.stderr.write(`${notice}\n`);
   const placed = choice.kind === 'capture' || (choice.kind === 'log' && choice.format.placed);
   const table = new Table(styleFor(process.stdout), hasCrc, placed);
-  const output = new Output(table, json, hasCrc, strict);
+  const output = new Output(table, json, hasCrc, strict, flowsViewFor(values, settings));
   if (choice.kind === 'raw') return decodeBytes(choice.chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
   const { from, ...decoder } = settings;
   if (choice.kind === 'log') return decodeLog(choice, { decoder, strict, from }, output, json, table);

@@ -20,6 +20,8 @@ export interface Place {
   readonly time: CaptureTime | undefined;
   readonly connection: string | undefined;
   readonly from: Sender | undefined;
+  /** The connection's number in a capture. */
+  readonly connectionId?: number | undefined;
 }
 
 function countOne(counts: Map<string, number>, code: string): void {

@@ -21,6 +21,8 @@ export interface CaptureRow {
   readonly connection: string | undefined;
   /** The side that sent the bytes; undefined when the capture does not tell. */
   readonly from: Sender | undefined;
+  /** The connection's number in a capture (as in its summary); undefined in a log and for a problem of the file. */
+  readonly connectionId?: number | undefined;
 }
 
 /** How the roles of a connection were decided. */
@@ -55,6 +57,8 @@ export class DirectionDecoder {
     /** What rows show as their connection: `sender → receiver`, or a log's direction tag. */
     readonly label: string | undefined,
     private readonly options: DirectionOptions,
+    /** The connection's number in a capture; undefined in a log. */
+    private readonly connectionId?: number,
   ) {
     this.strays = new StrayTracker(options.strict, (options.decoder.dialect?.lineEnding ?? '\r\n').length);
   }
@@ -126,7 +130,7 @@ export class DirectionDecoder {
   }
 
   private place(time: CaptureTime | undefined, row: Row): CaptureRow {
-    return { row, time, connection: this.label, from: this.from };
+    return { row, time, connection: this.label, from: this.from, connectionId: this.connectionId };
   }
 }
 

@@ -54,8 +54,9 @@ class Direction extends DirectionDecoder {
     readonly source: Endpoint,
     destination: Endpoint,
     options: DirectionOptions,
+    connectionId: number,
   ) {
-    super(`${endpointText(source)} → ${endpointText(destination)}`, options);
+    super(`${endpointText(source)} → ${endpointText(destination)}`, options, connectionId);
   }
 
   /** The end of the stream (a FIN with every byte before it, or the end of the capture): what the decoder held. */
@@ -78,7 +79,7 @@ class Connection extends DirectionPair<Direction> {
 
   direction(segment: TcpSegment, options: DirectionOptions): Direction {
     const key = endpointText(segment.source);
-    return this.directions.find((direction) => endpointText(direction.source) === key) ?? this.add(new Direction(segment.source, segment.destination, options));
+    return this.directions.find((direction) => endpointText(direction.source) === key) ?? this.add(new Direction(segment.source, segment.destination, options, this.id));
   }
 }
 
