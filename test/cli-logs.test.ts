@@ -105,6 +105,31 @@ describe('decode on logs of the conversation in captures/lo.pcap', () => {
   });
 });
 
+describe('decode --flows on a log', () => {
+  it('follows the flows of an SSCOM log with the times it writes, in the text view', ({ expect }) => {
+    const { status, stdout } = decode('--flows', log('sscom-hex.txt'));
+    expect(status).toBe(0);
+    const [first, last] = [CAPTURE[0]!.time, CAPTURE.at(-1)!.time].map(as.sscom);
+    expect(stdout.split('\n').slice(0, 4)).toEqual([
+      'station 860123456789014',
+      `  ${first} to ${last}`,
+      expect.stringMatching(new RegExp(`^    ${first}  heartbeat  ✓ +CH$`)),
+      expect.stringMatching(/ status +✓ answered +CQ → AQ \+/),
+    ]);
+    expect(stdout).toMatch(/ lend +✓ lent +CC → MC\.BO \+.* → AM\.BO \+/);
+  });
+
+  it('groups a JSON Lines log by station, each step with its time', ({ expect }) => {
+    const { status, stdout } = decode('--flows', '--json', log('app.jsonl'));
+    expect(status).toBe(0);
+    const rows = stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { kind: string; flow?: string; steps?: Array<{ move: string; time: string }> });
+    const lend = rows.find((row) => row.kind === 'flow' && row.flow === 'lend')!;
+    expect(lend.steps!.map(({ move, time }) => `${move} ${time}`)).toEqual(
+      CAPTURE.filter(({ type }) => ['LendRequest', 'LendSuccess', 'LendSuccessAck'].includes(type)).map(({ type, time }) => `${{ LendRequest: 'CC', LendSuccess: 'MC.BO', LendSuccessAck: 'AM.BO' }[type]} ${time}`),
+    );
+  });
+});
+
 describe('decode on od and base64 output of session.bin', () => {
   const raw = decode(fixture('session.bin'));
 

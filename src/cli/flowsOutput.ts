@@ -143,12 +143,16 @@ function conversationText(conversation: Conversation, style: Style): string[] {
   return text;
 }
 
-/** `connection 1  10.0.0.2:51234 → 10.0.0.1:9000  2026-12-06 22:39:09.585453 to 22:39:13.825292 UTC`, or the span of a byte stream. */
+/** `connection 1  10.0.0.2:51234 → 10.0.0.1:9000  2026-12-06 22:39:09.585453 to 22:39:13.825292 UTC`, a log's span as it wrote its times, or the span of a byte stream. */
 function conversationHeading({ connectionId, connection, first, last }: Conversation): string {
-  const span =
-    first?.time !== undefined && last?.time !== undefined
-      ? `${formatTime(first.time).slice(0, 10)} ${timeOfDay(first.time)} to ${timeOfDay(last.time)} UTC`
-      : `bytes ${first?.offset ?? 0} to ${last?.offset ?? 0}`;
+  let span = `bytes ${first?.offset ?? 0} to ${last?.offset ?? 0}`;
+  if (first?.time !== undefined && last?.time !== undefined) {
+    // A log's times are shown as it wrote them, with no zone; a capture's in UTC.
+    span =
+      first.time.text !== undefined
+        ? `${formatTime(first.time)} to ${formatTime(last.time)}`
+        : `${formatTime(first.time).slice(0, 10)} ${timeOfDay(first.time)} to ${timeOfDay(last.time)} UTC`;
+  }
   return connectionId === undefined ? `  ${span}` : `  connection ${connectionId}  ${connection ?? ''}  ${span}`;
 }
 
