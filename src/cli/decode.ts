@@ -6,7 +6,7 @@
  */
 
 import { createDecoder, type DecoderItem, type StreamDecoderOptions } from '../index.js';
-import { dialectFromFlags, dialectHelp, dialectOptions, integerFlag, parseCommandLine, UsageError } from './args.js';
+import { dialectFromFlags, dialectHelp, dialectOptions, parseCommandLine, UsageError } from './args.js';
 import { CaptureReader, type CaptureEvent } from './capture/pcap.js';
 import { CaptureSession, type CaptureRow, type SessionOptions } from './capture/session.js';
 import type { Command } from './command.js';
@@ -14,7 +14,7 @@ import { connectionsJson, jsonLine, summaryJson, Table, Tally, type Place } from
 import type { FlowsView } from './flows.js';
 import { flowsViewFor, writeFlows } from './flowsOutput.js';
 import { inputPath, readInput } from './input.js';
-import { chooseInput, FORMAT_NAMES, type InputChoice } from './logs/choose.js';
+import { checkServerPort, chooseInput, formatFlagsFrom, formatHelp, formatOptions, type InputChoice } from './logs/choose.js';
 import { LogText } from './logs/encoding.js';
 import type { LogItem } from './logs/records.js';
 import { LogSession, type LogSessionOptions } from './logs/session.js';
@@ -46,19 +46,12 @@ read with the times and directions they give: each direction is decoded as the s
 that sends it (told by its first frame that decodes), each row starts with its time.
 
 Options:
-  --format NAME           the input's format: ${FORMAT_NAMES.slice(0, 5).join(', ')},
-                          ${FORMAT_NAMES.slice(5).join(', ')}
-                          (docs/cli.md, "Reading captures and logs")
-  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ...,
-                          7b22...): --format hex
-  --field NAME            in JSON Lines, the field that holds the frame (a.b: nested)
+${formatHelp}
   --json                  JSON Lines (one object per item, the summary last) instead of a table
   --strict                refuse every deviation from the dialect, and any byte that is
                           neither in a frame nor its line ending (lenient by default)
   --from device|server    refuse messages that the other side sends (not for captures;
                           in a log, for what it gives no direction)
-  --server-port PORT      in a capture or tshark follow output, the side on this TCP
-                          port is the server
   --flows                 the conversations instead of the frames: per station and TCP
                           connection, each flow (status, lend, return, heartbeat) with its
                           steps and the time between them, and every violation (an answer
@@ -95,13 +88,10 @@ Examples:
 
 const options = {
   ...dialectOptions,
-  hex: { type: 'boolean' },
-  format: { type: 'string' },
-  field: { type: 'string' },
+  ...formatOptions,
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
   from: { type: 'string' },
-  'server-port': { type: 'string' },
   flows: { type: 'boolean' },
   'answer-timeout': { type: 'string' },
   'heartbeat-gap': { type: 'string' },
@@ -242,16 +232,13 @@ async function run(args: readonly string[]): Promise<number> {
     return 0;
   }
   const settings = decoderOptions(values);
-  const serverPort = typeof values['server-port'] === 'string' ? integerFlag('server-port', values['server-port'], 1, 65535) : undefined;
   const hasCrc = settings.dialect?.crc !== 'none';
   const strict = settings.mode === 'strict';
   const json = values['json'] === true;
-  const field = typeof values['field'] === 'string' ? values['field'] : undefined;
-  const format = typeof values['format'] === 'string' ? values['format'] : undefined;
-  const { choice, notice } = await chooseInput(await readInput(inputPath(positionals[0]), false), { format, hex: values['hex'] === true, field, serverPort });
-  if (serverPort !== undefined && choice.kind !== 'capture' && !(choice.kind === 'log' && choice.format.name === 'tshark-follow')) {
-    throw new UsageError('--server-port applies to pcap and pcapng captures and to tshark follow output only; this input is none of them');
-  }
+  const flags = formatFlagsFrom(values);
+  const { serverPort } = flags;
+  const { choice, notice } = await chooseInput(await readInput(inputPath(positionals[0]), false), flags);
+  checkServerPort(choice, flags);
   if (choice.kind === 'capture' && settings.from !== undefined) throw new UsageError(`--from does not apply to a ${choice.format} capture: each direction is decoded as the side that sends it (see --server-port)`);
   if (notice !== undefined) process.stderr.write(`${notice}\n`);
   const placed = choice.kind === 'capture' || (choice.kind === 'log' && choice.format.placed);

@@ -1,6 +1,6 @@
 /**
- * `powerbank-codec detect [file|-]`: reads a capture (bytes, hex, pcap or pcapng), cuts
- * it into frames and asks `detectDialects` which dialects explain them, for the whole
+ * `powerbank-codec detect [file|-]`: reads what `decode` reads (bytes, hex, pcap or
+ * pcapng, a log; chosen as `decode` chooses), cuts it into frames and asks `detectDialects` which dialects explain them, for the whole
  * capture and for each side (`detectDialectsBySender`); prints the verdict and the flags
  * for `decode`.
  *
@@ -9,12 +9,12 @@
 
 import { detectDialects, detectDialectsBySender, type CrcName, type CrcParams } from '../index.js';
 import { flagsForDialect, parseCommandLine } from './args.js';
-import { captureFormatOf } from './capture/pcap.js';
 import type { Command } from './command.js';
 import { crcFromFlags, crcOptions } from './crcFlags.js';
 import { FrameCollection } from './detectFrames.js';
 import { report, withSlots, type Detection } from './detectReport.js';
-import { inputPath, peek, readInput } from './input.js';
+import { inputPath, readInput } from './input.js';
+import { checkServerPort, chooseInput, formatFlagsFrom, formatHelp, formatOptions } from './logs/choose.js';
 import { styleFor } from './style.js';
 
 const help = `Usage: powerbank-codec detect [options] [file|-]
@@ -28,10 +28,15 @@ byte first) on every frame. Quotes and line ending are read from the bytes; the 
 count is the highest slot the frames name (at least 3), and the frames that name it
 are listed.
 
+It reads what decode reads, recognised as decode recognises it: raw bytes, hex dumps,
+pcap and pcapng captures (each TCP connection reassembled per direction), and logs
+(serial terminals, application logs, tshark -z follow, od, JSON Lines, base64).
+
 A capture of both directions may hold two dialects, the station's and the server's:
-each frame's sender is the side that sent it in a pcap or pcapng capture (read as
-decode reads them), else the side that sends its command word (CH, AQ, MQ, MC, MR: the
-station). When the two sides do not write one dialect, each is reported on its own.
+each frame's sender is the side that sent it in a capture or a log with directions
+(told as decode tells it, or by the command word of a direction's first frame), else
+the side that sends its command word (CH, AQ, MQ, MC, MR: the station). When the two
+sides do not write one dialect, each is reported on its own.
 
 Prints the dialects under which every frame's CRC verifies (several when the frames
 cannot tell them apart, the most likely first), or, when none does, how many frames
@@ -39,7 +44,7 @@ each candidate explains and which frames none explains; then the exact flags to 
 to decode (and encode).
 
 Options:
-  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...)
+${formatHelp}
   --json                  the detection as one JSON object
   --crc PARAMS            custom CRC parameters to try too, first: width=16,poly=0x1021,
                           init=0xffff,refin=false,refout=false,xorout=0x0000, as reveng
@@ -54,13 +59,14 @@ when none does (or the capture holds no frame), 2 on a usage error.
 Examples:
   powerbank-codec detect capture.bin
   powerbank-codec detect station.pcapng
+  powerbank-codec detect sscom.txt
   powerbank-codec detect --hex wireshark-dump.txt
   powerbank-codec detect --crc width=16,poly=0x1021,init=0x1d0f,refin=false,refout=false,xorout=0 capture.bin
   nc -l 9000 | powerbank-codec detect`;
 
 const options = {
   ...crcOptions,
-  hex: { type: 'boolean' },
+  ...formatOptions,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -113,15 +119,20 @@ async function run(args: readonly string[]): Promise<number> {
   const crc = crcFromFlags(values);
   const crcs = crc === undefined || crc === 'none' ? [] : [crc];
   const path = inputPath(positionals[0]);
-  const hex = values['hex'] === true;
-  const { head, chunks } = await peek(await readInput(path, hex), hex ? 0 : 12);
-  const collection = new FrameCollection(hex ? undefined : captureFormatOf(head));
+  const flags = formatFlagsFrom(values);
+  const { choice, notice } = await chooseInput(await readInput(path, false), flags);
+  checkServerPort(choice, flags);
+  if (notice !== undefined) process.stderr.write(`${notice}\n`);
+  const { chunks } = choice;
+  const collection = new FrameCollection(choice.kind === 'capture' ? { kind: 'capture', serverPort: flags.serverPort } : choice);
 
   const finish = (): number => {
     collection.end();
     const detection = detect(collection, crcs);
     if (values['json'] === true) process.stdout.write(`${json(detection)}\n`);
-    else process.stdout.write(`${report(detection, styleFor(process.stdout), { hex, path }).join('\n')}\n`);
+    else process.stdout.write(`${report(detection, styleFor(process.stdout), { flags, path }).join('\n')}\n`);
+    const skipped = collection.skipped();
+    if (skipped !== undefined) process.stderr.write(`${skipped}\n`);
     const { whole, bySender, split } = detection;
     const explained = split ? bySender.device!.matches.length > 0 && bySender.server!.matches.length > 0 : whole.matches.length > 0;
     return explained ? 0 : 1;

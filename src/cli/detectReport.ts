@@ -11,6 +11,7 @@ import { flagsForDialect, lineEndingFlag } from './args.js';
 import { crcFlagValue } from './crcFlags.js';
 import type { CapturedFrame, FrameCollection } from './detectFrames.js';
 import { escaped, plural, shellQuote } from './format.js';
+import type { FormatFlags } from './logs/choose.js';
 import type { Style } from './style.js';
 
 /** What `detect` found, and what it read it from. */
@@ -23,9 +24,9 @@ export interface Detection {
   readonly split: boolean;
 }
 
-/** Where `decode` reads from: the input flags and the file. */
+/** Where `decode` reads from: the input flags given and the file. */
 export interface Source {
-  readonly hex: boolean;
+  readonly flags: FormatFlags;
   readonly path: string | undefined;
 }
 
@@ -42,9 +43,14 @@ function describeCrc({ dialect }: DialectCandidate): string {
   return `${name} over ${dialect.crcCoverage}${dialect.crcByteOrder === 'lowFirst' ? ', written low byte first' : ''}`;
 }
 
+/** The input flags given to `detect`, for `decode`. */
+function inputFlags({ format, hex, field, serverPort }: FormatFlags): string[] {
+  return [...(format === undefined ? [] : ['--format', format]), ...(hex ? ['--hex'] : []), ...(field === undefined ? [] : ['--field', field]), ...(serverPort === undefined ? [] : ['--server-port', String(serverPort)])];
+}
+
 function suggestion(candidate: DialectCandidate, slots: SenderDetection['slots'], source: Source): string {
-  const { hex, path } = source;
-  const words = ['powerbank-codec', 'decode', ...flagsForDialect(withSlots(candidate, slots)), ...(hex ? ['--hex'] : []), ...(path === undefined ? [] : [path])];
+  const { flags, path } = source;
+  const words = ['powerbank-codec', 'decode', ...flagsForDialect(withSlots(candidate, slots)), ...inputFlags(flags), ...(path === undefined ? [] : [path])];
   return words.map(shellQuote).join(' ');
 }
 
@@ -146,10 +152,13 @@ function leftOut(detection: DialectDetection, collection: FrameCollection, best:
 /** The first line: how many frames, from where. */
 function heading(detection: Detection): string[] {
   const { whole, bySender, collection } = detection;
-  const connections = collection.connections();
-  const packets = connections === undefined ? '' : ` in ${plural(collection.packets, 'packet')}, ${plural(connections, 'TCP connection')}`;
+  const container = collection.container();
+  const within =
+    container === undefined ? '' :
+    'connections' in container ? ` in ${plural(collection.packets, 'packet')}, ${plural(container.connections, 'TCP connection')}` :
+    ` in ${plural(container.records, 'record')} (--format ${container.format})`;
   const skipped = collection.discarded > 0 ? `, ${plural(collection.discarded, 'byte')} outside frames skipped` : '';
-  const lines = [`${plural(whole.frameCount, 'frame')} (${whole.distinctFrames} distinct)${packets}${skipped}`];
+  const lines = [`${plural(whole.frameCount, 'frame')} (${whole.distinctFrames} distinct)${within}${skipped}`];
   const sides = (['device', 'server'] as const).map((side) => `${bySender[side]?.frameCount ?? 0} from the ${SIDE[side]}`);
   const unknown = bySender.unknownSender.length > 0 ? `, ${bySender.unknownSender.length} from neither (an unknown command word)` : '';
   if (whole.frameCount > 0) lines.push(`  senders:     ${sides.join(', ')}${unknown}`);
@@ -173,7 +182,7 @@ export function report(detection: Detection, style: Style, source: Source): stri
   const { whole, bySender, collection } = detection;
   const lines = heading(detection);
   for (const problem of collection.problems) lines.push(style.bad(`capture: ${problem}`));
-  if (whole.frameCount === 0) return [...lines, style.bad('No frame ({...}) in the input: nothing to detect. Raw bytes expected; for a hex dump add --hex.')];
+  if (whole.frameCount === 0) return [...lines, style.bad('No frame ({...}) in the input: nothing to detect. If it is a capture or a log that was not recognised, name its format with --format.')];
   lines.push(slotLine(bySender));
   if (!detection.split) {
     const bothSides = bySender.device !== undefined && bySender.server !== undefined;

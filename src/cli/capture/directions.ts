@@ -21,7 +21,7 @@ export interface CaptureRow {
   readonly connection: string | undefined;
   /** The side that sent the bytes; undefined when the capture does not tell. */
   readonly from: Sender | undefined;
-  /** The connection's number in a capture (as in its summary); undefined in a log and for a problem of the file. */
+  /** The connection's number in a capture, or the conversation's in a log (as in its summary); undefined for a problem of the file and for what a log gives no direction. */
   readonly connectionId?: number | undefined;
 }
 
@@ -33,7 +33,16 @@ export interface DirectionOptions {
   /** The decoder options, but `from`: each direction gets its own. */
   readonly decoder: StreamDecoderOptions;
   readonly strict: boolean;
+  /**
+   * The sender an item shows, while the roles are unknown: by default the side that
+   * sends a decoded message's type. `detect`, which decodes in no known dialect, takes a
+   * frame's command word instead.
+   */
+  readonly senderOf?: ((item: DecoderItem) => Sender | undefined) | undefined;
 }
+
+/** The side that sends a decoded message's type. */
+const senderOfMessage = (item: DecoderItem): Sender | undefined => (item.kind === 'message' ? messageTypes[item.message.type].sender : undefined);
 
 /** Bytes held per direction, while no frame has told the roles, before giving up on knowing them. */
 export const MAX_HELD_BYTES = 64 * 1024;
@@ -57,7 +66,7 @@ export class DirectionDecoder {
     /** What rows show as their connection: `sender → receiver`, or a log's direction tag. */
     readonly label: string | undefined,
     private readonly options: DirectionOptions,
-    /** The connection's number in a capture; undefined in a log. */
+    /** The connection's number in a capture, or the conversation's in a log. */
     private readonly connectionId?: number,
   ) {
     this.strays = new StrayTracker(options.strict, (options.decoder.dialect?.lineEnding ?? '\r\n').length);
@@ -71,7 +80,7 @@ export class DirectionDecoder {
       this.probe ??= createDecoder(this.options.decoder);
       const items = piece.kind === 'data' ? this.probe.push(piece.bytes) : this.probe.end();
       if (piece.kind === 'data') this.heldBytes += piece.bytes.length;
-      for (const item of items) if (item.kind === 'message' && sender === undefined) sender = messageTypes[item.message.type].sender;
+      for (const item of items) sender ??= (this.options.senderOf ?? senderOfMessage)(item);
     }
     return sender;
   }

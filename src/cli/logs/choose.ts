@@ -12,7 +12,7 @@
  * @module
  */
 
-import { UsageError } from '../args.js';
+import { integerFlag, UsageError, type OptionTable, type OptionValues } from '../args.js';
 import { captureFormatOf, type CaptureFormat } from '../capture/pcap.js';
 import { HexParser } from '../hex.js';
 import { fromHex, peek } from '../input.js';
@@ -35,6 +35,14 @@ export interface FormatFlags extends ReaderSettings {
   readonly hex: boolean;
 }
 
+/** The options that say how to read the input, for every command that reads captures and logs. */
+export const formatOptions = {
+  format: { type: 'string' },
+  hex: { type: 'boolean' },
+  field: { type: 'string' },
+  'server-port': { type: 'string' },
+} as const satisfies OptionTable;
+
 /** Every --format value, and what other names it has. */
 const ALIASES: ReadonlyMap<string, string> = new Map([['pcapng', 'pcap'], ['xxd', 'hex'], ['hexdump', 'hex'], ['follow', 'tshark-follow'], ['json', 'jsonl']]);
 export const FORMAT_NAMES = ['raw', 'pcap', 'hex', ...LOG_FORMATS.filter((format) => format.name !== 'hex').map((format) => format.name)];
@@ -44,6 +52,31 @@ const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_LINES = 100;
 /** Lines that no format reads, before the input is taken for raw bytes (unless a frame opens one of them). */
 const RAW_LINES = 8;
+
+/** Their help, for `--help`. */
+export const formatHelp = `  --format NAME           the input's format, when its magic number or first lines
+                          do not tell it: ${FORMAT_NAMES.slice(0, 5).join(', ')},
+                          ${FORMAT_NAMES.slice(5).join(', ')}
+                          (docs/cli.md, "Reading captures and logs")
+  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ...,
+                          7b22...): --format hex
+  --field NAME            in JSON Lines, the field that holds the frame (a.b: nested)
+  --server-port PORT      in a capture or tshark follow output, the side on this TCP
+                          port is the server`;
+
+/** The input flags of the command line. */
+export function formatFlagsFrom(values: OptionValues): FormatFlags {
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  const port = text('server-port');
+  return { format: text('format'), hex: values['hex'] === true, field: text('field'), serverPort: port === undefined ? undefined : integerFlag('server-port', port, 1, 65535) };
+}
+
+/** Refuses --server-port for an input that has no TCP ports. */
+export function checkServerPort(choice: InputChoice, flags: FormatFlags): void {
+  if (flags.serverPort !== undefined && choice.kind !== 'capture' && !(choice.kind === 'log' && choice.format.name === 'tshark-follow')) {
+    throw new UsageError('--server-port applies to pcap and pcapng captures and to tshark follow output only; this input is none of them');
+  }
+}
 
 /** The --format value the flags name, if any. */
 function namedFormat(flags: FormatFlags): string | undefined {

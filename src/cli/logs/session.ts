@@ -67,7 +67,7 @@ export class LogSession {
       this.conversations.set(stream.conversation, conversation);
     }
     conversation.lastTime = record.time ?? conversation.lastTime;
-    const direction = conversation.directions.find((each) => each.label === stream.label) ?? conversation.add(new DirectionDecoder(stream.label, this.options));
+    const direction = conversation.directions.find((each) => each.label === stream.label) ?? conversation.add(new DirectionDecoder(stream.label, this.options, conversation.id));
     const rows: CaptureRow[] = [];
     if (conversation.roles === undefined && stream.from !== undefined) rows.push(...conversation.decide(direction, stream.from, 'log'));
     if (conversation.roles !== undefined) return [...rows, ...direction.feed(record.time, pieces)];
