@@ -10,15 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 import { canonicalDialect, encodeToString, messageTypes, type Dialect, type MessageInit } from 'powerbank-codec';
 import { logRxTx, type LogEntry } from './support/logWriters.js';
-import { CLI, decode, jsonRows } from './support/runCli.js';
+import { CLI, jsonRows } from './support/runCli.js';
 import { GOLDEN } from './support/vectors.js';
 
 const LOGS = fileURLToPath(new URL('./fixtures/logs/', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
-/** `powerbank-codec detect ARGS`, in the logs' folder (file names print as given), `input` on stdin. */
-function detect(args: readonly string[], input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, 'detect', ...args], { cwd: LOGS, env: { ...process.env, NO_COLOR: '1' } });
+/** `powerbank-codec ARGS`, in the logs' folder (file names print as given), `input` on stdin. */
+function tool(args: readonly string[], input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: LOGS, env: { ...process.env, NO_COLOR: '1' } });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -29,6 +29,9 @@ function detect(args: readonly string[], input = ''): Promise<{ status: number |
     child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
+
+const detect = (args: readonly string[], input = '') => tool(['detect', ...args], input);
+const decode = (...args: string[]) => tool(['decode', ...args]);
 
 interface Json {
   matches: Array<{ dialect: Dialect }>;
@@ -117,7 +120,7 @@ describe.concurrent('detect on a log whose station writes another dialect than i
     expect(log.sides.server!.matches.map((match) => match.dialect)).toEqual([{ ...canonicalDialect, slotCount: 12 }]);
     // Each side's flags decode that side's frames of the log.
     for (const [side, count] of [['device', 5], ['server', 6]] as const) {
-      const rows = jsonRows(decode(...log.sides[side]!.decodeFlags, '--json', fixture('logs/dialects-sscom.txt')).stdout);
+      const rows = jsonRows((await decode(...log.sides[side]!.decodeFlags, '--json', 'dialects-sscom.txt')).stdout);
       expect(rows.filter((row) => row.kind === 'message').map((row) => row.from)).toEqual(Array(count).fill(side));
     }
   });
@@ -152,7 +155,7 @@ describe.concurrent('detect on a log whose station writes another dialect than i
 describe.concurrent('detect takes the input flags of decode', () => {
   it('refuses ambiguous input as decode does, and reads it with --format', async ({ expect }) => {
     const refused = await detect(['ambiguous.txt']);
-    expect(refused).toEqual({ status: 2, stdout: '', stderr: `${decode(fixture('logs/ambiguous.txt')).stderr}` });
+    expect(refused).toEqual({ status: 2, stdout: '', stderr: (await decode('ambiguous.txt')).stderr });
     expect(refused.stderr).toContain('say which with --format');
     const { status, stdout } = await detect(['--format', 'log', 'ambiguous.txt']);
     expect(status).toBe(0);
@@ -161,7 +164,7 @@ describe.concurrent('detect takes the input flags of decode', () => {
   });
 
   it('refuses a hex dump with a broken line, naming the line, as decode does', async ({ expect }) => {
-    expect(await detect(['broken.xxd.txt'])).toEqual({ status: 2, stdout: '', stderr: decode(fixture('logs/broken.xxd.txt')).stderr });
+    expect(await detect(['broken.xxd.txt'])).toEqual({ status: 2, stdout: '', stderr: (await decode('broken.xxd.txt')).stderr });
   });
 
   it('--field names the JSON field, and is in the suggested flags', async ({ expect }) => {
@@ -176,7 +179,7 @@ describe.concurrent('detect takes the input flags of decode', () => {
     // The wrong port on purpose: the station's side becomes the server.
     expect((await detectJson(['--server-port', '41308', 'lo.follow-hex.txt'])).frameSenders).toEqual(SENDERS.map((sender) => (sender === 'device' ? 'server' : 'device')));
     expect((await detectJson(['--server-port', '41308', fixture('captures/lo.pcap')])).frameSenders).toEqual(SENDERS.map((sender) => (sender === 'device' ? 'server' : 'device')));
-    expect(await detect(['--server-port', '9000', 'sscom-hex.txt'])).toEqual({ status: 2, stdout: '', stderr: decode('--server-port', '9000', fixture('logs/sscom-hex.txt')).stderr });
+    expect(await detect(['--server-port', '9000', 'sscom-hex.txt'])).toEqual({ status: 2, stdout: '', stderr: (await decode('--server-port', '9000', 'sscom-hex.txt')).stderr });
   });
 
   it('recognises a hex dump without --hex', async ({ expect }) => {
