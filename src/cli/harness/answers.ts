@@ -9,7 +9,7 @@
  */
 
 import type { Message } from '../../index.js';
-import { wireName } from '../../flows/describe.js';
+import { describeMessage, wireName } from '../../flows/describe.js';
 import { expectedAt } from '../../flows/prose.js';
 import { STEPS, type StepName } from '../../flows/steps.js';
 import type { StationFrame } from './frames.js';
@@ -95,10 +95,18 @@ export async function ask<T extends { readonly requestId: number }>(
   const controller = new AbortController();
   const pending = start(controller.signal, clock());
   const sentAt = clock();
+  // A request the hub settled at once sent nothing: there is no answer to wait for.
+  const settled = await Promise.race([pending, undefined]);
+  if (settled !== undefined) {
+    if (session.closedAt !== undefined) recordEnd(context, 'closed', flow, expected);
+    else record.fail('internal error', `internal error of the harness, please report it: the hub did not send ${describeMessage(request)}: ${JSON.stringify(settled)}`);
+    return { frame: undefined, outcome: settled };
+  }
   const waited = await session.waitFor(accept, sentAt + settings.timeout);
   controller.abort();
   const outcome = await pending;
   session.requestSteps.set(outcome.requestId, record);
+  if ((outcome as { readonly outcome?: string }).outcome === 'aborted') session.abandon(sentAt);
   if (waited.frame === undefined) recordEnd(context, waited.end, flow, expected);
   else recordAnswer(context, waited.frame, sentAt, flow, expected);
   return { frame: waited.frame, outcome };

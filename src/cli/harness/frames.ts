@@ -29,8 +29,8 @@ export interface StationFrame {
   readonly command: string | undefined;
   /** It repeats the frame before it (see {@link RepeatCheck}). */
   duplicate: boolean;
-  /** The hub found it a report it had counted already (it names the repeat). */
-  repeatedReport: boolean;
+  /** The hub named it: a report it had counted already, or an answer after its step gave up. */
+  namedByHub: boolean;
   /** A step took it as the answer it waited for, and reports it if it does not decode. */
   taken: boolean;
   /** When it does not decode: the dialect flags under which it would, if any. */
@@ -52,7 +52,7 @@ function commandOf(bytes: Uint8Array): string | undefined {
 /** The frame of a decoder item, at `at`: decoded strictly, or leniently when strict mode refused it only for a deviation. */
 export function stationFrame(item: MessageItem | ErrorItem, at: number, dialect: Dialect): StationFrame {
   const bytes = item.frame.slice();
-  const base = { at, offset: item.offset, bytes, command: commandOf(bytes), duplicate: false, repeatedReport: false, taken: false, hint: undefined };
+  const base = { at, offset: item.offset, bytes, command: commandOf(bytes), duplicate: false, namedByHub: false, taken: false, hint: undefined };
   if (item.kind === 'message') return { ...base, message: item.message, error: undefined, deviant: false };
   const { error } = item;
   if ('deviation' in error && error.deviation !== undefined) {

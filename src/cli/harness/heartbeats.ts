@@ -12,7 +12,7 @@
  */
 
 import { plural } from '../format.js';
-import { seconds } from './words.js';
+import { seconds, sentence } from './words.js';
 
 /** A problem with the heartbeats: its kind and sentence. */
 export interface HeartbeatProblem {
@@ -91,7 +91,8 @@ export class HeartbeatLog {
       problems.push({ kind: 'heartbeat too slow', text: `heartbeat: too slow — expected: a heartbeat (CH) at least every ${max} (--heartbeat-max); received: ${seconds(gap)} between the one at ${seconds(from)} and the next` });
     }
     if (this.slowGapCount > this.slowGaps.length) {
-      problems.push({ kind: 'heartbeat too slow', text: `heartbeat: too slow — and ${plural(this.slowGapCount - this.slowGaps.length, 'more gap')} over ${max}` });
+      const more = `${plural(this.slowGapCount - this.slowGaps.length, 'more gap')} longer than that`;
+      problems.push({ kind: 'heartbeat too slow', text: sentence('heartbeat', 'too slow', `a heartbeat (CH) at least every ${max} (--heartbeat-max)`, more) });
     }
     if (now - this.last >= this.maxGap) {
       problems.push({ kind: 'heartbeat too slow', text: `heartbeat: too slow — expected: a heartbeat (CH) at least every ${max} (--heartbeat-max); received: none since the one at ${seconds(this.last)}, ${seconds(now - this.last)} before the check` });

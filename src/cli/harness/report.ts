@@ -51,7 +51,8 @@ export function hintedCommand(result: HarnessResult): string | undefined {
 
 /** The report as lines of text. */
 export function textReport(result: HarnessResult, style: Style): string[] {
-  const lines = ['', style.bold(`━━ Report for station ${result.imei ?? '(unknown: no frame from it decoded)'}${result.address === undefined ? '' : ` at ${result.address}`}, ${seconds(result.durationMs)}`)];
+  const station = result.imei ?? (result.address === undefined ? '(none connected)' : '(unknown: no frame from it decoded)');
+  const lines = ['', style.bold(`━━ Report for station ${station}${result.address === undefined ? '' : ` at ${result.address}`}, ${seconds(result.durationMs)}`)];
   for (const step of result.steps) {
     const heading = `${step.number}. ${step.title}`;
     if (step.status === 'passed') lines.push(style.ok(`  PASS  ${heading}`));

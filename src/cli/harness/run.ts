@@ -69,19 +69,23 @@ async function listen(settings: HarnessSettings): Promise<Server> {
   return server;
 }
 
-/** The first connection, or why none came. */
-function connection(server: Server, timeout: number, over: AbortSignal): Promise<Socket | 'timeout' | 'over'> {
+/**
+ * The first connection, or why none came. Every later connection is refused (`refused`
+ * is told): the harness tests one station at a time.
+ */
+function connection(server: Server, timeout: number, over: AbortSignal, refused: (socket: Socket) => void): Promise<Socket | 'timeout' | 'over'> {
   return new Promise((resolve) => {
+    let first = true;
     const done = (result: Socket | 'timeout' | 'over') => {
+      first = false;
       clearTimeout(timer);
       over.removeEventListener('abort', aborted);
-      server.off('connection', done);
       resolve(result);
     };
     const aborted = () => done('over');
     const timer = setTimeout(() => done('timeout'), timeout);
     over.addEventListener('abort', aborted, { once: true });
-    server.on('connection', done);
+    server.on('connection', (socket: Socket) => (first ? done(socket) : refused(socket)));
   });
 }
 
@@ -133,19 +137,19 @@ export async function runHarness(settings: HarnessSettings, hooks: HarnessHooks)
   transcript.say(`Waiting up to ${seconds(settings.connectTimeout)} for a station to connect…`);
   connectStep.startedAt = clock();
   try {
-    const socket = await connection(server, settings.connectTimeout, ending.signal);
+    const refused = (other: Socket) => {
+      const text = `another connection, from ${other.remoteAddress ?? '?'}:${other.remotePort ?? '?'}, was refused: the harness tests one station at a time`;
+      transcript.note(text);
+      session?.current.note(text);
+      other.destroy();
+    };
+    const socket = await connection(server, settings.connectTimeout, ending.signal, refused);
     connectStep.endedAt = clock();
     if (typeof socket === 'string') {
       const received = socket === 'timeout' ? 'none' : `none before the run ended: ${overReason()}`;
       connectStep.fail('no connection', sentence('connection', 'no station connected', `a station connecting to port ${port} within ${seconds(settings.connectTimeout)} (--connect-timeout)`, received));
       for (const record of stepRecords) record.skip('not run: no station connected');
     } else {
-      server.on('connection', (other: Socket) => {
-        const text = `another connection, from ${other.remoteAddress ?? '?'}:${other.remotePort ?? '?'}, was refused: the harness tests one station at a time`;
-        transcript.note(text);
-        session?.current.note(text);
-        other.destroy();
-      });
       session = new Session(socket, hub, {
         settings,
         transcript,

@@ -138,18 +138,12 @@ export class Session {
 
   /** A hub event: repeated reports and late answers are problems; the tracker sees the rest. */
   hubEvent(event: HubEvent): void {
-    if (event.type === 'duplicate' && this.feeding !== undefined) this.feeding.repeatedReport = true;
+    if ((event.type === 'duplicate' || event.type === 'lateAnswer') && this.feeding !== undefined) this.feeding.namedByHub = true;
     if (event.type === 'duplicate' && this.feeding?.duplicate !== true) {
       const { message } = event;
-      this.current.fail(
-        'duplicate',
-        sentence(
-          describeMessage(message),
-          'duplicate',
-          'each report sent once, and again only when its acknowledgement did not come',
-          `the same report again at ${seconds(event.at)}, after it was acknowledged`,
-        ),
-      );
+      const [what, answer] = message.type === 'OwnershipQuery' ? ['query', 'answered'] : ['report', 'acknowledged'];
+      const expected = `each ${what} sent once, and again only when its ${answer === 'answered' ? 'answer' : 'acknowledgement'} did not come`;
+      this.current.fail('duplicate', sentence(describeMessage(message), 'duplicate', expected, `the same ${what} again at ${seconds(event.at)}, after it was ${answer}`));
     }
     if (event.type === 'lateAnswer') {
       const step = this.requestSteps.get(event.requestId) ?? this.current;
@@ -211,7 +205,7 @@ export class Session {
       frame.taken = this.waiter.claim;
       this.waiter.done({ frame });
     }
-    for (const event of events) if (event.kind !== 'violation') this.context.transcript.good(event.description);
+    this.completed(events);
     this.context.onFrame(frame);
     this.feeding = frame;
     try {
@@ -224,8 +218,8 @@ export class Session {
       const again = `the same frame again ${seconds(at - repeated!.at, 3)} after the first`;
       this.current.fail('duplicate', sentence(frameAt(frame.offset, frame.bytes), 'duplicate', 'each frame sent once (a report again only when its acknowledgement did not come)', again));
     } else {
-      // A report repeated later is the hub's duplicate: named there, not also as unexpected.
-      const violations = events.filter((event) => event.kind === 'violation' && !(frame.repeatedReport && event.violation === 'unexpected'));
+      // A report repeated later, an answer after its step gave up: the hub names them, not also as unexpected.
+      const violations = events.filter((event) => event.kind === 'violation' && !(frame.namedByHub && event.violation === 'unexpected'));
       this.record(violations, frame);
     }
   }
@@ -249,18 +243,25 @@ export class Session {
    * dialect it decodes in, if any.
    */
   private record(events: readonly ConversationEvent[], frame: StationFrame | undefined): void {
-    const { transcript, heartbeatStep } = this.context;
+    const { heartbeatStep } = this.context;
     for (const event of events) {
-      if (event.kind !== 'violation') {
-        transcript.good(event.description);
-        continue;
-      }
+      if (event.kind !== 'violation') continue;
       const undecoded = event.violation === 'decodeError';
       if (undecoded && frame?.taken === true) continue;
       const aboutHeartbeat = event.flow === 'heartbeat' || (frame?.command === 'CH' && event.flow === undefined);
       const hint = undecoded && frame?.hint !== undefined ? `; it decodes with ${frame.hint.join(' ')}` : '';
       (aboutHeartbeat ? heartbeatStep : this.current).violation(event, hint);
     }
+  }
+
+  /** Logs the flows `events` completed (heartbeats show as frames already). */
+  private completed(events: readonly ConversationEvent[]): void {
+    for (const event of events) if (event.kind !== 'violation' && event.kind !== 'heartbeat') this.context.transcript.good(event.description);
+  }
+
+  /** A step gave up on the answer to what it sent at `since` (see {@link Conversation.abandon}). */
+  abandon(since: number): void {
+    this.conversation.abandon(since, this.context.clock());
   }
 
   private showFrame(frame: StationFrame): void {
@@ -280,7 +281,7 @@ export class Session {
     if (!decoded.ok) return; // the hub encodes every message it sends
     const { message } = decoded;
     this.context.transcript.frame(at, '→', withoutLineEnding(bytes), describeMessage(message));
-    for (const event of this.conversation.server(message, at)) this.context.transcript.good(event.description);
+    this.completed(this.conversation.server(message, at));
     if (message.type === 'StatusQuery') this.repeats.requestSent('CQ');
     if (message.type === 'LendRequest') this.repeats.requestSent('CC');
     this.context.onSent(message, at);

@@ -123,8 +123,9 @@ async function lendFromEmptySlot(context: StepContext): Promise<void> {
     const received = `a status answer listing every slot (${describeMessage(fresh)}). Leave one slot empty and run again`;
     return record.fail('no empty slot', sentence('lend', 'no empty slot', `a slot of 1..${settings.dialect.slotCount} the status answer does not list`, received));
   }
-  const ids = new Set(fresh.slots.map((record) => record.powerBankId));
-  const powerBankId = [state.lent?.powerBankId, '1234567890', 'NOTHERE1'].find((id) => id !== undefined && !ids.has(id))!;
+  // An id the station cannot hold: the lent bank may be on its way back into that very slot.
+  const ids = new Set([...fresh.slots.map((record) => record.powerBankId), state.lent?.powerBankId]);
+  const powerBankId = ['NOTHERE1', 'NOTHERE2', 'NOTHERE3'].find((id) => !ids.has(id))!;
   const imei = session.imei!;
   const request = { type: 'LendRequest', imei, slot, powerBankId } as const;
   const empty = slot;
@@ -169,6 +170,7 @@ async function acceptedReturn(context: StepContext): Promise<void> {
   };
   if (plan.report === undefined) {
     const waited = await session.waitFor(isReport, sentAt + settings.timeout);
+    if (waited.frame?.message === undefined) session.abandon(sentAt);
     if (waited.frame === undefined) return recordEnd(context, waited.end, flow, expected);
     plan.report = waited.frame;
   }
