@@ -90,7 +90,7 @@ export class HintLog {
       changes,
       flags,
       frames,
-      text: `${plural(frames, 'frame')} that did not decode ${frames === 1 ? 'decodes' : 'decode'} with ${flags.join(' ')}`,
+      text: `${plural(frames, 'frame')} did not decode but ${frames === 1 ? 'does' : 'do'} with ${flags.join(' ')}`,
     }));
     const quotes = this.tested.quotes ? this.withoutQuotes : this.frames - this.withoutQuotes;
     if (this.frames > 0 && quotes === this.frames) {

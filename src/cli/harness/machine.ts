@@ -8,9 +8,15 @@
 import { hintedCommand, latencyFigures, problemKinds } from './report.js';
 import type { HarnessResult } from './run.js';
 
+/** Milliseconds to a tenth. */
+function ms(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value * 10) / 10;
+}
+
 /** The report as a plain object, ready for `JSON.stringify`; times in milliseconds. */
 export function jsonReport(result: HarnessResult): Record<string, unknown> {
   const { settings } = result;
+  const latency = latencyFigures(result);
   return {
     passed: result.passed,
     station: { imei: result.imei ?? null, address: result.address ?? null },
@@ -34,12 +40,12 @@ export function jsonReport(result: HarnessResult): Record<string, unknown> {
       durationMs: step.startedAt === undefined || step.endedAt === undefined ? null : Math.round(step.endedAt - step.startedAt),
       skipped: step.skipped ?? null,
       notes: step.notes,
-      latencies: step.latencies.map(({ answer, ms }) => ({ answer, ms: Math.round(ms) })),
+      latencies: step.latencies.map((latency) => ({ answer: latency.answer, ms: ms(latency.ms) })),
       problems: step.problems,
       moreProblems: step.moreProblems,
     })),
-    latency: latencyFigures(result),
-    heartbeats: result.heartbeats ?? null,
+    latency: { count: latency.count, p50Ms: ms(latency.p50Ms), p90Ms: ms(latency.p90Ms), maxMs: ms(latency.maxMs), limitMs: latency.limitMs },
+    heartbeats: result.heartbeats === undefined ? null : { count: result.heartbeats.count, averageGapMs: ms(result.heartbeats.averageGapMs), summary: result.heartbeats.summary },
     frames: result.frames,
     duplicates: result.duplicates,
     hints: result.hints.map(({ flags, frames, text }) => ({ flags, frames, text })),
