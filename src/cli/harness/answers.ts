@@ -40,10 +40,10 @@ function answerName(frame: StationFrame): string {
   return frame.message === undefined ? (frame.command ?? '?') : wireName(frame.message.type);
 }
 
-/** Records why no answer came: `end`, while `flow` waited for `expected`. */
-export function recordEnd(context: AnswerContext, end: WaitEnd, flow: string, expected: string, waited = context.settings.timeout): void {
+/** Records why no answer came: `end`, while `flow` waited for `expected` (up to `waited` ms, the value of `flag`). */
+export function recordEnd(context: AnswerContext, end: WaitEnd, flow: string, expected: string, waited = context.settings.timeout, flag = '--timeout'): void {
   const { record, session } = context;
-  if (end === 'timeout') record.fail('no answer', sentence(flow, `no answer within ${seconds(waited)}`, `${expected} (--timeout)`, 'nothing'));
+  if (end === 'timeout') record.fail('no answer', sentence(flow, `no answer within ${seconds(waited)}`, `${expected} (${flag})`, 'nothing'));
   else if (end === 'closed') record.fail('disconnected', sentence(flow, 'disconnected', expected, `nothing before the station closed the connection at ${seconds(session.closedAt ?? 0)}`));
   else record.fail('run over', sentence(flow, 'not finished', expected, `nothing before the run ended: ${context.overReason()}`));
 }

@@ -20,13 +20,13 @@ export interface HarnessSettings {
   readonly connectTimeout: number;
   /** How long the whole run may take, from listening to the report. */
   readonly runTimeout: number;
-  /** How long to wait for any one expected message: an answer, the first frame, an operator's insertion. */
+  /** How long to wait for an answer, or for an operator's insertion. */
   readonly timeout: number;
   /** The longest an answer may take (CQ → AQ, CC → MC.BO or MR.BF, RQ.T → MC.RO or MR.RF). */
   readonly maxLatency: number;
   /** Heartbeats closer together than this are too fast. */
   readonly heartbeatMin: number;
-  /** A gap between heartbeats longer than this is too slow. */
+  /** A gap between heartbeats (or before the first frame) longer than this is too slow. */
   readonly heartbeatMax: number;
   /** How long to keep listening after each step for stray frames. */
   readonly settle: number;
@@ -78,12 +78,13 @@ Options:
   --host ADDRESS          the address to listen on (default 0.0.0.0: every interface)
   --connect-timeout S     how long to wait for the station to connect (default ${DEFAULT_SECONDS['connect-timeout']})
   --run-timeout S         the whole run, from listening to the report (default ${DEFAULT_SECONDS['run-timeout']})
-  --timeout S             how long to wait for any one expected message: an answer, the
-                          first frame, an operator's insertion (default ${DEFAULT_SECONDS.timeout})
+  --timeout S             how long to wait for an answer or an operator's insertion
+                          (default ${DEFAULT_SECONDS.timeout})
   --max-latency S         the longest an answer may take, CQ → AQ, CC → MC/MR, RQ.T → MC/MR
                           (default ${DEFAULT_SECONDS['max-latency']})
   --heartbeat-min S       heartbeats closer together than this are too fast (default ${DEFAULT_SECONDS['heartbeat-min']})
-  --heartbeat-max S       a gap between heartbeats longer than this is too slow (default ${DEFAULT_SECONDS['heartbeat-max']})
+  --heartbeat-max S       a gap between heartbeats longer than this is too slow; the first
+                          frame must come within it too (default ${DEFAULT_SECONDS['heartbeat-max']})
   --settle S              listen this long after each step for stray frames (default ${DEFAULT_SECONDS.settle})
   --json                  the report as one JSON object on stdout; the live log goes to stderr
   --junit FILE            the report as JUnit XML, one testcase per step, for CI

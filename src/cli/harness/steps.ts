@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { StationHub, StatusAnswer } from '../../index.js';
+import type { LendOutcome, StationHub, StatusAnswer } from '../../index.js';
 import { describeMessage } from '../../testing.js';
 import { ask, expectation, mayAnswer, NEVER, recordAnswer, recordEnd, recordUndecoded, type AnswerContext } from './answers.js';
 import type { StationFrame } from './frames.js';
@@ -78,8 +78,9 @@ async function namesItself(context: StepContext): Promise<void> {
   const expected = "a first frame carrying the station's IMEI";
   let frame = session.firstFrame;
   if (frame === undefined) {
-    const waited = await session.waitFor(() => true, session.openedAt + settings.timeout);
-    if (waited.frame === undefined) return recordEnd(context, waited.end, 'first frame', expected);
+    // The first frame is at the latest the first heartbeat, due within --heartbeat-max.
+    const waited = await session.waitFor(() => true, session.openedAt + settings.heartbeatMax);
+    if (waited.frame === undefined) return recordEnd(context, waited.end, 'first frame', expected, settings.heartbeatMax, '--heartbeat-max');
     frame = waited.frame;
   }
   if (frame.message !== undefined) record.note(`IMEI ${frame.message.imei}`);
@@ -91,16 +92,14 @@ async function statusStep(context: StepContext): Promise<void> {
 }
 
 async function lend(context: StepContext): Promise<void> {
-  const { hub, session, state, record } = context;
+  const { state, record } = context;
   if (state.status === undefined) return record.skip('not run: no status answer decoded (step 3), so no power bank is known to lend');
   const bank = lendable(state.status);
   if (bank === undefined) {
     const received = `${describeMessage(state.status)}. Put a charged power bank in and run again`;
     return record.fail('no bank to lend', sentence('lend', 'no bank to lend', 'the status answer lists a power bank (FU, NF or EM)', received));
   }
-  const imei = session.imei!;
-  const request = { type: 'LendRequest', imei, slot: bank.slot, powerBankId: bank.powerBankId } as const;
-  const { outcome } = await ask(context, (signal, now) => hub.lend(imei, bank.slot, { now, signal, timeoutMs: NEVER, powerBankId: bank.powerBankId }), isLendAnswer, 'stationLendAnswer', request);
+  const outcome = await lendOut(context, bank.slot, bank.powerBankId);
   if (outcome.outcome === 'lent') {
     state.lent = { slot: outcome.slot, powerBankId: outcome.powerBankId };
     record.note(`lent slot ${outcome.slot}, power bank ${outcome.powerBankId}`);
@@ -112,24 +111,45 @@ async function lend(context: StepContext): Promise<void> {
   }
 }
 
+/** Sends `CC` for the bank in `slot` and waits for the answer; its outcome. */
+async function lendOut(context: StepContext, slot: number, powerBankId: string): Promise<LendOutcome> {
+  const { hub, session } = context;
+  const imei = session.imei!;
+  const request = { type: 'LendRequest', imei, slot, powerBankId } as const;
+  return (await ask(context, (signal, now) => hub.lend(imei, slot, { now, signal, timeoutMs: NEVER, powerBankId }), isLendAnswer, 'stationLendAnswer', request)).outcome;
+}
+
+/**
+ * A slot the status answer does not list; or, when it lists every slot (a station that
+ * took the bank lent in step 4 back already), one the harness empties by lending its bank.
+ */
+async function emptySlot(context: StepContext, fresh: StatusAnswer): Promise<number | undefined> {
+  const { settings, record } = context;
+  const listed = new Set(fresh.slots.map((slot) => slot.slot));
+  for (let slot = 1; slot <= settings.dialect.slotCount; slot++) if (!listed.has(slot)) return slot;
+  const bank = lendable(fresh);
+  const expected = `a slot of 1..${settings.dialect.slotCount} the status answer does not list, or one the harness can empty by a lend`;
+  if (bank === undefined) {
+    const received = `a status answer listing every slot and no bank to lend (${describeMessage(fresh)}). Leave one slot empty and run again`;
+    return record.fail('no empty slot', sentence('lend', 'no empty slot', expected, received)), undefined;
+  }
+  record.note(`every slot was full: the harness lent power bank ${bank.powerBankId} from slot ${bank.slot} to empty one`);
+  const outcome = await lendOut(context, bank.slot, bank.powerBankId);
+  if (outcome.outcome === 'lent') return bank.slot;
+  if (outcome.outcome === 'failed') record.fail('no empty slot', sentence('lend', 'no empty slot', expected, `every slot listed, and MR.BF (lend failed) for ${bank.powerBankId} in slot ${bank.slot}`));
+  return undefined;
+}
+
 async function lendFromEmptySlot(context: StepContext): Promise<void> {
-  const { hub, session, settings, state, record } = context;
+  const { state, record } = context;
   const fresh = await status(context);
   if (fresh === undefined) return; // why is recorded
-  const listed = new Set(fresh.slots.map((slot) => slot.slot));
-  let slot: number | undefined;
-  for (let candidate = 1; candidate <= settings.dialect.slotCount && slot === undefined; candidate++) if (!listed.has(candidate)) slot = candidate;
-  if (slot === undefined) {
-    const received = `a status answer listing every slot (${describeMessage(fresh)}). Leave one slot empty and run again`;
-    return record.fail('no empty slot', sentence('lend', 'no empty slot', `a slot of 1..${settings.dialect.slotCount} the status answer does not list`, received));
-  }
+  const slot = await emptySlot(context, fresh);
+  if (slot === undefined) return; // why is recorded
   // An id the station cannot hold: the lent bank may be on its way back into that very slot.
   const ids = new Set([...fresh.slots.map((record) => record.powerBankId), state.lent?.powerBankId]);
   const powerBankId = ['NOTHERE1', 'NOTHERE2', 'NOTHERE3'].find((id) => !ids.has(id))!;
-  const imei = session.imei!;
-  const request = { type: 'LendRequest', imei, slot, powerBankId } as const;
-  const empty = slot;
-  const { outcome } = await ask(context, (signal, now) => hub.lend(imei, empty, { now, signal, timeoutMs: NEVER, powerBankId }), isLendAnswer, 'stationLendAnswer', request);
+  const outcome = await lendOut(context, slot, powerBankId);
   if (outcome.outcome === 'lent') {
     record.fail('lent from an empty slot', sentence('lend', 'lent from an empty slot', `MR.BF: slot ${slot} is empty`, 'MC.BO (lent); a station must not report a lend from an empty slot'));
   }
