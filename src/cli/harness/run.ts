@@ -157,7 +157,9 @@ export async function runHarness(settings: HarnessSettings, hooks: HarnessHooks)
         runOver: ending.signal,
         heartbeatStep,
         onFrame: (frame) => state.returns.frame(frame),
-        onSent: (message, at) => message.type === 'OwnershipAnswer' && state.returns.answered(message, at),
+        onSent: (message, at) => {
+          if (message.type === 'OwnershipAnswer') state.returns.answered(message, at);
+        },
       });
       connectStep.note(`from ${session.address}, ${seconds(connectStep.endedAt - connectStep.startedAt)} after listening began`);
       verdict(transcript, connectStep);

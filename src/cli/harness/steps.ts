@@ -7,6 +7,7 @@
  * 3  status                 CQ → AQ
  * 4  lend                   CC → MC.BO (→ AM.BO)              for a bank the AQ listed
  * 5  lend from empty slot   CQ → AQ, CC → MR.BF (→ AR.BF)     for a slot the new AQ does not list
+ *                                                             (or one emptied by a lend first)
  * 6  return, accepted       MQ (→ RQ.T) → MC.RO (→ AM.RO)     an operator inserts a bank
  * 7  return, rejected       MQ (→ RQ.F), then nothing
  * 8  heartbeat              CH at a steady rate (heartbeats.ts)
