@@ -14,17 +14,18 @@ import { decodeCommand } from './decode.js';
 import { detectCommand } from './detect.js';
 import { encodeCommand } from './encode.js';
 import { harnessCommand } from './harness/command.js';
+import { stationsCommand } from './stations/command.js';
 import { styleFor } from './style.js';
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, detectCommand, crcCommand, harnessCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, detectCommand, crcCommand, harnessCommand, stationsCommand];
 
 const overview = `Usage: powerbank-codec <command> [options]
 
 Decode, build and identify the frames of shared power-bank rental stations, and test
-a station's firmware against the protocol.
+a station's firmware or a server against the protocol.
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(8)}${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)}${command.summary}`).join('\n')}
 
 Run powerbank-codec <command> --help for its options and examples.
 
@@ -37,7 +38,8 @@ Examples:
   powerbank-codec detect capture.bin
   powerbank-codec encode LendRequest --imei 860123456789014 --slot 2 --id 1234567890 --raw | nc station.local 9000
   powerbank-codec crc '860123456789014,CH,'
-  powerbank-codec harness --port 9000`;
+  powerbank-codec harness --port 9000
+  powerbank-codec stations --connect 127.0.0.1:9000 --count 1000 --duration 60`;
 
 /** The version in the package.json of this package: the first one found going up from here. */
 function version(): string {

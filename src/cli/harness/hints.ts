@@ -1,7 +1,7 @@
 /**
  * Dialect hints: when the station's frames do not decode in the dialect tested but do
  * in another, the flags of that other one. For a frame that does not decode, every CRC
- * algorithm and coverage of the catalogue is tried (`detectDialects`), with a slot
+ * algorithm, coverage and byte order of the catalogue is tried (`detectDialects`), with a slot
  * count as high as the frame needs; quotes and line endings are counted over every
  * frame. A hint names only what differs: `--slots 4`, `--crc CRC-16/XMODEM`,
  * `--no-quotes`, `--line-ending lf`.
@@ -12,6 +12,7 @@
 import { decode, detectDialects, type Dialect } from '../../index.js';
 import { QUOTE } from '../../frame/layout.js';
 import { lineEndingFlag } from '../args.js';
+import { crcFlagValue } from '../crcFlags.js';
 import { plural } from '../format.js';
 
 /** Frames that do not decode searched for another dialect, at most (each search tries some 40 CRC variants). */
@@ -20,8 +21,10 @@ const MAX_SEARCHES = 200;
 /** The dialect flags that take `from` to `to`: only those of the fields that differ. */
 export function dialectFlags(from: Dialect, to: Dialect): string[] {
   const flags: string[] = [];
-  if (to.crc !== from.crc) flags.push('--crc', String(to.crc));
+  const crc = crcFlagValue(to.crc);
+  if (crc !== crcFlagValue(from.crc)) flags.push('--crc', crc);
   if (to.crc !== 'none' && to.crcCoverage !== from.crcCoverage) flags.push('--coverage', to.crcCoverage);
+  if (to.crc !== 'none' && to.crcByteOrder !== from.crcByteOrder) flags.push('--crc-byte-order', to.crcByteOrder);
   if (to.quotes !== from.quotes) flags.push(to.quotes ? '--quotes' : '--no-quotes');
   if (to.lineEnding !== from.lineEnding) flags.push('--line-ending', lineEndingFlag(to.lineEnding));
   if (to.slotCount !== from.slotCount) flags.push('--slots', String(to.slotCount));
@@ -31,8 +34,8 @@ export function dialectFlags(from: Dialect, to: Dialect): string[] {
 /** A dialect other than `tested` under which `frame` decodes, with as many slots as the frame names; `undefined` when none is found. */
 export function dialectFor(frame: Uint8Array, tested: Dialect): Dialect | undefined {
   for (const candidate of detectDialects([frame]).candidates) {
-    const { crc, crcCoverage, quotes } = candidate.dialect;
-    const dialect: Dialect = { ...tested, crc, crcCoverage, quotes, slotCount: Math.max(tested.slotCount, candidate.highestSlot) };
+    const { crc, crcCoverage, crcByteOrder, quotes } = candidate.dialect;
+    const dialect: Dialect = { ...tested, crc, crcCoverage, crcByteOrder, quotes, slotCount: Math.max(tested.slotCount, candidate.highestSlot) };
     if (dialectFlags(tested, dialect).length > 0 && decode(frame, { dialect, from: 'device' }).ok) return dialect;
   }
   return undefined;
@@ -77,8 +80,8 @@ export class HintLog {
     if (dialect === undefined) return undefined;
     const flags = dialectFlags(this.tested, dialect);
     const key = flags.join(' ');
-    const { crc, crcCoverage, quotes, slotCount } = dialect;
-    const entry = this.found.get(key) ?? { changes: { crc, crcCoverage, quotes, slotCount }, flags, frames: 0 };
+    const { crc, crcCoverage, crcByteOrder, quotes, slotCount } = dialect;
+    const entry = this.found.get(key) ?? { changes: { crc, crcCoverage, crcByteOrder, quotes, slotCount }, flags, frames: 0 };
     entry.frames++;
     this.found.set(key, entry);
     return flags;

@@ -10,6 +10,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createStationHub, type Dialect } from '../../index.js';
 import { UsageError } from '../args.js';
+import { crcFlagValue } from '../crcFlags.js';
 import type { Style } from '../style.js';
 import { NEVER } from './answers.js';
 import type { DialectHint } from './hints.js';
@@ -91,9 +92,10 @@ function connection(server: Server, timeout: number, over: AbortSignal, refused:
 
 /** The dialect in words, for the first lines of the log. */
 function describeDialect(dialect: Dialect): string {
-  const { crc, crcCoverage, quotes, lineEnding, slotCount } = dialect;
+  const { crc, crcCoverage, crcByteOrder, quotes, lineEnding, slotCount } = dialect;
   const ending = lineEnding === '\r\n' ? 'CRLF' : lineEnding === '\n' ? 'LF' : 'no line ending';
-  return `${crc === 'none' ? 'no CRC' : `${String(crc)} over ${crcCoverage}`}, ${quotes ? 'quotes' : 'no quotes'}, ${ending}, ${slotCount} slots`;
+  const order = crcByteOrder === 'lowFirst' ? ', low byte first' : '';
+  return `${crc === 'none' ? 'no CRC' : `${crcFlagValue(crc)} over ${crcCoverage}${order}`}, ${quotes ? 'quotes' : 'no quotes'}, ${ending}, ${slotCount} slots`;
 }
 
 /** Runs the harness. Throws a `UsageError` when it cannot listen; anything else ends in the result. */

@@ -128,12 +128,12 @@ export function settingsFromArgs(args: readonly string[]): { settings: HarnessSe
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const { crc, crcCoverage, quotes, lineEnding, slotCount } = dialect;
+  const { crc, crcCoverage, crcByteOrder, quotes, lineEnding, slotCount } = dialect;
   return {
     settings: {
       port: integerFlag('port', port, 0, 65_535),
       host: typeof host === 'string' ? host : '0.0.0.0',
-      dialect: { crc, crcCoverage, quotes, lineEnding, slotCount },
+      dialect: { crc, crcCoverage, crcByteOrder, quotes, lineEnding, slotCount },
       connectTimeout: seconds(values, 'connect-timeout'),
       runTimeout: seconds(values, 'run-timeout'),
       timeout: seconds(values, 'timeout'),
