@@ -223,6 +223,12 @@ describe.concurrent('the conformance harness against a simulated station', () =>
     expect(failures((await harness({ station: { dialect: xmodem }, client: { dialect: xmodem } }, { dialect: xmodem })).result)).toEqual({});
   });
 
+  it('names a CRC written low byte first, with the flag that reads it', async () => {
+    const { result } = await harness({ station: { dialect: { crcByteOrder: 'lowFirst' } } });
+    expect(result.hints[0]?.flags).toEqual(['--crc-byte-order', 'lowFirst']);
+    expect(textReport(result, plain)).toContain(`  powerbank-codec harness --port ${result.port} --host 127.0.0.1 --crc-byte-order lowFirst`);
+  });
+
   it('fails an answer slower than --max-latency, saying how slow', async () => {
     const { result } = await harness({ client: { schedule: (message) => (message.type === 'LendSuccess' ? [700] : [0]) } }, { maxLatency: 300 });
     expect(kinds(result)).toEqual({ 4: ['answer too slow'] });
