@@ -18,6 +18,7 @@ export default mergeConfig(
         'test/logs.test.ts',
         'test/stations*.test.ts',
         'test/harness.test.ts',
+        'test/firmware-guide.test.ts',
         'test/docs.test.ts',
         'test/demo.test.ts',
         'test/guards.test.ts',
