@@ -641,9 +641,9 @@ describe.concurrent('colours', { timeout: SLOW }, () => {
 
 describe.concurrent('usage errors', { timeout: SLOW }, () => {
   const USAGE_ERRORS: ReadonlyArray<readonly [args: readonly string[], message: string | RegExp, stdin?: string]> = [
-    [[], 'no command given; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
-    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
-    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, stations (see: powerbank-codec --help)'],
+    [[], 'no command given; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
+    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
+    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
     [['decode', '--quotes', '--quotes'], '--quotes is given twice; give it once (see: powerbank-codec decode --help)'],
     [['encode', 'LendRequest', '--imei', imei(), '--imei', imei(), '--slot', '1', '--id', 'A'], '--imei is given twice; give it once (see: powerbank-codec encode --help)'],
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU.A', '--status', '1.ER'], 'cannot encode: slot 1 is listed twice'],
