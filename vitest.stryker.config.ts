@@ -19,7 +19,6 @@ export default mergeConfig(
         'test/stations*.test.ts',
         'test/harness.test.ts',
         'test/firmware-guide.test.ts',
-        'test/docs.test.ts',
         'test/demo.test.ts',
         'test/guards.test.ts',
         'node_modules/**',
