@@ -5,12 +5,14 @@
  * unattended. Failures and non-canonical frames can be injected to test a server.
  *
  *   npm run example:station -- [--port 9000] [--host 127.0.0.1] [--imei 860123456789014]
- *     [--seed 1] [--slots 3] [--return-after 5] [--heartbeat 30] [--faulty 3]
+ *     [--seed 1] [--slots 3] [--empty 3] [--return-after 5] [--heartbeat 30] [--faulty 3]
  *     [--lend-failure-rate 0.2] [--return-failure-rate 0.1]
  *     [--deviation LOWERCASE_CRC] [--insert 3:1234567890]
  *
- * `--faulty`, `--deviation` and `--insert` may be repeated. Deviations are those of
- * PROTOCOL.md section 7: QUOTES, LINE_ENDING, SEPARATOR, LOWERCASE_CRC,
+ * Every slot holds a power bank at the start but those named by `--empty` (and the
+ * faulty ones); `--insert` pushes a bank into an empty slot once connected.
+ * `--empty`, `--faulty`, `--deviation` and `--insert` may be repeated. Deviations are
+ * those of PROTOCOL.md section 7: QUOTES, LINE_ENDING, SEPARATOR, LOWERCASE_CRC,
  * MISSING_SEMICOLON, UNKNOWN_STATUS.
  */
 import { parseArgs } from 'node:util';
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     slots: { type: 'string', default: '3' },
     'return-after': { type: 'string' },
     heartbeat: { type: 'string', default: '30' },
+    empty: { type: 'string', multiple: true, default: [] },
     faulty: { type: 'string', multiple: true, default: [] },
     'lend-failure-rate': { type: 'string', default: '0' },
     'return-failure-rate': { type: 'string', default: '0' },
@@ -40,8 +43,13 @@ const station = createStation();
 
 /** The simulator the options describe; a usage error (exit 2) for an invalid one. */
 function createStation(): StationSimulator {
+  const slots = Array.from({ length: Number(values.slots) }, (_, index) => index + 1);
+  const unused = new Set([...values.empty, ...values.faulty].map(Number));
+  // With --empty, the other working slots hold a bank each; without, the simulator fills them all.
+  const banks = values.empty.length === 0 ? {} : { banks: slots.filter((slot) => !unused.has(slot)).map((slot) => ({ slot, powerBankId: String(1_000_000_000 + slot) })) };
   try {
     return new StationSimulator({
+      ...banks,
       imei: values.imei,
       seed: Number(values.seed),
       dialect: { slotCount: Number(values.slots) },

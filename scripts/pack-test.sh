@@ -12,7 +12,8 @@
 #   (`new Blob([encode(m)])`, a `fetch` body, `crypto.subtle.digest`), each checked by
 #   the TypeScript of this clone (5.9) and by TypeScript 5.6 (before typed arrays were
 #   generic);
-# - the shipped examples run with tsx from node_modules, as the README says;
+# - the shipped examples run with tsx from node_modules, as the README says, and the
+#   `harness` command passes the shipped simulated station;
 # - a CommonJS project: `require` of the package and both subpaths, and the declarations
 #   under `export =`.
 #
@@ -129,6 +130,17 @@ node "$root/scripts/check-links.mjs" "$esm/node_modules/powerbank-codec"
 (cd "$esm" && "$tsx" node_modules/powerbank-codec/examples/every-message.ts > every-message.out && grep -q 'Every message type, encoded and decoded back' every-message.out)
 (cd "$esm" && timeout 60 "$tsx" node_modules/powerbank-codec/examples/demo.ts > demo.out && grep -q 'Every connection closed and the server stopped' demo.out)
 echo "examples: every-message.ts and demo.ts run from node_modules with tsx"
+
+# The conformance harness the package ships, against the shipped simulated station, as the firmware guide runs them.
+(cd "$esm" && node_modules/.bin/powerbank-codec harness --help > harness-help.out && grep -q '^Usage: powerbank-codec harness --port N' harness-help.out)
+(cd "$esm" && { timeout 120 node_modules/.bin/powerbank-codec harness --port 0 --host 127.0.0.1 --settle 0.05 --json --junit harness.xml > harness.json 2> harness.log & }
+  harness=$!
+  for _ in $(seq 100); do grep -q '^Listening on port ' harness.log && break; sleep 0.1; done
+  port="$(sed -n 's/^Listening on port \([0-9]*\) .*/\1/p' harness.log)"
+  timeout 120 "$tsx" node_modules/powerbank-codec/examples/station.ts --port "$port" --empty 3 --insert 3:R1 --return-after 0.3 --heartbeat 0.5 > station.out
+  wait "$harness" || { cat harness.log >&2; exit 1; }
+  node -e "if (!JSON.parse(require('fs').readFileSync('harness.json', 'utf8')).passed) process.exit(1)" && grep -q 'tests="8" failures="0"' harness.xml)
+echo "harness: the command runs from node_modules and passes the shipped simulated station"
 
 # CommonJS project
 cjs="$scratch/cjs"

@@ -8,7 +8,7 @@
 import type { CrcName, CrcParams } from './crc/catalogue.js';
 import { crcEngine, type Crc16Engine } from './crc/crc16.js';
 import { ProtocolError } from './errors.js';
-import { CRC_COVERAGES } from './frame/layout.js';
+import { CRC_BYTE_ORDERS, CRC_COVERAGES } from './frame/layout.js';
 
 /**
  * Which bytes the CRC covers (PROTOCOL.md section 8):
@@ -28,8 +28,25 @@ import { CRC_COVERAGES } from './frame/layout.js';
 export type CrcCoverage = 'fields' | 'fieldsWithComma' | 'frame';
 
 /**
- * A firmware variant: envelope, line ending, CRC algorithm and coverage, and the number
- * of slots. `encode` and `decode` take a `Partial<Dialect>` merged over
+ * The order in which a frame writes the two bytes of its CRC, as four hex digits:
+ * - `highFirst`: the high byte first, `3FCE` for the CRC 0x3FCE — the canonical choice;
+ * - `lowFirst`: the low byte first, `CE3F` for the CRC 0x3FCE — firmware that writes the
+ *   CRC in the order MODBUS RTU sends it on a serial line (a common bug).
+ *
+ * @example
+ * ```ts
+ * import { encodeToString, type CrcByteOrder } from 'powerbank-codec';
+ *
+ * const crcByteOrder: CrcByteOrder = 'lowFirst';
+ * encodeToString({ type: 'Heartbeat', imei: '860123456789014' }, { dialect: { crcByteOrder } });
+ * // '{"860123456789014,CH,,CE3F"}\r\n'
+ * ```
+ */
+export type CrcByteOrder = 'highFirst' | 'lowFirst';
+
+/**
+ * A firmware variant: envelope, line ending, CRC algorithm, coverage and byte order, and
+ * the number of slots. `encode` and `decode` take a `Partial<Dialect>` merged over
  * {@link canonicalDialect}.
  *
  * @example
@@ -49,13 +66,15 @@ export interface Dialect {
   readonly crc: CrcName | CrcParams | 'none';
   /** Which bytes the CRC covers. */
   readonly crcCoverage: CrcCoverage;
+  /** The order in which the CRC field writes the CRC's two bytes. */
+  readonly crcByteOrder: CrcByteOrder;
   /** How many slots the station has: slot numbers run from 1 to this (at most 999). */
   readonly slotCount: number;
 }
 
 /**
- * The canonical dialect of PROTOCOL.md: quotes, CRLF, CRC-16/MODBUS over the fields,
- * three slots.
+ * The canonical dialect of PROTOCOL.md: quotes, CRLF, CRC-16/MODBUS over the fields
+ * written high byte first, three slots.
  *
  * @example
  * ```ts
@@ -69,6 +88,7 @@ export const canonicalDialect: Dialect = Object.freeze({
   lineEnding: '\r\n',
   crc: 'CRC-16/MODBUS',
   crcCoverage: 'fields',
+  crcByteOrder: 'highFirst',
   slotCount: 3,
 });
 
@@ -107,6 +127,7 @@ export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedD
     lineEnding: partial.lineEnding === undefined ? canonicalDialect.lineEnding : partial.lineEnding,
     crc: partial.crc === undefined ? canonicalDialect.crc : partial.crc,
     crcCoverage: partial.crcCoverage === undefined ? canonicalDialect.crcCoverage : partial.crcCoverage,
+    crcByteOrder: partial.crcByteOrder === undefined ? canonicalDialect.crcByteOrder : partial.crcByteOrder,
     slotCount: partial.slotCount === undefined ? canonicalDialect.slotCount : partial.slotCount,
   };
   if (typeof dialect.quotes !== 'boolean') invalid('quotes', `dialect.quotes must be a boolean`);
@@ -116,9 +137,13 @@ export function resolveDialect(partial: Partial<Dialect> | undefined): ResolvedD
   if (!CRC_COVERAGES.includes(dialect.crcCoverage)) {
     invalid('crcCoverage', `dialect.crcCoverage must be ${listOf(CRC_COVERAGES.map((name) => `'${name}'`))}; got ${JSON.stringify(dialect.crcCoverage)}`);
   }
+  if (!CRC_BYTE_ORDERS.includes(dialect.crcByteOrder)) {
+    invalid('crcByteOrder', `dialect.crcByteOrder must be ${listOf(CRC_BYTE_ORDERS.map((name) => `'${name}'`))}; got ${JSON.stringify(dialect.crcByteOrder)}`);
+  }
   if (!Number.isInteger(dialect.slotCount) || dialect.slotCount < 1 || dialect.slotCount > MAX_SLOT_COUNT) {
     invalid('slotCount', `dialect.slotCount must be an integer from 1 to ${MAX_SLOT_COUNT}; got ${String(dialect.slotCount)}`);
   }
   const engine = dialect.crc === 'none' ? undefined : crcEngine(dialect.crc);
-  return { quotes: dialect.quotes, lineEnding: dialect.lineEnding, crc: dialect.crc, crcCoverage: dialect.crcCoverage, slotCount: dialect.slotCount, engine };
+  const { quotes, lineEnding, crc, crcCoverage, crcByteOrder, slotCount } = dialect;
+  return { quotes, lineEnding, crc, crcCoverage, crcByteOrder, slotCount, engine };
 }

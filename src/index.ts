@@ -31,10 +31,11 @@ export type { LendSuccessAck, ReturnSuccessAck } from './messages/AM.js';
 export type { LendFailure, ReturnFailure } from './messages/MR.js';
 export type { LendFailureAck, ReturnFailureAck } from './messages/AR.js';
 
-export { canonicalDialect, type CrcCoverage, type Dialect } from './dialect.js';
+export { canonicalDialect, type CrcByteOrder, type CrcCoverage, type Dialect } from './dialect.js';
 export { crc16 } from './crc/crc16.js';
 export { crcCatalogue, type CrcAlgorithm, type CrcName, type CrcParams } from './crc/catalogue.js';
-export { detectDialects, type DialectCandidate, type DialectDetection } from './detect.js';
+export { detectDialects, type DetectDialectsOptions, type DialectCandidate, type DialectDetection } from './detect/dialects.js';
+export { detectDialectsBySender, type SenderDetection, type SentFrame, type SideDetection } from './detect/bySender.js';
 
 export {
   isProtocolError,

@@ -30,6 +30,7 @@ export { ConversationTracker, type ConversationTrackerOptions } from './flows/tr
 export type {
   ConversationEvent,
   FlowCompleted,
+  FlowStep,
   HeartbeatReceived,
   OpenFlow,
   StatusAnswered,

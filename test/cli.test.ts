@@ -85,7 +85,7 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const jsonLines = (text: string) => lines(text).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe.concurrent('powerbank-codec --help and --version', { timeout: SLOW }, () => {
-  it.for(['decode', 'encode', 'detect', 'crc'])('prints the help of %s, with examples', async (command, { expect }) => {
+  it.for(['decode', 'encode', 'detect', 'crc', 'stations'])('prints the help of %s, with examples', async (command, { expect }) => {
     const { status, stdout, stderr } = await run([command, '--help']);
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(stdout).toMatch(new RegExp(`^Usage: powerbank-codec ${command} `));
@@ -101,7 +101,7 @@ describe.concurrent('powerbank-codec --help and --version', { timeout: SLOW }, (
   it('prints the overview and the version', async ({ expect }) => {
     const overview = await run(['--help']);
     expect(overview.status).toBe(0);
-    for (const command of ['decode', 'encode', 'detect', 'crc']) expect(overview.stdout).toContain(`  ${command} `);
+    for (const command of ['decode', 'encode', 'detect', 'crc', 'stations']) expect(overview.stdout).toContain(`  ${command} `);
     expect(await run(['--version'])).toMatchObject({ status: 0, stdout: `${version}\n` });
   });
 });
@@ -271,6 +271,25 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
     expect(none.stdout).toMatch(/COMMAND error +none +unknown command word "XX"/);
   });
 
+  it('decodes custom CRC parameters, as reveng prints them or one flag each, and a CRC written low byte first', async ({ expect }) => {
+    const custom = { width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: false, xorout: 0x0f0f } as const;
+    const dialect = { crc: custom, crcByteOrder: 'lowFirst' } as const;
+    const frames = GOLDEN.map(([, message]) => encodeToString(message, { dialect })).join('');
+    const summary = { kind: 'summary', frames: 15, decoded: 15, errors: {}, deviations: {}, noiseBytes: 0 };
+    for (const flags of [
+      ['--crc', 'width=16,poly=0x1021,init=0x1234,refin=false,refout=false,xorout=0x0f0f', '--crc-byte-order', 'lowFirst'],
+      ['--crc', 'width=16  poly=0x1021  init=0x1234  refin=false  refout=false  xorout=0x0f0f  check=0xe2e4  residue=0x0000  name="CUSTOM"', '--crc-byte-order', 'low-first'],
+      ['--crc-poly', '0x1021', '--crc-init', '0x1234', '--crc-xorout', '0x0F0F', '--crc-byte-order', 'LOWFIRST'],
+    ]) {
+      const { status, stdout } = await run(['decode', '--json', ...flags], frames);
+      expect(status).toBe(0);
+      expect(jsonLines(stdout).at(-1)).toEqual(summary);
+    }
+    // Without the byte order, each CRC error says what the field is.
+    const { stdout } = await run(['decode', '--crc-poly', '0x1021', '--crc-init', '0x1234', '--crc-xorout', '0x0f0f'], frames);
+    expect(stdout).toContain("it is that CRC written low byte first: the dialect option crcByteOrder: 'lowFirst' reads it");
+  });
+
   it('prints each frame as soon as it arrives, before stdin ends', async ({ expect }) => {
     const child = start(['decode']);
     const outcome = finished(child);
@@ -300,11 +319,67 @@ describe.concurrent('powerbank-codec decode', { timeout: SLOW }, () => {
   });
 });
 
+describe.concurrent('powerbank-codec decode --flows on a byte stream', { timeout: SLOW }, () => {
+  const imei = '860123456789014';
+
+  it('follows each station of the stream, places steps by byte offset, and reports every violation', async ({ expect }) => {
+    const { status, bytes } = await run(['decode', '--flows', fixture('session.bin')]);
+    const stdout = bytes.toString('utf8');
+    expect(status).toBe(1);
+    const text = lines(stdout);
+    // The modem's noise before the first frame is the station's.
+    expect(text.slice(0, 3)).toEqual([
+      `station ${imei}`,
+      '  bytes 0 to 722',
+      '    @0    -          ✗ discarded        11 bytes at byte 0: discarded, noise — expected: complete frames, nothing between them but line endings; received: "AT+CIPSTART"',
+    ]);
+    expect(stdout).toContain('    @142  lend       ✓ lent             CC → MC.BO @317 → AM.BO @362              slot 2, power bank 1234567890\n');
+    expect(stdout).toMatch(/^ {4}@677 {2}- {10}✗ decode error {5}frame at byte 677 .*: CRC error — /m);
+    expect(text.at(-1)).toBe('summary: 1 station, 1 conversation; 3 flows (answered 1, lent 1, returned 1); 8 violations (discarded 2, unexpected 5, decode error 1); 1 heartbeat');
+    const json = jsonLines((await run(['decode', '--flows', '--json', fixture('session.bin')])).stdout);
+    expect(json.find((row) => row['result'] === 'lent')).toMatchObject({ station: imei, connectionId: null, steps: [{ move: 'CC', offset: 142, time: null }, { move: 'MC.BO', offset: 317 }, { move: 'AM.BO', offset: 362 }] });
+  });
+
+  it('keeps the stations of one stream apart, and a run of heartbeats on one line', async ({ expect }) => {
+    const other = '860123456789022';
+    const stream = [
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'StatusQuery', imei: other }),
+      encodeToString({ type: 'Heartbeat', imei }),
+      encodeToString({ type: 'StatusAnswer', imei: other, slots: [] }),
+      encodeToString({ type: 'LendRequest', imei, slot: 1, powerBankId: 'A1' }),
+    ].join('');
+    const { status, bytes } = await run(['decode', '--flows'], stream);
+    expect(status).toBe(0);
+    expect(lines(bytes.toString('utf8'))).toEqual([
+      `station ${imei}`,
+      '  bytes 0 to 150',
+      '    @0    heartbeat  ✓                  CH ×3',
+      '    @150  lend       … unfinished       CC  slot 1, power bank A1',
+      '          … still waiting at the end: the station answers CC (slot 1, power bank A1) with MC.BO (lent) or MR.BF (lend failed)',
+      'station 860123456789022',
+      '  bytes 60 to 120',
+      '    @60   status     ✓ answered         CQ → AQ @120  no power banks',
+      'summary: 2 stations, 2 conversations; 2 flows (unfinished 1, answered 1); 0 violations; 3 heartbeats',
+    ]);
+  });
+
+  it('follows a frame strict mode refuses for a deviation, and reports the deviation', async ({ expect }) => {
+    const stream = `{${imei},CQ,,AFC5}\r\n${encodeToString({ type: 'StatusAnswer', imei, slots: [] })}`;
+    const { status, stdout } = await run(['decode', '--flows', '--strict', '--json'], stream);
+    expect(status).toBe(1);
+    const rows = jsonLines(stdout);
+    expect(rows.find((row) => row['kind'] === 'flow')).toMatchObject({ station: imei, result: 'statusAnswered', steps: [{ move: 'CQ', offset: 0 }, { move: 'AQ', offset: 28 }] });
+    expect(rows.find((row) => row['kind'] === 'violation')).toMatchObject({ violation: 'deviation', code: 'QUOTES', offset: 1 });
+  });
+});
+
 describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
   const STATIONS: ReadonlyArray<readonly [name: string, hex: boolean, dialect: Dialect]> = [
-    ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 12 }],
-    ['station-b.xxd.txt', true, { quotes: true, lineEnding: '', crc: 'CRC-16/KERMIT', crcCoverage: 'fieldsWithComma', slotCount: 6 }],
-    ['station-c.bin', false, { quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', slotCount: 3 }],
+    ['station-a.bin', false, { quotes: false, lineEnding: '\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', crcByteOrder: 'highFirst', slotCount: 12 }],
+    ['station-b.xxd.txt', true, { quotes: true, lineEnding: '', crc: 'CRC-16/KERMIT', crcCoverage: 'fieldsWithComma', crcByteOrder: 'highFirst', slotCount: 6 }],
+    ['station-c.bin', false, { quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount: 3 }],
   ];
 
   it.for(STATIONS)(
@@ -314,7 +389,7 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
       const { status, stdout, stderr } = await run(['detect', ...hexFlag, fixture(name)]);
       expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
       expect(stdout).toContain('15 frames');
-      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames: ${dialect.crc === 'none' ? 'no CRC field' : `${dialect.crc} over ${dialect.crcCoverage}`}.`);
+      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames, from both sides: ${dialect.crc === 'none' ? 'no CRC field' : `${dialect.crc} over ${dialect.crcCoverage}`}.`);
       // The last line is the command to run: run it.
       const suggested = lines(stdout).at(-1)!.trim().split(' ');
       expect(suggested.slice(0, 2)).toEqual(['powerbank-codec', 'decode']);
@@ -337,7 +412,7 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
   it('says how many frames the best candidates explain, and which frames fail, when no dialect explains all', async ({ expect }) => {
     const { status, stdout } = await run(['detect', fixture('damaged.bin')]);
     expect(status).toBe(1);
-    expect(stdout).toContain('No dialect verifies the CRC of all 15 frames.');
+    expect(stdout).toContain('No dialect verifies the CRC of all 15 frames, from both sides.');
     expect(stdout).toContain('  CRC-16/ARC over fields: 14 of 15');
     expect(stdout).toMatch(/ {2}#8 at 290: \{"490154203237518,MR,BF\.2\.PB1OO2,61C6"\}\\r\\n: CRC 61C6 at byte 33 does not match/);
     expect(lines(stdout).at(-1)).toBe(`  powerbank-codec decode --crc CRC-16/ARC --coverage fields --quotes --line-ending crlf --slots 3 ${fixture('damaged.bin')}`);
@@ -368,11 +443,115 @@ describe.concurrent('powerbank-codec detect', { timeout: SLOW }, () => {
     expect(lines(stdout).at(-1)).toBe('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 3');
   });
 
+  const capture = (name: string) => fixture(`captures/${name}`);
+
+  it('reads a pcap capture by its TCP connections, frames split over segments included', async ({ expect }) => {
+    const { status, stdout } = await run(['detect', capture('lo.pcap')]);
+    expect(status).toBe(0);
+    expect(lines(stdout).slice(0, 3)).toEqual([
+      '8 frames (8 distinct) in 83 packets, 1 TCP connection',
+      '  senders:     4 from the station, 4 from the server',
+      '  slots:       3  (the highest slot named is 3, in frame #3; the station may have more)',
+    ]);
+    expect(stdout).toContain('One dialect verifies the CRC of all 8 frames, from both sides: CRC-16/MODBUS over fields.');
+  });
+
+  it('names the dialect of each side when the station and the server differ, and the slot count from both (a pcap)', async ({ expect }) => {
+    const { status, stdout } = await run(['detect', capture('dialects.pcap')]);
+    expect(status).toBe(0);
+    expect(stdout).toContain('  slots:       12  (the highest slot named is 12, in frame #3; the station may have more)');
+    expect(stdout).toContain('The station and the server do not write one dialect: each side on its own.');
+    expect(stdout).toContain('One dialect verifies the CRC of all 5 station frames: CRC-16/XMODEM over frame.');
+    expect(stdout).toContain('One dialect verifies the CRC of all 6 server frames: CRC-16/MODBUS over fields.');
+    const suggested = lines(stdout).filter((line) => line.startsWith('  powerbank-codec decode '));
+    expect(suggested).toEqual([
+      `  powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --line-ending lf --slots 12 ${capture('dialects.pcap')}`,
+      `  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 12 ${capture('dialects.pcap')}`,
+    ]);
+    // Each side's flags decode that side's frames.
+    for (const [index, from] of (['device', 'server'] as const).entries()) {
+      const decoded = await run([...suggested[index]!.trim().split(' ').slice(1, -1), '--json', capture('dialects.pcap')]);
+      const messages = jsonLines(decoded.stdout).filter((row) => row['kind'] === 'message');
+      expect(messages.length).toBe(from === 'device' ? 5 : 6);
+      expect(messages.every((row) => row['from'] === from)).toBe(true);
+    }
+    const json = JSON.parse((await run(['detect', '--json', capture('dialects.pcap')])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      frameSenders: ['device', 'server', 'device', 'server', 'device', 'server', 'device', 'server', 'device', 'server', 'server'],
+      slots: { count: 12, highest: 12, evidence: [2] },
+      split: true,
+      sides: {
+        device: { frames: [0, 2, 4, 6, 8], matches: [{ dialect: { crc: 'CRC-16/XMODEM', slotCount: 12 } }], decodeFlags: ['--crc', 'CRC-16/XMODEM', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf', '--slots', '12'] },
+        server: { frames: [1, 3, 5, 7, 9, 10], matches: [{ dialect: { crc: 'CRC-16/MODBUS', slotCount: 12 } }] },
+        sameDialect: false,
+      },
+    });
+  });
+
+  it('tells the sides of a byte stream by their command words: the slot count a two-dialect capture read as one got wrong', async ({ expect }) => {
+    const station = { crc: 'CRC-16/XMODEM', crcCoverage: 'frame', quotes: false, lineEnding: '\n', slotCount: 12 } as const;
+    const imei = '861234567890126';
+    const messages: ReadonlyArray<readonly [MessageInit, boolean]> = [
+      [{ type: 'StatusQuery', imei }, false],
+      [{ type: 'StatusAnswer', imei, slots: [{ slot: 1, status: 'full', powerBankId: 'PB1001' }, { slot: 12, status: 'fault' }] }, true],
+      [{ type: 'LendRequest', imei, slot: 1, powerBankId: 'PB1001' }, false],
+      [{ type: 'LendSuccess', imei, slot: 1, powerBankId: 'PB1001' }, true],
+      [{ type: 'LendSuccessAck', imei, slot: 1, powerBankId: 'PB1001' }, false],
+      [{ type: 'StatusQuery', imei }, false],
+    ];
+    const stream = messages.map(([message, fromStation]) => encodeToString(message, { dialect: fromStation ? station : {} })).join('');
+    const { status, stdout } = await run(['detect'], stream);
+    expect(status).toBe(0);
+    // Read as one, the server's dialect explained most frames, and none of them named slot 12: "slots: 3".
+    expect(stdout).toContain('  slots:       12  (the highest slot named is 12, in frame #2; the station may have more)');
+    expect(stdout).toContain('  powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --line-ending lf --slots 12\n');
+    expect(stdout).toContain('  powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --quotes --line-ending crlf --slots 12\n');
+  });
+
+  it('finds a CRC written low byte first, and suggests the flag that reads it', async ({ expect }) => {
+    const dialect = { crc: 'CRC-16/MODBUS', crcByteOrder: 'lowFirst' } as const;
+    const stream = GOLDEN.map(([, message]) => encodeToString(message, { dialect })).join('');
+    const { status, stdout } = await run(['detect'], stream);
+    expect(status).toBe(0);
+    expect(stdout).toContain('One dialect verifies the CRC of all 15 frames, from both sides: CRC-16/MODBUS over fields, written low byte first.');
+    const suggested = lines(stdout).at(-1)!.trim();
+    expect(suggested).toBe('powerbank-codec decode --crc CRC-16/MODBUS --coverage fields --crc-byte-order lowFirst --quotes --line-ending crlf --slots 3');
+    const decoded = await run([...suggested.split(' ').slice(1), '--strict'], stream);
+    expect(decoded.status).toBe(0);
+  });
+
+  it('tries custom CRC parameters given on the command line, and suggests them to decode', async ({ expect }) => {
+    const crc = { width: 16, poly: 0x3d65, init: 0x1234, refin: true, refout: true, xorout: 0 } as const;
+    const stream = GOLDEN.map(([, message]) => encodeToString(message, { dialect: { crc, crcCoverage: 'frame' } })).join('');
+    const unknown = await run(['detect'], stream);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toContain('the firmware may use a CRC with custom parameters. Give them to detect to try: --crc width=16,');
+    const params = 'width=16,poly=0x3d65,init=0x1234,refin=true,refout=true,xorout=0x0000';
+    for (const flags of [['--crc', params], ['--crc-poly', '0x3D65', '--crc-init', '0x1234', '--crc-refin']]) {
+      const { status, stdout } = await run(['detect', ...flags], stream);
+      expect(status).toBe(0);
+      expect(stdout).toContain(`One dialect verifies the CRC of all 15 frames, from both sides: CRC-16 ${params} over frame.`);
+      const suggested = lines(stdout).at(-1)!.trim();
+      expect(suggested).toBe(`powerbank-codec decode --crc ${params} --coverage frame --quotes --line-ending crlf --slots 3`);
+      expect((await run([...suggested.split(' ').slice(1), '--strict'], stream)).status).toBe(0);
+    }
+  });
+
   it('agrees with detectDialects on what it reads, and exits 1 on a capture without frames', async ({ expect }) => {
     const capture = readFileSync(fixture('station-a.bin'));
     const { stdout } = await run(['detect', '--json'], capture);
     const frames = new TextDecoder().decode(capture).split(/(?<=\n)/);
-    expect(JSON.parse(stdout)).toMatchObject({ ...detectDialects(frames), frameOffsets: expect.any(Array), discardedBytes: 0 });
+    const detection = detectDialects(frames);
+    // Every candidate carries the slot count the frames of both sides show: 12.
+    const withSlots = (candidate: DialectDetection['candidates'][number]) => ({ ...candidate, dialect: { ...candidate.dialect, slotCount: Math.max(12, candidate.dialect.slotCount) } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      ...detection,
+      matches: detection.matches.map(withSlots),
+      candidates: detection.candidates.map(withSlots),
+      frameOffsets: expect.any(Array),
+      discardedBytes: 0,
+      slots: { count: 12, highest: 12 },
+    });
     const empty = await run(['detect'], 'AT\r\nOK\r\n');
     expect(empty.status).toBe(1);
     expect(empty.stdout).toContain('No frame ({...}) in the input');
@@ -402,6 +581,11 @@ describe.concurrent('powerbank-codec encode', { timeout: SLOW }, () => {
     const flags = ['--crc', 'X-25', '--coverage', 'frame', '--no-quotes', '--line-ending', 'lf'];
     const inDialect = await run(['encode', 'StatusQuery', '--imei', imei, '--raw', ...flags]);
     expect(inDialect.bytes).toEqual(Buffer.from(encode(message, { dialect })));
+    // Parameters that are a catalogue algorithm's are that algorithm.
+    const modbus = await run(['encode', 'StatusQuery', '--imei', imei, '--raw', '--crc-poly', '0x8005', '--crc-init', '0xffff', '--crc-refin']);
+    expect(modbus.bytes).toEqual(Buffer.from(encode(message)));
+    const lowFirst = await run(['encode', 'StatusQuery', '--imei', imei, '--crc-byte-order', 'lowFirst']);
+    expect(lowFirst.stdout).toBe('{"860123456789014,CQ,,C5AF"}\\r\\n\n');
     const hex = await run(['encode', 'StatusQuery', '--imei', imei, '--hex']);
     expect(hex.stdout).toBe(`${Buffer.from(encode(message)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}\n`);
   });
@@ -457,9 +641,9 @@ describe.concurrent('colours', { timeout: SLOW }, () => {
 
 describe.concurrent('usage errors', { timeout: SLOW }, () => {
   const USAGE_ERRORS: ReadonlyArray<readonly [args: readonly string[], message: string | RegExp, stdin?: string]> = [
-    [[], 'no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
-    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
-    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc (see: powerbank-codec --help)'],
+    [[], 'no command given; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
+    [['frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
+    [['help', 'frobnicate'], 'unknown command "frobnicate"; one of decode, encode, detect, crc, harness, stations (see: powerbank-codec --help)'],
     [['decode', '--quotes', '--quotes'], '--quotes is given twice; give it once (see: powerbank-codec decode --help)'],
     [['encode', 'LendRequest', '--imei', imei(), '--imei', imei(), '--slot', '1', '--id', 'A'], '--imei is given twice; give it once (see: powerbank-codec encode --help)'],
     [['encode', 'StatusAnswer', '--imei', imei(), '--status', '1.FU.A', '--status', '1.ER'], 'cannot encode: slot 1 is listed twice'],
@@ -470,17 +654,30 @@ describe.concurrent('usage errors', { timeout: SLOW }, () => {
     [['decode', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec decode --help)'],
     [['decode', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],
     [['decode', fixture('.')], /^cannot read ".*": it is a directory$/],
-    [['decode', '--crc', 'CRC-17'], /^unknown CRC algorithm "CRC-17"; expected none or one of CRC-16\/MODBUS, /],
+    [['decode', '--crc', 'CRC-17'], /^unknown CRC algorithm "CRC-17"; expected none, one of CRC-16\/MODBUS, .*, or parameters such as width=16,poly=0x1021,/],
+    [['decode', '--crc', 'width=16,init=0xffff'], '--crc: the parameters need poly, e.g. poly=0x1021; got "width=16,init=0xffff"'],
+    [['decode', '--crc', 'poly=0x07,width=8'], '--crc: the parameters need width=16 (a CRC-16); got "poly=0x07,width=8"'],
+    [['decode', '--crc', 'width=16,poly=1021'], '--crc poly must be a 16-bit value in hex with 0x, e.g. 0x1021; got "1021"'],
+    [['decode', '--crc', 'width=16,poly=0x10210'], '--crc poly must be a 16-bit value in hex with 0x, e.g. 0x1021; got "0x10210"'],
+    [['decode', '--crc', 'width=16,poly=0x1021,refin=yes'], '--crc refin must be true or false; got "yes"'],
+    [['decode', '--crc', 'width=16,poly=0x1021,size=2'], '--crc: unknown parameter "size=2"; expected width, poly, init, refin, refout, xorout (and check, residue, name, as reveng prints them)'],
+    [['decode', '--crc', 'width=16,poly=0x1021,check=0x1234'], '--crc: these parameters give the check value 0x31c3, not 0x1234: a parameter is wrong'],
+    [['decode', '--crc-init', '0xffff'], '--crc-init needs --crc-poly as well (the polynomial, e.g. --crc-poly 0x1021)'],
+    [['decode', '--crc', 'modbus', '--crc-poly', '0x8005'], '--crc and --crc-poly both name the CRC; give one of them'],
+    [['decode', '--crc-byte-order', 'little'], '--crc-byte-order must be highFirst or lowFirst; got "little"'],
     [['decode', '--coverage', 'all'], '--coverage must be fields, fieldsWithComma or frame; got "all"'],
     [['decode', '--line-ending', 'cr'], '--line-ending must be crlf, lf or none; got "cr"'],
     [['decode', '--slots', '1000'], '--slots must be a whole number from 1 to 999; got "1000"'],
     [['decode', '--slots', 'x'], '--slots must be a whole number from 1 to 999; got "x"'],
     [['decode', '--quotes', '--no-quotes'], '--quotes and --no-quotes contradict each other'],
     [['decode', '--from', 'cloud'], '--from must be device or server; got "cloud"'],
+    [['decode', '--answer-timeout', '10'], '--answer-timeout applies to --flows only'],
+    [['decode', '--flows', '--answer-timeout', '0'], '--answer-timeout must be a number of seconds above 0, such as 30 or 2.5; got "0"'],
+    [['decode', '--flows', '--heartbeat-gap', 'soon'], '--heartbeat-gap must be a number of seconds above 0, such as 30 or 2.5; got "soon"'],
     [['decode', '--hex'], 'hex input, line 2: "zz" is not hex', '7b\nzz\n'],
     [['decode', '--hex'], 'hex input, line 1: "7b2" has an odd number of hex digits', '7b2'],
     [['decode', '--hex'], /^hex input, line 2: "\*" stands for repeated lines/, '00000000  7b 22  |{"|\n*\n'],
-    [['detect', '--crc', 'MODBUS'], "unknown option --crc (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
+    [['detect', '--coverage', 'fields'], "unknown option --coverage (a value that starts with '-' goes after '--') (see: powerbank-codec detect --help)"],
     [['detect', 'a', 'b'], 'unexpected argument "b" (see: powerbank-codec detect --help)'],
     [['detect', '--hex'], 'hex input, line 1: "{" is not hex', '{'],
     [['detect', fixture('no-such-file.bin')], `cannot read ${JSON.stringify(fixture('no-such-file.bin'))}: no such file`],

@@ -91,6 +91,10 @@ describe('the flows of section 5, simulator against replyTo', () => {
         slots,
         startedAt: 5,
         at: 5,
+        steps: [
+          { move: 'CQ', from: 'server', message: { type: 'StatusQuery', imei }, at: 5 },
+          { move: 'AQ', from: 'device', message: { type: 'StatusAnswer', imei, slots }, at: 5 },
+        ],
         description: 'status answered: slot 1 full (1234567890), slot 2 charging (123456789012), slot 3 fault (CQ → AQ)',
       },
     ]);

@@ -208,6 +208,7 @@ describe('options', () => {
     ['dialect.quotes', { dialect: { quotes: 'yes' as unknown as boolean } }],
     ['dialect.lineEnding', { dialect: { lineEnding: '\r' as '\n' } }],
     ['dialect.crcCoverage', { dialect: { crcCoverage: 'all' as 'frame' } }],
+    ['dialect.crcByteOrder', { dialect: { crcByteOrder: 'littleEndian' as 'lowFirst' } }],
     ['crc', { dialect: { crc: 'CRC-16/NONE' as 'none' } }],
   ])('throws OPTIONS for an invalid %s (a programming error, not bad input)', (field, options) => {
     let caught: unknown;

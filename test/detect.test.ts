@@ -1,11 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16, crcCatalogue, decode, detectDialects, encode, encodeToString, type CrcName, type Dialect, type Message } from 'powerbank-codec';
+import {
+  crc16,
+  crcCatalogue,
+  decode,
+  detectDialects,
+  detectDialectsBySender,
+  encode,
+  encodeToString,
+  messageTypes,
+  type CrcByteOrder,
+  type CrcName,
+  type CrcParams,
+  type Dialect,
+  type Message,
+} from 'powerbank-codec';
 import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
 const COVERAGES = ['fields', 'fieldsWithComma', 'frame'] as const;
 const LINE_ENDINGS = ['\r\n', '\n', ''] as const;
+const BYTE_ORDERS: readonly CrcByteOrder[] = ['highFirst', 'lowFirst'];
 const MESSAGES: readonly Message[] = GOLDEN.map(([, message]) => message);
 const crcNames = Object.keys(crcCatalogue) as CrcName[];
 
@@ -28,19 +43,21 @@ function arbMessageFor(slotCount: number): fc.Arbitrary<Message> {
     .map(({ template, imei, slot, powerBankId }) => reshape(template, imei, slot, powerBankId));
 }
 
-/** Every dialect of PROTOCOL.md section 8 with a catalogue CRC or none: 13 x 3 coverages, plus none, x quotes x line endings. */
+/** Every dialect of PROTOCOL.md section 8 with a catalogue CRC or none: 13 x 3 coverages x 2 byte orders, plus none, x quotes x line endings. */
 const EVERY_DIALECT: readonly Dialect[] = [...crcNames, 'none' as const].flatMap((crc) =>
   (crc === 'none' ? (['fields'] as const) : COVERAGES).flatMap((crcCoverage) =>
-    [true, false].flatMap((quotes) => LINE_ENDINGS.map((lineEnding) => ({ quotes, lineEnding, crc, crcCoverage, slotCount: 3 }))),
+    (crc === 'none' ? (['highFirst'] as const) : BYTE_ORDERS).flatMap((crcByteOrder) =>
+      [true, false].flatMap((quotes) => LINE_ENDINGS.map((lineEnding) => ({ quotes, lineEnding, crc, crcCoverage, crcByteOrder, slotCount: 3 }))),
+    ),
   ),
 );
 
 const describeDialect = (dialect: Dialect) =>
-  `${String(dialect.crc)} over ${dialect.crcCoverage}, quotes ${dialect.quotes}, line ending ${JSON.stringify(dialect.lineEnding)}`;
+  `${String(dialect.crc)} over ${dialect.crcCoverage} ${dialect.crcByteOrder}, quotes ${dialect.quotes}, line ending ${JSON.stringify(dialect.lineEnding)}`;
 
 describe('detectDialects', () => {
-  it('covers every dialect: 13 CRCs x 3 coverages and none, x quotes x line endings', () => {
-    expect(EVERY_DIALECT).toHaveLength((13 * 3 + 1) * 2 * 3);
+  it('covers every dialect: 13 CRCs x 3 coverages x 2 byte orders and none, x quotes x line endings', () => {
+    expect(EVERY_DIALECT).toHaveLength((13 * 3 * 2 + 1) * 2 * 3);
   });
 
   it.each(EVERY_DIALECT.map((dialect) => [describeDialect(dialect), dialect] as const))(
@@ -48,7 +65,7 @@ describe('detectDialects', () => {
     (_, dialect) => {
       const detection = detectDialects(MESSAGES.map((message) => encode(message, { dialect })));
       expect(detection.matches.map((match) => match.dialect)).toEqual([dialect]);
-      expect(detection.matches[0]).toMatchObject({ explained: 15, decoded: 15, unexplained: [], highestSlot: 3 });
+      expect(detection.matches[0]).toMatchObject({ explained: 15, decoded: 15, unexplained: [], highestSlot: 3, slotEvidence: [2] });
       expect(detection.candidates[0]).toBe(detection.matches[0]);
     },
   );
@@ -164,7 +181,7 @@ describe('detectDialects', () => {
     const none = { crc: 'none' } as const;
     // Its data ends in four hex digits after a '.': a CRC dialect reads them as a CRC, which does not verify.
     const frame = encode({ type: 'OwnershipQuery', imei, slot: 2, powerBankId: 'ABCD' }, { dialect: none });
-    expect(detectDialects([frame]).matches.map((match) => match.dialect)).toEqual([{ quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', slotCount: 3 }]);
+    expect(detectDialects([frame]).matches.map((match) => match.dialect)).toEqual([{ quotes: true, lineEnding: '\r\n', crc: 'none', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount: 3 }]);
     expect(detectDialects(['{"860123456789014,XX,"}']).candidates).toEqual([]);
     expect(detectDialects([encode({ type: 'Heartbeat', imei })]).candidates.map((candidate) => candidate.dialect.crc)).not.toContain('none');
   });
@@ -178,6 +195,7 @@ describe('detectDialects', () => {
     expect(detectDialects([])).toEqual({
       frameCount: 0,
       distinctFrames: 0,
+      searched: 13 * 3 * 2 + 1,
       quotes: { value: true, withQuotes: 0, withoutQuotes: 0 },
       lineEnding: { value: '\r\n', crlf: 0, lf: 0, cr: 0, none: 0 },
       matches: [],
@@ -186,12 +204,13 @@ describe('detectDialects', () => {
     expect(detectDialects(['AT', 'garbage']).candidates).toEqual([]);
   });
 
-  it('always finds the dialect that wrote the frames, and every match decodes every frame', () => {
+  it('always finds the dialect that wrote the frames, either CRC byte order, and every match decodes every frame', () => {
     const arbCatalogueDialect = fc.record({
       quotes: fc.boolean(),
       lineEnding: fc.constantFrom(...LINE_ENDINGS),
       crc: fc.constantFrom<CrcName | 'none'>(...crcNames, 'none'),
       crcCoverage: fc.constantFrom(...COVERAGES),
+      crcByteOrder: fc.constantFrom(...BYTE_ORDERS),
       slotCount: fc.integer({ min: 1, max: 999 }),
     });
     const arbCapture = arbCatalogueDialect.chain((dialect) =>
@@ -202,7 +221,9 @@ describe('detectDialects', () => {
         const frames = messages.map((message) => encode(message, { dialect }));
         const detection = detectDialects(frames);
         const found = detection.matches.find(
-          (match) => match.dialect.crc === dialect.crc && (dialect.crc === 'none' || match.dialect.crcCoverage === dialect.crcCoverage),
+          (match) =>
+            match.dialect.crc === dialect.crc &&
+            (dialect.crc === 'none' || (match.dialect.crcCoverage === dialect.crcCoverage && match.dialect.crcByteOrder === dialect.crcByteOrder)),
         );
         expect(found?.dialect).toMatchObject({ quotes: dialect.quotes, lineEnding: dialect.lineEnding });
         expect(found!.dialect.slotCount).toBeLessThanOrEqual(Math.max(3, dialect.slotCount));
@@ -215,4 +236,115 @@ describe('detectDialects', () => {
       { numRuns: 300 },
     );
   });
+
+  it('names the frames that show the slot count', () => {
+    const dialect = { slotCount: 12 };
+    const frames = [
+      encode({ type: 'Heartbeat', imei }),
+      encode({ type: 'StatusAnswer', imei, slots: [{ slot: 12, status: 'fault' }] }, { dialect }),
+      encode({ type: 'LendRequest', imei, slot: 4, powerBankId: 'A1' }, { dialect }),
+      encode({ type: 'LendSuccess', imei, slot: 12, powerBankId: 'B2' }, { dialect }),
+      encode({ type: 'StatusAnswer', imei, slots: [{ slot: 12, status: 'fault' }] }, { dialect }),
+    ];
+    expect(detectDialects(frames).matches[0]).toMatchObject({ highestSlot: 12, slotEvidence: [1, 3, 4], dialect: { slotCount: 12 } });
+    expect(detectDialects(frames.slice(0, 1)).matches[0]).toMatchObject({ highestSlot: 0, slotEvidence: [], dialect: { slotCount: 3 } });
+  });
+
+  it('finds a CRC written low byte first, the MODBUS RTU habit', () => {
+    const heartbeat = '{"860123456789014,CH,,CE3F"}\r\n'; // 3FCE, its bytes swapped
+    const status = encodeToString({ type: 'StatusQuery', imei }, { dialect: { crcByteOrder: 'lowFirst' } });
+    expect(status).toBe('{"860123456789014,CQ,,C5AF"}\r\n');
+    const { matches } = detectDialects([heartbeat, status]);
+    expect(matches.map((match) => [match.dialect.crc, match.dialect.crcCoverage, match.dialect.crcByteOrder])).toEqual([['CRC-16/MODBUS', 'fields', 'lowFirst']]);
+  });
+
+  it('tries custom CRC parameters first, and takes a catalogue algorithm given as parameters for itself', () => {
+    const custom: CrcParams = { width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: false, xorout: 0x0f0f };
+    const frames = MESSAGES.slice(0, 4).map((message) => encode(message, { dialect: { crc: custom, crcByteOrder: 'lowFirst' } }));
+    expect(detectDialects(frames).candidates).toEqual([]);
+    const found = detectDialects(frames, { crcs: [custom] });
+    expect(found.searched).toBe(14 * 3 * 2 + 1);
+    expect(found.matches.map((match) => match.dialect)).toEqual([{ quotes: true, lineEnding: '\r\n', crc: custom, crcCoverage: 'fields', crcByteOrder: 'lowFirst', slotCount: 3 }]);
+
+    const modbus = { ...crcCatalogue['CRC-16/MODBUS'] };
+    const canonical = detectDialects([encode(MESSAGES[0]!), encode(MESSAGES[3]!)], { crcs: [modbus, 'CRC-16/XMODEM'] });
+    expect(canonical.searched).toBe(13 * 3 * 2 + 1);
+    expect(canonical.matches.map((match) => match.dialect.crc)).toEqual(['CRC-16/MODBUS']);
+    expect(() => detectDialects([], { crcs: [{ ...custom, poly: 0x10000 }] })).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'OPTIONS' }));
+  });
 });
+
+describe('detectDialectsBySender', () => {
+  const station = { crc: 'CRC-16/XMODEM', crcCoverage: 'frame', quotes: false, lineEnding: '\n', slotCount: 12 } as const;
+  const stationImei = '861234567890126';
+  // A server in the canonical dialect and a station with twelve slots in another: only the station's status answer names slot 12.
+  const conversation: ReadonlyArray<readonly [Message, 'device' | 'server']> = [
+    [{ type: 'StatusQuery', imei: stationImei }, 'server'],
+    [{ type: 'StatusAnswer', imei: stationImei, slots: [{ slot: 1, status: 'full', code: 'FU', powerBankId: 'PB1001' }, { slot: 12, status: 'fault', code: 'ER' }] }, 'device'],
+    [{ type: 'LendRequest', imei: stationImei, slot: 1, powerBankId: 'PB1001' }, 'server'],
+    [{ type: 'LendSuccess', imei: stationImei, slot: 1, powerBankId: 'PB1001' }, 'device'],
+    [{ type: 'LendSuccessAck', imei: stationImei, slot: 1, powerBankId: 'PB1001' }, 'server'],
+    [{ type: 'StatusQuery', imei: stationImei }, 'server'],
+  ];
+  const frames = conversation.map(([message, from]) => encode(message, { dialect: from === 'device' ? station : {} }));
+
+  it('reproduces the wrong slot count of a capture of both directions read as one', () => {
+    const [best] = detectDialects(frames).candidates;
+    // The server's frames outnumber the station's: their dialect wins, and it decodes no frame naming slot 12.
+    expect(best).toMatchObject({ dialect: { crc: 'CRC-16/MODBUS', slotCount: 3 }, explained: 4, unexplained: [1, 3] });
+  });
+
+  it('names the dialect of each side, and the station slot count from the frames of both', () => {
+    const detection = detectDialectsBySender(frames.map((frame) => ({ frame })));
+    expect(detection.device).toMatchObject({ frames: [1, 3], frameCount: 2 });
+    expect(detection.device?.matches.map((match) => match.dialect)).toEqual([{ ...station, crcByteOrder: 'highFirst' }]);
+    expect(detection.device?.matches[0]).toMatchObject({ highestSlot: 12, slotEvidence: [1], unexplained: [] });
+    expect(detection.server).toMatchObject({ frames: [0, 2, 4, 5], frameCount: 4 });
+    expect(detection.server?.matches.map((match) => match.dialect)).toEqual([{ ...canonicalDialectFor(12) }]);
+    expect(detection).toMatchObject({ sameDialect: false, unknownSender: [], slots: { count: 12, highest: 12, evidence: [1] } });
+    // decode and encode with each side's dialect take every frame of that side.
+    for (const [index, [message, from]] of conversation.entries()) {
+      expect(decode(frames[index]!, { dialect: detection[from]!.matches[0]!.dialect, mode: 'strict' })).toMatchObject({ ok: true, message });
+    }
+  });
+
+  it('takes the sender from the capture when given, and counts frames no side claims', () => {
+    const lend = encode({ type: 'LendRequest', imei, slot: 2, powerBankId: 'A1' });
+    const crc = crc16('860123456789014,XX,').toString(16).toUpperCase().padStart(4, '0');
+    const unknown = `{"860123456789014,XX,,${crc}"}\r\n`;
+    const detection = detectDialectsBySender([{ frame: lend }, { frame: unknown }, { frame: unknown, from: 'device' }, { frame: 'noise' }]);
+    expect(detection).toMatchObject({ unknownSender: [1, 3], sameDialect: true, slots: { count: 3, highest: 2, evidence: [0] } });
+    expect(detection.device).toMatchObject({ frames: [2], matches: [{ explained: 1, decoded: 0, slotEvidence: [] }] });
+    expect(detectDialectsBySender([{ frame: lend }])).toMatchObject({ device: undefined, sameDialect: undefined, slots: { count: 3, highest: 2, evidence: [0] } });
+  });
+
+  it('takes both sides for one dialect when a damaged frame leaves one short, and for two when quotes or line endings differ', () => {
+    const frames = GOLDEN.map(([frame]) => frame);
+    frames[11] = frames[11]!.replace('D488', 'D489'); // MR.BF, from the station, damaged
+    const damaged = detectDialectsBySender(frames.map((frame) => ({ frame })));
+    expect(damaged).toMatchObject({ sameDialect: true, device: { matches: [] }, server: { matches: [{ dialect: { crc: 'CRC-16/MODBUS' } }] } });
+    const bare = GOLDEN.map(([frame, message]) => (messageTypes[message.type].sender === 'device' ? frame.replace('{"', '{').replace('"}', '}') : frame));
+    expect(detectDialectsBySender(bare.map((frame) => ({ frame }))).sameDialect).toBe(false);
+    const crlf = GOLDEN.map(([frame, message]) => (messageTypes[message.type].sender === 'device' ? frame.replace('\r\n', '\n') : frame));
+    expect(detectDialectsBySender(crlf.map((frame) => ({ frame }))).sameDialect).toBe(false);
+    expect(detectDialectsBySender([{ frame: GOLDEN[0]![0] }, { frame: '{"860123456789014,CQ,,0000"}' }]).sameDialect).toBeUndefined();
+  });
+
+  it('merges the slot evidence of both sides when both name the highest slot', () => {
+    const twelve = { slotCount: 12 };
+    const both = [
+      encode({ type: 'LendRequest', imei, slot: 12, powerBankId: 'A1' }, { dialect: twelve }),
+      encode({ type: 'Heartbeat', imei }),
+      encode({ type: 'LendSuccess', imei, slot: 12, powerBankId: 'A1' }, { dialect: twelve }),
+      encode({ type: 'LendSuccessAck', imei, slot: 12, powerBankId: 'A1' }, { dialect: twelve }),
+    ];
+    expect(detectDialectsBySender(both.map((frame) => ({ frame }))).slots).toEqual({ count: 12, highest: 12, evidence: [0, 2, 3] });
+    expect(detectDialectsBySender(both.slice(1, 2).map((frame) => ({ frame }))).slots).toEqual({ count: 3, highest: 0, evidence: [] });
+  });
+});
+
+/** The canonical dialect with `slotCount` slots. */
+function canonicalDialectFor(slotCount: number): Dialect {
+  return { quotes: true, lineEnding: '\r\n', crc: 'CRC-16/MODBUS', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount };
+}
+

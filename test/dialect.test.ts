@@ -3,7 +3,7 @@ import { canonicalDialect, decode, encodeToString } from 'powerbank-codec';
 
 describe('canonicalDialect', () => {
   it('is the dialect of PROTOCOL.md section 2, frozen', () => {
-    expect(canonicalDialect).toStrictEqual({ quotes: true, lineEnding: '\r\n', crc: 'CRC-16/MODBUS', crcCoverage: 'fields', slotCount: 3 });
+    expect(canonicalDialect).toStrictEqual({ quotes: true, lineEnding: '\r\n', crc: 'CRC-16/MODBUS', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount: 3 });
     expect(Object.isFrozen(canonicalDialect)).toBe(true);
   });
 

@@ -139,6 +139,32 @@ describe('CRC errors', () => {
     });
   });
 
+  it('reads the CRC field low byte first in a dialect that writes it so, and says so when it does not match', () => {
+    const lowFirst = { crcByteOrder: 'lowFirst' } as const;
+    expect(decode('{"860123456789014,CH,,CE3F"}\r\n', { dialect: lowFirst, mode: 'strict' })).toMatchObject({ ok: true, message: { type: 'Heartbeat' } });
+    expect(errorOf(decode('{"860123456789014,CH,,CE3E"}\r\n', { dialect: lowFirst }))).toStrictEqual({
+      code: 'CRC',
+      offset: 22,
+      expected: 0x3fce,
+      received: 0x3ece,
+      message: 'CRC CE3E at byte 22 does not match CE3F, the CRC-16/MODBUS of bytes 2..20 written low byte first',
+    });
+  });
+
+  it('hints at the other byte order when the CRC field is the expected CRC with its bytes swapped', () => {
+    expect(errorOf(decode('{"860123456789014,CH,,CE3F"}\r\n', { mode: 'strict' }))).toStrictEqual({
+      code: 'CRC',
+      offset: 22,
+      expected: 0x3fce,
+      received: 0xce3f,
+      message:
+        "CRC CE3F at byte 22 does not match 3FCE, the CRC-16/MODBUS of bytes 2..20; it is that CRC written low byte first: the dialect option crcByteOrder: 'lowFirst' reads it",
+    });
+    expect(errorOf(decode('{"860123456789014,CH,,3fce"}', { dialect: { crcByteOrder: 'lowFirst' } })).message).toBe(
+      "CRC 3fce at byte 22 does not match CE3F, the CRC-16/MODBUS of bytes 2..20 written low byte first; it is that CRC written high byte first: the dialect option crcByteOrder: 'highFirst' reads it",
+    );
+  });
+
   it('detects a changed data byte', () => {
     expect(errorOf(decode('{"860123456789014,MC,BO.3.1234567890,88DD"}')).code).toBe('CRC');
     expect(errorOf(decode('{"860123456789014,MC,BO.2.1234567890,88DD"}'.replace('MC', 'AM'))).code).toBe('CRC');

@@ -20,15 +20,43 @@ function track(steps: ReadonlyArray<readonly ['device' | 'server', Message]>, tr
 describe('ConversationTracker: completed flows', () => {
   it('reports each outcome once its last message is seen, with when it started', () => {
     const tracker = new ConversationTracker();
-    expect(tracker.observe('device', { type: 'OwnershipQuery', ...bank }, 10)).toEqual([]);
+    const query: Message = { type: 'OwnershipQuery', ...bank };
+    const answer: Message = { type: 'OwnershipAnswer', belongs: true, ...bank };
+    const report: Message = { type: 'ReturnSuccess', ...bank };
+    const ack: Message = { type: 'ReturnSuccessAck', ...bank };
+    expect(tracker.observe('device', query, 10)).toEqual([]);
     expect(tracker.openFlows()).toEqual([
-      { flow: 'return', expected: 'the server answers MQ (slot 2, power bank 1234567890) with RQ.T (belongs) or RQ.F (does not belong)', slot: 2, powerBankId: '1234567890', startedAt: 10, waitingSince: 10 },
+      {
+        flow: 'return',
+        expected: 'the server answers MQ (slot 2, power bank 1234567890) with RQ.T (belongs) or RQ.F (does not belong)',
+        slot: 2,
+        powerBankId: '1234567890',
+        startedAt: 10,
+        waitingSince: 10,
+        steps: [{ move: 'MQ', from: 'device', message: query, at: 10 }],
+      },
     ]);
-    expect(tracker.observe('server', { type: 'OwnershipAnswer', belongs: true, ...bank }, 20)).toEqual([]);
-    expect(tracker.observe('device', { type: 'ReturnSuccess', ...bank }, 30)).toEqual([]);
-    expect(tracker.observe('server', { type: 'ReturnSuccessAck', ...bank }, 40)).toEqual([
-      { kind: 'returned', flow: 'return', imei, slot: 2, powerBankId: '1234567890', startedAt: 10, at: 40, description: 'returned: slot 2, power bank 1234567890 (MQ → RQ.T → MC.RO → AM.RO)' },
-    ]);
+    expect(tracker.observe('server', answer, 20)).toEqual([]);
+    expect(tracker.observe('device', report, 30)).toEqual([]);
+    const [returned] = tracker.observe('server', ack, 40);
+    expect(returned).toEqual({
+      kind: 'returned',
+      flow: 'return',
+      imei,
+      slot: 2,
+      powerBankId: '1234567890',
+      startedAt: 10,
+      at: 40,
+      steps: [
+        { move: 'MQ', from: 'device', message: query, at: 10 },
+        { move: 'RQ.T', from: 'server', message: answer, at: 20 },
+        { move: 'MC.RO', from: 'device', message: report, at: 30 },
+        { move: 'AM.RO', from: 'server', message: ack, at: 40 },
+      ],
+      description: 'returned: slot 2, power bank 1234567890 (MQ → RQ.T → MC.RO → AM.RO)',
+    });
+    // The steps hold the very objects observed.
+    expect(returned?.kind === 'returned' && returned.steps[2]!.message).toBe(report);
     expect(tracker.openFlows()).toEqual([]);
   });
 
@@ -52,8 +80,16 @@ describe('ConversationTracker: completed flows', () => {
     tracker.observe('server', { type: 'StatusQuery', imei }, 1);
     tracker.observe('server', { type: 'LendRequest', ...bank }, 2);
     expect(tracker.openFlows()).toEqual([
-      { flow: 'status', expected: 'the station answers CQ with AQ', startedAt: 1, waitingSince: 1 },
-      { flow: 'lend', expected: expect.stringContaining('the station answers CC'), slot: 2, powerBankId: '1234567890', startedAt: 2, waitingSince: 2 },
+      { flow: 'status', expected: 'the station answers CQ with AQ', startedAt: 1, waitingSince: 1, steps: [{ move: 'CQ', from: 'server', message: { type: 'StatusQuery', imei }, at: 1 }] },
+      {
+        flow: 'lend',
+        expected: expect.stringContaining('the station answers CC'),
+        slot: 2,
+        powerBankId: '1234567890',
+        startedAt: 2,
+        waitingSince: 2,
+        steps: [{ move: 'CC', from: 'server', message: { type: 'LendRequest', ...bank }, at: 2 }],
+      },
     ]);
   });
 
@@ -240,6 +276,7 @@ describe('ConversationTracker: violations', () => {
         imei,
         expected: 'the station answers CC (slot 2, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed)',
         received: 'nothing',
+        steps: [{ move: 'CC', from: 'server', message: { type: 'LendRequest', ...bank }, at: 0 }],
         at: 1_000,
         description: 'lend: no answer within 1.0 s — expected: the station answers CC (slot 2, power bank 1234567890) with MC.BO (lent) or MR.BF (lend failed); received: nothing',
       },
@@ -325,9 +362,30 @@ describe('ConversationTracker: events in full', () => {
       ['device', { type: 'LendFailure', ...bank }],
       ['server', { type: 'LendFailureAck', ...bank }],
     ]);
+    const step = (move: string, from: 'device' | 'server', type: Message['type'], slot: number, at: number) => ({ move, from, message: { type, ...bank, slot }, at });
     expect(events).toStrictEqual([
-      { kind: 'lent', flow: 'lend', imei, slot: 1, powerBankId: '1234567890', startedAt: 0, at: 2, description: 'lent: slot 1, power bank 1234567890 (CC → MC.BO → AM.BO)' },
-      { kind: 'lendFailed', flow: 'lend', imei, slot: 2, powerBankId: '1234567890', startedAt: 3, at: 5, description: 'lend failed: slot 2, power bank 1234567890 (CC → MR.BF → AR.BF)' },
+      {
+        kind: 'lent',
+        flow: 'lend',
+        imei,
+        slot: 1,
+        powerBankId: '1234567890',
+        startedAt: 0,
+        at: 2,
+        steps: [step('CC', 'server', 'LendRequest', 1, 0), step('MC.BO', 'device', 'LendSuccess', 1, 1), step('AM.BO', 'server', 'LendSuccessAck', 1, 2)],
+        description: 'lent: slot 1, power bank 1234567890 (CC → MC.BO → AM.BO)',
+      },
+      {
+        kind: 'lendFailed',
+        flow: 'lend',
+        imei,
+        slot: 2,
+        powerBankId: '1234567890',
+        startedAt: 3,
+        at: 5,
+        steps: [step('CC', 'server', 'LendRequest', 2, 3), step('MR.BF', 'device', 'LendFailure', 2, 4), step('AR.BF', 'server', 'LendFailureAck', 2, 5)],
+        description: 'lend failed: slot 2, power bank 1234567890 (CC → MR.BF → AR.BF)',
+      },
     ]);
   });
 
@@ -385,6 +443,11 @@ describe('ConversationTracker: which flow an answer belongs to', () => {
         expected: 'after RQ.T (slot 2, power bank 1234567890) the station reports MC.RO (returned) or MR.RF (return failed)',
         received: 'MC.BO lent: slot 2, power bank OTHER',
         message: { type: 'LendSuccess', ...bank, powerBankId: 'OTHER' },
+        // The flow as it stood: the wrong message is not one of its steps.
+        steps: [
+          { move: 'MQ', from: 'device', message: { type: 'OwnershipQuery', ...bank }, at: 0 },
+          { move: 'RQ.T', from: 'server', message: { type: 'OwnershipAnswer', belongs: true, ...bank }, at: 1 },
+        ],
         at: 2,
         description:
           'return: wrong message — expected: after RQ.T (slot 2, power bank 1234567890) the station reports MC.RO (returned) or MR.RF (return failed); received: MC.BO lent: slot 2, power bank OTHER',
@@ -414,13 +477,39 @@ describe('ConversationTracker: which flow an answer belongs to', () => {
     expect(events).toMatchObject([{ kind: 'violation', violation: 'unexpected', flow: 'lend', expected: 'the server acknowledges MC.BO (slot 2, power bank 1234567890) with AM.BO' }]);
   });
 
+  it('gives a violation inside a flow the flow as it stood, and a violation outside any flow none', () => {
+    const request: Message = { type: 'LendRequest', ...bank };
+    const tracker = new ConversationTracker();
+    tracker.observe('server', request, 0);
+    const [mismatch] = violationsOf(tracker.observe('device', { type: 'LendSuccess', ...bank, slot: 3 }, 1));
+    expect(mismatch).toMatchObject({ violation: 'mismatch', field: 'slot', steps: [{ move: 'CC', message: request, at: 0 }] });
+    const [second] = violationsOf(tracker.observe('server', { type: 'LendRequest', ...bank, slot: 3 }, 2));
+    expect(second).toMatchObject({ violation: 'unexpected', steps: [{ move: 'CC', at: 0 }, { move: 'MC.BO', at: 1 }] });
+    const [lone] = violationsOf(tracker.observe('device', { type: 'ReturnSuccess', ...bank }, 3));
+    expect(lone).toMatchObject({ violation: 'unexpected' });
+    expect(lone).not.toHaveProperty('steps');
+  });
+
   it('reports RQ.F as a rejected return', () => {
     const events = track([
       ['device', { type: 'OwnershipQuery', ...bank }],
       ['server', { type: 'OwnershipAnswer', belongs: false, ...bank }],
     ]);
     expect(events).toStrictEqual([
-      { kind: 'returnRejected', flow: 'return', imei, slot: 2, powerBankId: '1234567890', startedAt: 0, at: 1, description: 'return rejected: slot 2, power bank 1234567890 (MQ → RQ.F)' },
+      {
+        kind: 'returnRejected',
+        flow: 'return',
+        imei,
+        slot: 2,
+        powerBankId: '1234567890',
+        startedAt: 0,
+        at: 1,
+        steps: [
+          { move: 'MQ', from: 'device', message: { type: 'OwnershipQuery', ...bank }, at: 0 },
+          { move: 'RQ.F', from: 'server', message: { type: 'OwnershipAnswer', belongs: false, ...bank }, at: 1 },
+        ],
+        description: 'return rejected: slot 2, power bank 1234567890 (MQ → RQ.F)',
+      },
     ]);
   });
 });

@@ -5,12 +5,14 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { decodeStream, type DecoderItem, type Message } from 'powerbank-codec';
+import { decodeStream, type DecoderItem, type Dialect, type Message } from 'powerbank-codec';
 import { type StationSimulator } from 'powerbank-codec/testing';
 
 export interface StationClientOptions {
   readonly host?: string;
   readonly port: number;
+  /** The dialect the server's frames are read in (default: the canonical one, with the station's slot count). */
+  readonly dialect?: Partial<Dialect>;
   /** Bring each lent power bank back this many ms after the lend (into the first empty slot). Default: never. */
   readonly returnAfter?: number;
   /** How often the station's clock ticks (heartbeats, overdue answers). Default 1,000 ms. */
@@ -82,7 +84,7 @@ export async function connectStation(station: StationSimulator, options: Station
 
   const closed = (async () => {
     try {
-      for await (const item of decodeStream(socket, { from: 'server', dialect: { slotCount: station.slotCount } })) {
+      for await (const item of decodeStream(socket, { from: 'server', dialect: { slotCount: station.slotCount, ...options.dialect } })) {
         onTraffic?.({ direction: 'received', item });
         if (item.kind === 'message') sendAll(station.receive(item.message, clock()));
       }

@@ -1,6 +1,6 @@
 /**
- * Dialects: quotes, line endings, CRCs (catalogued, custom or none), coverages, slot
- * counts.
+ * Dialects: quotes, line endings, CRCs (catalogued, custom or none), coverages, CRC byte
+ * orders, slot counts.
  *
  * @module
  * @internal
@@ -9,7 +9,7 @@
 import * as fc from 'fast-check';
 import { crcCatalogue, type CrcName, type CrcParams } from '../crc/catalogue.js';
 import { MAX_SLOT_COUNT, type Dialect } from '../dialect.js';
-import { CRC_COVERAGES } from '../frame/layout.js';
+import { CRC_BYTE_ORDERS, CRC_COVERAGES } from '../frame/layout.js';
 
 /**
  * Options for {@link arbDialect}.
@@ -42,7 +42,8 @@ const arbCrcParams: fc.Arbitrary<CrcParams> = fc.record({
 
 /**
  * Any dialect: quotes on or off, any line ending, every catalogue CRC (and, by default,
- * custom parameters and no CRC at all), every coverage, a slot count from 1 to 999.
+ * custom parameters and no CRC at all), every coverage, either CRC byte order, a slot
+ * count from 1 to 999.
  *
  * @example
  * ```ts
@@ -64,6 +65,7 @@ export function arbDialect(options: ArbDialectOptions = {}): fc.Arbitrary<Dialec
     lineEnding: fc.constantFrom('\r\n', '\n', '' as const),
     crc,
     crcCoverage: fc.constantFrom(...CRC_COVERAGES),
+    crcByteOrder: fc.constantFrom(...CRC_BYTE_ORDERS),
     slotCount: fc.integer({ min: 1, max: maxSlotCount }),
   });
 }

@@ -6,14 +6,13 @@
  */
 
 import { parseArgs } from 'node:util';
-import { crcCatalogue, type CrcCoverage, type CrcName, type Dialect } from '../index.js';
+import type { CrcCoverage, Dialect } from '../index.js';
 import { CRC_COVERAGES } from '../frame/layout.js';
+import { crcAlgorithmHelp, crcByteOrderFromFlag, crcFlagValue, crcFromFlags, crcOptions } from './crcFlags.js';
 import { isDigits } from './text.js';
+import { UsageError } from './usage.js';
 
-/** A mistake in how the tool was called: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './usage.js';
 
 /** The option table `parseArgs` takes. */
 export type OptionTable = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
@@ -64,8 +63,9 @@ export function parseCommandLine(
 
 /** The dialect flags, shared by `decode` and `encode`. */
 export const dialectOptions: OptionTable = {
-  crc: { type: 'string' },
+  ...crcOptions,
   coverage: { type: 'string' },
+  'crc-byte-order': { type: 'string' },
   quotes: { type: 'boolean' },
   'no-quotes': { type: 'boolean' },
   'line-ending': { type: 'string' },
@@ -73,39 +73,17 @@ export const dialectOptions: OptionTable = {
 };
 
 /** The help lines for the dialect flags. */
-export const dialectHelp = `Dialect (default: the canonical one, quotes, CRLF, CRC-16/MODBUS over the fields, 3 slots):
-  --crc NAME|none         CRC algorithm: a catalogue name (CRC-16/MODBUS, CRC-16/XMODEM, ...;
-                          the CRC-16/ prefix and case may be left out, aliases such as
-                          CCITT-FALSE or X-25 work), or none for frames without a CRC field
-                          (powerbank-codec crc --help lists them all)
+export const dialectHelp = `Dialect (default: the canonical one, quotes, CRLF, CRC-16/MODBUS over the fields
+written high byte first, 3 slots):
+${crcAlgorithmHelp}
   --coverage ${CRC_COVERAGES.join('|')}
                           the bytes the CRC covers
+  --crc-byte-order highFirst|lowFirst
+                          the CRC written high byte first (3FCE), or low byte first (CE3F)
   --quotes, --no-quotes   whether the body sits in "..." inside the braces
   --line-ending crlf|lf|none
                           what follows the closing brace
   --slots N               slot count of the station, 1 to 999`;
-
-const CRC_NAMES = Object.keys(crcCatalogue) as CrcName[];
-const PREFIX = 'CRC-16/';
-
-/** Every way of naming a catalogue algorithm, upper-cased, with and without the `CRC-16/` prefix. */
-const CRC_BY_SPELLING: ReadonlyMap<string, CrcName> = new Map(
-  CRC_NAMES.flatMap((name) =>
-    [name, ...crcCatalogue[name].aliases].flatMap((spelling) => {
-      const upper = spelling.toUpperCase();
-      return [[upper, name], [upper.startsWith(PREFIX) ? upper.slice(PREFIX.length) : upper, name]] as const;
-    }),
-  ),
-);
-
-/** The catalogue name (or `'none'`) a `--crc` value means. */
-export function crcFromFlag(text: string): CrcName | 'none' {
-  if (text.toLowerCase() === 'none') return 'none';
-  const name = CRC_BY_SPELLING.get(text.toUpperCase());
-  if (name === undefined) throw new UsageError(`unknown CRC algorithm "${text}"; expected none or one of ${CRC_NAMES.join(', ')}`);
-  return name;
-}
-
 
 function coverageFromFlag(text: string): CrcCoverage {
   const coverage = CRC_COVERAGES.find((name) => name.toLowerCase() === text.toLowerCase());
@@ -130,8 +108,10 @@ export function integerFlag(name: string, text: string, min: number, max: number
 /** The dialect named by the flags in `values` (only the fields given). */
 export function dialectFromFlags(values: OptionValues): Partial<Dialect> {
   const dialect: { -readonly [K in keyof Dialect]?: Dialect[K] } = {};
-  if (typeof values['crc'] === 'string') dialect.crc = crcFromFlag(values['crc']);
+  const crc = crcFromFlags(values);
+  if (crc !== undefined) dialect.crc = crc;
   if (typeof values['coverage'] === 'string') dialect.crcCoverage = coverageFromFlag(values['coverage']);
+  if (typeof values['crc-byte-order'] === 'string') dialect.crcByteOrder = crcByteOrderFromFlag(values['crc-byte-order']);
   if (values['quotes'] === true && values['no-quotes'] === true) throw new UsageError('--quotes and --no-quotes contradict each other');
   if (values['quotes'] === true) dialect.quotes = true;
   if (values['no-quotes'] === true) dialect.quotes = false;
@@ -146,10 +126,11 @@ export function dialectFromFlags(values: OptionValues): Partial<Dialect> {
   return dialect;
 }
 
-/** The flags that select `dialect`, every field spelled out. */
+/** The flags that select `dialect`, every field spelled out but the CRC byte order when it is the canonical one. */
 export function flagsForDialect(dialect: Dialect): string[] {
-  const flags = ['--crc', typeof dialect.crc === 'string' ? dialect.crc : 'custom'];
+  const flags = ['--crc', crcFlagValue(dialect.crc)];
   if (dialect.crc !== 'none') flags.push('--coverage', dialect.crcCoverage);
+  if (dialect.crc !== 'none' && dialect.crcByteOrder === 'lowFirst') flags.push('--crc-byte-order', dialect.crcByteOrder);
   flags.push(dialect.quotes ? '--quotes' : '--no-quotes', '--line-ending', lineEndingFlag(dialect.lineEnding), '--slots', String(dialect.slotCount));
   return flags;
 }

@@ -6,12 +6,18 @@
  */
 
 import { createDecoder, type DecoderItem, type StreamDecoderOptions } from '../index.js';
-import { dialectFromFlags, dialectHelp, dialectOptions, integerFlag, parseCommandLine, UsageError } from './args.js';
-import { CaptureReader, captureFormatOf, type CaptureEvent } from './capture/pcap.js';
+import { dialectFromFlags, dialectHelp, dialectOptions, parseCommandLine, UsageError } from './args.js';
+import { CaptureReader, type CaptureEvent } from './capture/pcap.js';
 import { CaptureSession, type CaptureRow, type SessionOptions } from './capture/session.js';
 import type { Command } from './command.js';
 import { connectionsJson, jsonLine, summaryJson, Table, Tally, type Place } from './decodeOutput.js';
-import { inputPath, peek, readInput } from './input.js';
+import type { FlowsView } from './flows.js';
+import { flowsViewFor, writeFlows } from './flowsOutput.js';
+import { inputPath, readInput } from './input.js';
+import { checkServerPort, chooseInput, formatFlagsFrom, formatHelp, formatOptions, type InputChoice } from './logs/choose.js';
+import { LogText } from './logs/encoding.js';
+import type { LogItem } from './logs/records.js';
+import { LogSession, type LogSessionOptions } from './logs/session.js';
 import { StrayTracker, type Row } from './rows.js';
 import { styleFor } from './style.js';
 
@@ -32,13 +38,28 @@ Which side is the station (device): the peer of the --server-port side; else the
 that sent the SYN; else the side that connects to a server seen earlier in the capture;
 else the sender of the first frame that decodes.
 
+A text capture or log is recognised by its first lines when only one format fits (and
+said on stderr); else name its format with --format. Serial terminal logs (SSCOM,
+Docklight, RealTerm, CoolTerm), logs with a time and a direction tag (RX/TX, <-/->) or
+hex bytes on each line, tshark -z follow,tcp,hex output, od, JSON Lines and base64 are
+read with the times and directions they give: each direction is decoded as the side
+that sends it (told by its first frame that decodes), each row starts with its time.
+
 Options:
-  --hex                   the input is hex text (Wireshark or xxd dumps, 0x7B 0x22 ..., 7b22...)
+${formatHelp}
   --json                  JSON Lines (one object per item, the summary last) instead of a table
   --strict                refuse every deviation from the dialect, and any byte that is
                           neither in a frame nor its line ending (lenient by default)
-  --from device|server    refuse messages that the other side sends (not for captures)
-  --server-port PORT      in a capture, the side on this TCP port is the server
+  --from device|server    refuse messages that the other side sends (not for captures;
+                          in a log, for what it gives no direction)
+  --flows                 the conversations instead of the frames: per station and TCP
+                          connection, each flow (status, lend, return, heartbeat) with its
+                          steps and the time between them, and every violation (an answer
+                          for another slot, no answer, an answer nobody asked for, a
+                          frame that does not decode); exit 1 on any violation
+  --answer-timeout SEC    with --flows: how long a step may wait for its answer (default 30)
+  --heartbeat-gap SEC     with --flows: the longest time allowed between heartbeats
+                          (default: not checked)
   -h, --help              this help
 
 ${dialectHelp}
@@ -59,16 +80,21 @@ Examples:
   nc -l 9000 | powerbank-codec decode --from device
   powerbank-codec decode station.pcapng
   tcpdump -i any -U -w - tcp port 9000 | powerbank-codec decode --server-port 9000
+  powerbank-codec decode --flows --answer-timeout 10 station.pcap
   powerbank-codec decode --hex wireshark-dump.txt --json | jq .message
+  powerbank-codec decode sscom.txt
+  powerbank-codec decode --format jsonl --field payload.raw app.log
   powerbank-codec decode --crc CRC-16/XMODEM --coverage frame --no-quotes --slots 12 capture.bin`;
 
 const options = {
   ...dialectOptions,
-  hex: { type: 'boolean' },
+  ...formatOptions,
   json: { type: 'boolean' },
   strict: { type: 'boolean' },
   from: { type: 'string' },
-  'server-port': { type: 'string' },
+  flows: { type: 'boolean' },
+  'answer-timeout': { type: 'string' },
+  'heartbeat-gap': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,22 +108,27 @@ function decoderOptions(values: Record<string, unknown>): StreamDecoderOptions {
   };
 }
 
-/** Writes rows as they come (the table's header before the first), and counts them. */
+/** Writes rows as they come (the table's header before the first), and counts them; with --flows, hands them to the flows view instead. */
 class Output {
   readonly tally: Tally;
   private headerDone: boolean;
 
   constructor(
     private readonly table: Table,
-    private readonly json: boolean,
+    readonly json: boolean,
     private readonly hasCrc: boolean,
     strict: boolean,
+    readonly flows?: FlowsView,
   ) {
     this.tally = new Tally(strict);
     this.headerDone = json;
   }
 
   write(rows: ReadonlyArray<{ readonly row: Row; readonly place?: Place | undefined }>): void {
+    if (this.flows !== undefined) {
+      for (const { row, place } of rows) this.flows.add(row, place);
+      return;
+    }
     if (rows.length === 0) return;
     for (const { place } of rows) this.table.fit(place);
     let text = this.headerDone || rows.every(({ row }) => row.kind === 'captureProblem') ? '' : `${this.table.header()}\n`;
@@ -118,6 +149,7 @@ async function decodeBytes(input: AsyncIterable<Uint8Array>, settings: StreamDec
   const rows = (items: readonly DecoderItem[], end?: number) => strays.rows(items, end).map((row) => ({ row }));
   const finish = (): number => {
     output.write(rows(decoder.end(), read));
+    if (output.flows !== undefined) return writeFlows(output.flows, output.json);
     process.stdout.write(`${finishLine()}\n`);
     return output.tally.errorCount === 0 ? 0 : 1;
   };
@@ -134,7 +166,7 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
   const reader = new CaptureReader();
   const session = new CaptureSession(options);
   let packets = 0;
-  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from }) => ({ row, place: { time, connection, from } }));
+  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from, connectionId }) => ({ row, place: { time, connection, from, connectionId } }));
   const events = (list: readonly CaptureEvent[]) => {
     for (const event of list) {
       if (event.kind === 'packet') packets++;
@@ -145,6 +177,7 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
     events(reader.end());
     output.write(place(session.end()));
     for (const { reason, count } of session.repeatedProblems()) output.write([{ row: { kind: 'captureProblem', message: `${count} packets in all: ${reason}` } }]);
+    if (output.flows !== undefined) return writeFlows(output.flows, json);
     const summaries = session.summaries();
     const totals = { packets, connections: summaries.length };
     process.stdout.write(json ? `${connectionsJson(summaries)}${summaryJson(output.tally, totals)}\n` : `${table.connections(summaries)}${table.summary(output.tally, totals)}\n`);
@@ -152,6 +185,31 @@ async function decodeCapture(input: AsyncIterable<Uint8Array>, options: SessionO
   };
   return untilInterrupted(finish, async () => {
     for await (const chunk of input) events(reader.push(chunk));
+  });
+}
+
+/** A log: its reader's records, each direction decoded as the side that sends it. */
+async function decodeLog(log: Extract<InputChoice, { kind: 'log' }>, options: LogSessionOptions, output: Output, json: boolean, table: Table): Promise<number> {
+  const { reader, format } = log;
+  const text = new LogText();
+  const session = new LogSession(options);
+  const place = (rows: readonly CaptureRow[]) => rows.map(({ row, time, connection, from }) => (format.placed ? { row, place: { time, connection, from } } : { row }));
+  const take = (items: readonly LogItem[]) => output.write(place(session.items(items)));
+  const finish = (): number => {
+    take([...reader.push(text.end()), ...reader.end()]);
+    output.write(place(session.end()));
+    for (const { reason, count } of session.repeatedProblems()) output.write([{ row: { kind: 'captureProblem', message: `${count} in all: ${reason}` } }]);
+    if (output.flows !== undefined) return writeFlows(output.flows, json);
+    const summaries = session.summaries();
+    // A byte encoding (od, base64) reads as the raw bytes would: the same summary.
+    const totals = format.placed ? { records: session.records, format: format.name } : undefined;
+    process.stdout.write(json ? `${connectionsJson(summaries)}${summaryJson(output.tally, totals)}\n` : `${table.connections(summaries)}${table.summary(output.tally, totals)}\n`);
+    const skipped = reader.skipped?.();
+    if (skipped !== undefined) process.stderr.write(`${skipped}\n`);
+    return output.tally.errorCount === 0 ? 0 : 1;
+  };
+  return untilInterrupted(finish, async () => {
+    for await (const chunk of log.chunks) take(reader.push(text.push(chunk)));
   });
 }
 
@@ -174,21 +232,22 @@ async function run(args: readonly string[]): Promise<number> {
     return 0;
   }
   const settings = decoderOptions(values);
-  const serverPort = typeof values['server-port'] === 'string' ? integerFlag('server-port', values['server-port'], 1, 65535) : undefined;
-  const hex = values['hex'] === true;
   const hasCrc = settings.dialect?.crc !== 'none';
   const strict = settings.mode === 'strict';
   const json = values['json'] === true;
-  const { head, chunks } = await peek(await readInput(inputPath(positionals[0]), hex), hex ? 0 : 12);
-  const format = hex ? undefined : captureFormatOf(head);
-  const table = new Table(styleFor(process.stdout), hasCrc, format !== undefined);
-  const output = new Output(table, json, hasCrc, strict);
-  if (format === undefined) {
-    if (serverPort !== undefined) throw new UsageError('--server-port applies to pcap and pcapng captures only; this input is neither');
-    return decodeBytes(chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
-  }
-  if (settings.from !== undefined) throw new UsageError(`--from does not apply to a ${format} capture: each direction is decoded as the side that sends it (see --server-port)`);
-  return decodeCapture(chunks, { decoder: settings, serverPort, strict }, output, json, table);
+  const flags = formatFlagsFrom(values);
+  const { serverPort } = flags;
+  const { choice, notice } = await chooseInput(await readInput(inputPath(positionals[0]), false), flags);
+  checkServerPort(choice, flags);
+  if (choice.kind === 'capture' && settings.from !== undefined) throw new UsageError(`--from does not apply to a ${choice.format} capture: each direction is decoded as the side that sends it (see --server-port)`);
+  if (notice !== undefined) process.stderr.write(`${notice}\n`);
+  const placed = choice.kind === 'capture' || (choice.kind === 'log' && choice.format.placed);
+  const table = new Table(styleFor(process.stdout), hasCrc, placed);
+  const output = new Output(table, json, hasCrc, strict, flowsViewFor(values, settings));
+  if (choice.kind === 'raw') return decodeBytes(choice.chunks, settings, output, () => (json ? summaryJson(output.tally) : table.summary(output.tally)));
+  const { from, ...decoder } = settings;
+  if (choice.kind === 'log') return decodeLog(choice, { decoder, strict, from }, output, json, table);
+  return decodeCapture(choice.chunks, { decoder: settings, serverPort, strict }, output, json, table);
 }
 
 /** The `decode` command. */

@@ -12,11 +12,16 @@ import { crcFieldOf, escaped, latin1, messageFields, plural, quoted, senderOf } 
 import type { Row } from './rows.js';
 import type { Style } from './style.js';
 
+/** What a capture or a log held besides frames, for the summary. */
+export type Totals = { readonly packets: number; readonly connections: number } | { readonly records: number; readonly format: string };
+
 /** Where a row of a capture comes from: the time, the connection (`sender → receiver`) and the sender. */
 export interface Place {
   readonly time: CaptureTime | undefined;
   readonly connection: string | undefined;
   readonly from: Sender | undefined;
+  /** The connection's number in a capture. */
+  readonly connectionId?: number | undefined;
 }
 
 function countOne(counts: Map<string, number>, code: string): void {
@@ -140,19 +145,21 @@ export class Table {
   ) {}
 
   header(): string {
-    const where = this.capture ? `${'time'.padEnd(this.timeWidth)}  ${'connection'.padEnd(this.connectionWidth)}  ` : '';
+    const connection = this.connectionWidth === 0 ? '' : `${'connection'.padEnd(this.connectionWidth)}  `;
+    const where = this.capture ? `${'time'.padEnd(this.timeWidth)}  ${connection}` : '';
     return this.style.dim(`${where}${'offset'.padStart(8)}  ${'from'.padEnd(6)}  ${'type'.padEnd(18)}  ${'crc'.padEnd(9)}  fields`);
   }
 
   /** Makes room for the time and connection of `place` in their columns (before the header is printed). */
   fit(place: Place | undefined): void {
-    if (place?.connection === undefined) return;
-    this.connectionWidth = Math.max(this.connectionWidth, place.connection.length);
+    if (place === undefined || (place.connection === undefined && place.time === undefined)) return;
+    if (place.connection !== undefined) this.connectionWidth = Math.max(this.connectionWidth, 'connection'.length, place.connection.length);
     this.timeWidth = Math.max(this.timeWidth, formatTime(place.time).length);
   }
 
   private row(offset: number, from: string, type: string, crc: string, text: string, place: Place | undefined): string {
-    const where = place === undefined ? '' : `${this.style.dim(formatTime(place.time).padEnd(this.timeWidth))}  ${(place.connection ?? '').padEnd(this.connectionWidth)}  `;
+    const connection = this.connectionWidth === 0 ? '' : `${(place?.connection ?? '').padEnd(this.connectionWidth)}  `;
+    const where = place === undefined ? '' : `${this.style.dim(formatTime(place.time).padEnd(this.timeWidth))}  ${connection}`;
     return `${where}${this.style.dim(String(offset).padStart(8))}  ${(place?.from ?? from).padEnd(6)}  ${type}  ${crc}  ${text}`;
   }
 
@@ -195,11 +202,11 @@ export class Table {
     return summaries.map(({ id, roles, directions }) => `${this.style.bold(`connection ${id}`)} (roles by ${roles}): ${directions.map(directionText).join('; ')}\n`).join('');
   }
 
-  summary(tally: Tally, capture?: { packets: number; connections: number }): string {
+  summary(tally: Tally, totals?: Totals): string {
     const errors = tally.errorCount === 0 ? this.style.ok('0 errors') : this.style.bad(`${plural(tally.errorCount, 'error')} (${byCode(tally.errors)})`);
     const deviations = tally.deviations.size === 0 ? '' : `, deviations (${byCode(tally.deviations)})`;
-    const packets = capture === undefined ? '' : `; ${plural(capture.packets, 'packet')}, ${plural(capture.connections, 'TCP connection')}`;
-    return this.style.bold(`summary: ${plural(tally.frames, 'frame')}, ${tally.decoded} decoded, ${errors}${deviations}, ${plural(tally.noiseBytes, 'noise byte')}${packets}`);
+    const more = totals === undefined ? '' : 'packets' in totals ? `; ${plural(totals.packets, 'packet')}, ${plural(totals.connections, 'TCP connection')}` : `; ${plural(totals.records, 'record')} (--format ${totals.format})`;
+    return this.style.bold(`summary: ${plural(tally.frames, 'frame')}, ${tally.decoded} decoded, ${errors}${deviations}, ${plural(tally.noiseBytes, 'noise byte')}${more}`);
   }
 }
 
@@ -208,7 +215,7 @@ export function connectionsJson(summaries: readonly ConnectionSummary[]): string
   return summaries.map((summary) => `${JSON.stringify({ kind: 'connection', ...summary, directions: summary.directions.map((direction) => ({ ...direction, from: direction.from ?? null })) })}\n`).join('');
 }
 
-export function summaryJson(tally: Tally, capture?: { packets: number; connections: number }): string {
+export function summaryJson(tally: Tally, totals?: Totals): string {
   return JSON.stringify({
     kind: 'summary',
     frames: tally.frames,
@@ -216,6 +223,6 @@ export function summaryJson(tally: Tally, capture?: { packets: number; connectio
     errors: Object.fromEntries(tally.errors),
     deviations: Object.fromEntries(tally.deviations),
     noiseBytes: tally.noiseBytes,
-    ...capture,
+    ...totals,
   });
 }

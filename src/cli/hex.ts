@@ -15,7 +15,7 @@
  */
 
 import { UsageError } from './args.js';
-import { countHexDigits, isBlank, isHexDigits, splitAt } from './text.js';
+import { countHexDigits, isBlank, isHexDigit, isHexDigits, splitAt } from './text.js';
 
 const PLAIN_SEPARATORS = new Set([' ', '\t', '\r', '\n', '\v', '\f', ',', ';', ':']);
 
@@ -66,11 +66,24 @@ function pairs(digits: string): number[] {
   return bytes;
 }
 
+/**
+ * Whether `line` starts as a line of `od` does: an address of six digits or more that
+ * counts the `count` bytes before it (in hex, octal or decimal), then a space and a byte
+ * (or nothing: od's last line). Plain hex would take the address for data.
+ */
+function isOdLine(line: string, count: number): boolean {
+  let end = 0;
+  while (isHexDigit(line[end])) end++;
+  if (end < 6 || (end < line.length && (line[end] !== ' ' || !isHexDigit(line[end + 1]) || !isHexDigit(line[end + 2])))) return false;
+  return [16, 8, 10].some((radix) => Number.parseInt(line.slice(0, end), radix) === count && Array.from(line.slice(0, end)).every((char) => Number.parseInt(char, 16) < radix));
+}
+
 /** Turns hex text, fed in arbitrary pieces, into bytes; throws a {@link UsageError} on anything else. */
 export class HexParser {
   private pending = '';
   private lineNumber = 0;
   private inDump = false;
+  private count = 0;
 
   /** Feeds more text; returns the bytes of the lines it completes. */
   push(text: string): Uint8Array {
@@ -91,6 +104,12 @@ export class HexParser {
   }
 
   private parseLine(raw: string): number[] {
+    const bytes = this.lineBytes(raw);
+    this.count += bytes.length;
+    return bytes;
+  }
+
+  private lineBytes(raw: string): number[] {
     this.lineNumber++;
     const line = (raw.startsWith('\uFEFF') ? raw.slice(1) : raw).trim();
     if (line === '' || line.startsWith('#')) return [];
@@ -101,6 +120,7 @@ export class HexParser {
       return this.parseDumpBytes(line.slice(offsetEnd));
     }
     if (this.inDump && isLoneOffset(line)) return [];
+    if (isOdLine(line, this.count)) this.fail('this is od output: its first column is an address, not data; use --format od');
     return this.parsePlain(line);
   }
 

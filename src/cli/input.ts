@@ -47,7 +47,7 @@ async function rawChunks(path: string | undefined): Promise<AsyncIterable<Uint8A
 }
 
 /** The bytes of hex text, chunk by chunk (see `hex.ts` for what is accepted). */
-async function* fromHex(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* fromHex(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const text = new TextDecoder();
   const hex = new HexParser();
   for await (const chunk of chunks) {
@@ -64,31 +64,34 @@ export async function readInput(path: string | undefined, hex: boolean): Promise
 }
 
 /**
- * The first `count` bytes of `chunks` (fewer if it ends first), and every byte again:
- * to tell a capture file by its magic number, then read it from the start.
+ * The first bytes of `chunks`: `count` of them (fewer if it ends first), or as many as
+ * it takes for `enough` to say so; and every byte again: to tell a capture file by its
+ * magic number, or a log by its first lines, then read it from the start. `ended`: the
+ * input ended within the head.
  */
-export async function peek(chunks: AsyncIterable<Uint8Array>, count: number): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array> }> {
+export async function peek(
+  chunks: AsyncIterable<Uint8Array>,
+  enough: number | ((head: Uint8Array) => boolean),
+): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array>; ended: boolean }> {
   const iterator = chunks[Symbol.asyncIterator]();
   const first: Uint8Array[] = [];
-  let length = 0;
+  let head = new Uint8Array(0);
   let done = false;
-  while (length < count) {
+  while (typeof enough === 'number' ? head.length < enough : !enough(head)) {
     const next = await iterator.next();
     if (next.done === true) {
       done = true;
       break;
     }
     first.push(next.value);
-    length += next.value.length;
-  }
-  const head = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of first) {
-    head.set(chunk, at);
-    at += chunk.length;
+    const joined = new Uint8Array(head.length + next.value.length);
+    joined.set(head);
+    joined.set(next.value, head.length);
+    head = joined;
   }
   return {
     head,
+    ended: done,
     chunks: (async function* () {
       yield* first;
       if (done) return;

@@ -13,16 +13,19 @@ import { crcCommand } from './crc.js';
 import { decodeCommand } from './decode.js';
 import { detectCommand } from './detect.js';
 import { encodeCommand } from './encode.js';
+import { harnessCommand } from './harness/command.js';
+import { stationsCommand } from './stations/command.js';
 import { styleFor } from './style.js';
 
-const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, detectCommand, crcCommand];
+const COMMANDS: readonly Command[] = [decodeCommand, encodeCommand, detectCommand, crcCommand, harnessCommand, stationsCommand];
 
 const overview = `Usage: powerbank-codec <command> [options]
 
-Decode, build and identify the frames of shared power-bank rental stations.
+Decode, build and identify the frames of shared power-bank rental stations, and test
+a station's firmware or a server against the protocol.
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(8)}${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)}${command.summary}`).join('\n')}
 
 Run powerbank-codec <command> --help for its options and examples.
 
@@ -34,7 +37,9 @@ Examples:
   nc -l 9000 | powerbank-codec decode
   powerbank-codec detect capture.bin
   powerbank-codec encode LendRequest --imei 860123456789014 --slot 2 --id 1234567890 --raw | nc station.local 9000
-  powerbank-codec crc '860123456789014,CH,'`;
+  powerbank-codec crc '860123456789014,CH,'
+  powerbank-codec harness --port 9000
+  powerbank-codec stations --connect 127.0.0.1:9000 --count 1000 --duration 60`;
 
 /** The version in the package.json of this package: the first one found going up from here. */
 function version(): string {
@@ -49,8 +54,11 @@ function version(): string {
   }
 }
 
+/** The command names, for the errors that list them. */
+const NAMES = COMMANDS.map((command) => command.name).join(', ');
+
 function unknownCommand(name: string): UsageError {
-  return new UsageError(`unknown command "${name}"; one of decode, encode, detect, crc (see: powerbank-codec --help)`);
+  return new UsageError(`unknown command "${name}"; one of ${NAMES} (see: powerbank-codec --help)`);
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -67,7 +75,7 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (name === undefined) throw new UsageError('no command given; one of decode, encode, detect, crc (see: powerbank-codec --help)');
+  if (name === undefined) throw new UsageError(`no command given; one of ${NAMES} (see: powerbank-codec --help)`);
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) throw unknownCommand(name);
   return command.run(rest);

@@ -91,3 +91,14 @@ export const crcCatalogue = Object.freeze({
  * ```
  */
 export type CrcName = keyof typeof crcCatalogue;
+
+/**
+ * The catalogue name of the algorithm with these parameters, if the catalogue has it.
+ * @internal
+ */
+export function crcNameOf(params: CrcParams): CrcName | undefined {
+  return (Object.keys(crcCatalogue) as CrcName[]).find((name) => {
+    const known = crcCatalogue[name];
+    return known.poly === params.poly && known.init === params.init && known.refin === params.refin && known.refout === params.refout && known.xorout === params.xorout;
+  });
+}

@@ -7,9 +7,31 @@
 
 import type { DecodeErrorCode, DeviationCode } from '../errors.js';
 import type { SlotStatus } from '../messages/AQ.js';
+import type { Sender } from '../messages/codec.js';
 import type { Message } from '../messages/index.js';
 import type { DiscardedEvent } from '../stream/events.js';
 import type { FlowName } from './steps.js';
+
+/**
+ * One message of a flow, as the tracker observed it.
+ *
+ * @example
+ * ```ts
+ * import type { FlowStep } from 'powerbank-codec/testing';
+ *
+ * const line = (steps: readonly FlowStep[]) => steps.map((step) => `${step.move} at ${step.at} ms`).join(' → ');
+ * ```
+ */
+export interface FlowStep {
+  /** The message as PROTOCOL.md section 5 names it: `CC`, `MC.BO`, `RQ.T`, `AQ`. */
+  readonly move: string;
+  /** The side that sent it. */
+  readonly from: Sender;
+  /** The message: the object passed to `observe` (or decoded by `observeItem`). */
+  readonly message: Message;
+  /** When it was observed. */
+  readonly at: number;
+}
 
 /**
  * A flow that ran to its end: a lend (`lent`, `lendFailed`) or a return (`returned`,
@@ -37,6 +59,8 @@ export interface FlowCompleted {
   readonly startedAt: number;
   /** When its last message was observed. */
   readonly at: number;
+  /** Its messages, the first to the last, each with its time. */
+  readonly steps: readonly FlowStep[];
   /** One line in words, e.g. `lent: slot 2, power bank 1234567890 (CC → MC.BO → AM.BO)`. */
   readonly description: string;
 }
@@ -59,6 +83,8 @@ export interface StatusAnswered {
   readonly slots: readonly SlotStatus[];
   readonly startedAt: number;
   readonly at: number;
+  /** The query and the answer, each with its time. */
+  readonly steps: readonly FlowStep[];
   readonly description: string;
 }
 
@@ -140,6 +166,12 @@ export interface Violation {
   readonly code?: DeviationCode | DecodeErrorCode | DiscardedEvent['kind'];
   /** For frame-level violations: the byte position in the stream. */
   readonly offset?: number;
+  /**
+   * For a violation in a flow that had begun (an answer that does not match, a wrong
+   * message or no answer where the flow waited, a second flow for its slot): the
+   * flow's messages so far, the first one first. The message at fault is `message`.
+   */
+  readonly steps?: readonly FlowStep[];
   readonly at: number;
   /** One line saying all of the above. */
   readonly description: string;
@@ -168,7 +200,7 @@ export type ConversationEvent = FlowCompleted | StatusAnswered | HeartbeatReceiv
  *
  * const tracker = new ConversationTracker();
  * tracker.observe('server', { type: 'StatusQuery', imei: '860123456789014' }, 0);
- * tracker.openFlows(); // [{ flow: 'status', expected: 'the station answers CQ with AQ', startedAt: 0, waitingSince: 0 }]
+ * tracker.openFlows(); // [{ flow: 'status', expected: 'the station answers CQ with AQ', startedAt: 0, waitingSince: 0, steps: [{ move: 'CQ', … }] }]
  * ```
  */
 export interface OpenFlow {
@@ -182,4 +214,6 @@ export interface OpenFlow {
   readonly startedAt: number;
   /** When it reached the step it waits at. */
   readonly waitingSince: number;
+  /** Its messages so far, the first one first. */
+  readonly steps: readonly FlowStep[];
 }

@@ -11,7 +11,7 @@ import { hex4, toBytes, type Bytes } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { DeviationCode } from '../errors.js';
 import { codecOfType, type Message } from '../messages/index.js';
-import { coverageEnd, coverageStart } from '../frame/layout.js';
+import { coverageEnd, coverageStart, crcFieldValue } from '../frame/layout.js';
 
 /**
  * A broken frame {@link StationSimulator.malformedFrame} can produce, and what a
@@ -62,7 +62,7 @@ function frameText(imei: string, command: string, data: string, dialect: Resolve
     // The frame up to the separator before the CRC; the coverage says which of it counts.
     const head = toBytes(`{${quote}${fields},`);
     const separator = head.length - 1;
-    const crc = hex4(dialect.engine.compute(head, coverageStart(dialect.crcCoverage, 0, 1 + quote.length), coverageEnd(dialect.crcCoverage, separator)) ^ crcFlip);
+    const crc = hex4(crcFieldValue(dialect.engine.compute(head, coverageStart(dialect.crcCoverage, 0, 1 + quote.length), coverageEnd(dialect.crcCoverage, separator)), dialect.crcByteOrder) ^ crcFlip);
     crcField = `,${deviations.has('LOWERCASE_CRC') ? crc.toLowerCase() : crc}`;
   } else if (crcFlip !== 0) {
     crcField = ',0000'; // a CRC field where the dialect has none

@@ -21,7 +21,7 @@ import type { Dialect } from '../dialect.js';
 import type { Sender } from '../messages/codec.js';
 import { messageTypes, type Message } from '../messages/index.js';
 import type { DecoderItem } from '../stream/decoder.js';
-import type { ConversationEvent, OpenFlow } from './events.js';
+import type { ConversationEvent, FlowStep, OpenFlow, Violation } from './events.js';
 import { FrameChecks } from './frameChecks.js';
 import * as say from './prose.js';
 import { moveOf, OPENERS, STEPS, type AnswerMessage, type Move, type Outcome, type StepName } from './steps.js';
@@ -62,6 +62,12 @@ interface Flow {
   waitingSince: number;
   /** How many frames had failed to decode when the flow began to wait. */
   undecodedBefore: number;
+  /** Its messages so far. */
+  readonly steps: FlowStep[];
+}
+
+function stepOf(from: Sender, message: Message, at: number): FlowStep {
+  return { move: moveOf(message), from, message, at };
 }
 
 function isOpener(move: Move): move is keyof typeof OPENERS {
@@ -194,7 +200,7 @@ export class ConversationTracker {
       }
       this.flows.splice(index, 1);
       const undecoded = this.frames.undecodedFrames - flow.undecodedBefore;
-      events.push(say.violationOf(say.timeout(flow.step, flow.last, this.answerTimeout, undecoded), this.imei, flow.waitingSince + this.answerTimeout));
+      events.push(this.violation(say.timeout(flow.step, flow.last, this.answerTimeout, undecoded), flow.waitingSince + this.answerTimeout, flow));
     }
     if (!this.gapReported && now - this.gapSince > this.heartbeatGap) {
       this.gapReported = true;
@@ -215,13 +221,19 @@ export class ConversationTracker {
    * ```
    */
   openFlows(): OpenFlow[] {
-    return this.flows.map(({ step, last, startedAt, waitingSince }) => ({
+    return this.flows.map(({ step, last, startedAt, waitingSince, steps }) => ({
       flow: STEPS[step].flow,
       expected: say.expectedAt(step, last),
       ...('slot' in last ? { slot: last.slot, powerBankId: last.powerBankId } : {}),
       startedAt,
       waitingSince,
+      steps: [...steps],
     }));
+  }
+
+  /** The violation of `report` at `at` in `flow`, with the flow's steps so far. */
+  private violation(report: say.Report, at: number, flow: Flow): Violation {
+    return { ...say.violationOf(report, this.imei, at), steps: [...flow.steps] };
   }
 
   /** Follows `message` through the flows, pushing what it completes or breaks onto `events`. */
@@ -240,18 +252,19 @@ export class ConversationTracker {
       this.gapReported = false;
       events.push({ kind: 'heartbeat', flow: 'heartbeat', imei: message.imei, at: now, sincePrevious, description: say.describeHeartbeat(sincePrevious) });
     } else if (isOpener(move)) {
-      this.open(OPENERS[move].waitAt, message, now, events);
+      this.open(OPENERS[move].waitAt, from, message, now, events);
     } else {
       this.answer(from, message as AnswerMessage, move, now, events);
     }
   }
 
   /** Opens a flow waiting at `step`, unless one for the same slot is already open. */
-  private open(step: StepName, message: Message, now: number, events: ConversationEvent[]): void {
+  private open(step: StepName, from: Sender, message: Message, now: number, events: ConversationEvent[]): void {
     const { flow } = STEPS[step];
     const busy = 'slot' in message ? this.flows.find((open) => STEPS[open.step].flow === flow && 'slot' in open.last && open.last.slot === message.slot) : undefined;
-    if (busy === undefined) this.flows.push({ step, last: message, startedAt: now, waitingSince: now, undecodedBefore: this.frames.undecodedFrames });
-    else events.push(say.violationOf(say.secondFlow(busy.step, busy.last, message), this.imei, now));
+    if (busy === undefined) {
+      this.flows.push({ step, last: message, startedAt: now, waitingSince: now, undecodedBefore: this.frames.undecodedFrames, steps: [stepOf(from, message, now)] });
+    } else events.push(this.violation(say.secondFlow(busy.step, busy.last, message), now, busy));
   }
 
   /** Matches an answer to the open flow it answers, checks its slot and power bank, and moves the flow on. */
@@ -273,17 +286,18 @@ export class ConversationTracker {
         return;
       }
       this.flows.splice(this.flows.indexOf(meant), 1);
-      events.push(say.violationOf(say.wrongMessage(meant.step, meant.last, message), this.imei, now));
+      events.push(this.violation(say.wrongMessage(meant.step, meant.last, message), now, meant));
       return;
     }
 
     const { last } = flow;
     if ('slot' in message && 'slot' in last) {
       for (const field of ['slot', 'powerBankId'] as const) {
-        if (message[field] !== last[field]) events.push(say.violationOf(say.fieldMismatch(STEPS[flow.step].flow, field, last, message), this.imei, now));
+        if (message[field] !== last[field]) events.push(this.violation(say.fieldMismatch(STEPS[flow.step].flow, field, last, message), now, flow));
       }
     }
     const next = STEPS[flow.step].next[move]!;
+    flow.steps.push(stepOf(from, message, now));
     if ('step' in next) {
       flow.step = next.step;
       flow.last = message;
@@ -292,7 +306,7 @@ export class ConversationTracker {
       return;
     }
     this.flows.splice(this.flows.indexOf(flow), 1);
-    events.push(this.completed(next.outcome, message, flow.startedAt, now));
+    events.push(this.completed(next.outcome, message, flow, now));
   }
 
   /**
@@ -315,14 +329,14 @@ export class ConversationTracker {
     return best;
   }
 
-  private completed(outcome: Outcome, message: AnswerMessage, startedAt: number, now: number): ConversationEvent {
+  private completed(outcome: Outcome, message: AnswerMessage, { startedAt, steps }: Flow, now: number): ConversationEvent {
     if (message.type === 'StatusAnswer') {
       const { imei, slots } = message;
-      return { kind: 'statusAnswered', flow: 'status', imei, slots, startedAt, at: now, description: say.describeStatusAnswered(slots) };
+      return { kind: 'statusAnswered', flow: 'status', imei, slots, startedAt, at: now, steps, description: say.describeStatusAnswered(slots) };
     }
     const { imei, slot, powerBankId } = message;
     const kind = outcome as Exclude<Outcome, 'statusAnswered'>;
     const flow = kind === 'lent' || kind === 'lendFailed' ? 'lend' : 'return';
-    return { kind, flow, imei, slot, powerBankId, startedAt, at: now, description: say.describeOutcome(kind, slot, powerBankId) };
+    return { kind, flow, imei, slot, powerBankId, startedAt, at: now, steps, description: say.describeOutcome(kind, slot, powerBankId) };
   }
 }

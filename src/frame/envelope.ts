@@ -20,13 +20,13 @@
  * @internal
  */
 
-import { byteString, describeByte, hex4, spells } from '../bytes.js';
+import { byteString, describeByte, spells } from '../bytes.js';
 import type { ResolvedDialect } from '../dialect.js';
 import type { CrcError, DeviationCode, FrameError } from '../errors.js';
 import { codecOfWord } from '../messages/index.js';
 import type { DeviationLog } from './deviations.js';
-import { afterLineEnding, allHex, crcFieldError, endError, extraFieldError, frameError, hexValue } from './envelopeErrors.js';
-import { COMMA, coverageEnd, coverageStart, DOT, LEFT_BRACE, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
+import { afterLineEnding, allHex, crcError, crcFieldError, endError, extraFieldError, frameError, hexValue } from './envelopeErrors.js';
+import { COMMA, coverageEnd, coverageStart, crcFieldValue, DOT, LEFT_BRACE, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
 import { putAscii, putHex4, type FrameWriter } from './writer.js';
 
 const EXCLAMATION = 0x21;
@@ -77,7 +77,8 @@ function checkLineEnding(bytes: Uint8Array, start: number, dialect: ResolvedDial
  * 4. the field separators: `,` after the IMEI (and no `.` or `;` before it), `,` after the command word (or `.`/`;`
  *    right after one of the ten words), and no other `,` before the CRC field;
  * 5. the deviations, in byte order (strict mode refuses the first);
- * 6. the CRC over the covered bytes as received.
+ * 6. the CRC over the covered bytes as received, against the CRC field read in the
+ *    dialect's byte order.
  */
 export function readEnvelope(
   bytes: Uint8Array,
@@ -198,15 +199,8 @@ export function readEnvelope(
   const coveredStart = coverageStart(dialect.crcCoverage, 0, start);
   const coveredEnd = coverageEnd(dialect.crcCoverage, end);
   const expected = engine.compute(bytes, coveredStart, coveredEnd);
-  if (expected !== received) {
-    return {
-      code: 'CRC',
-      offset: crcStart,
-      expected,
-      received,
-      message: `CRC ${byteString(bytes, crcStart, bodyEnd)} at byte ${crcStart} does not match ${hex4(expected)}, the ${engine.name} of bytes ${coveredStart}..${coveredEnd - 1}`,
-    };
-  }
+  received = crcFieldValue(received, dialect.crcByteOrder);
+  if (expected !== received) return crcError(bytes, crcStart, expected, received, dialect, coveredStart, coveredEnd);
   return undefined;
 }
 
@@ -239,7 +233,7 @@ export function closeFrame(out: FrameWriter, fieldsStart: number, dialect: Resol
     const separator = end - 1;
     const coveredStart = coverageStart(dialect.crcCoverage, 0, fieldsStart);
     const coveredEnd = coverageEnd(dialect.crcCoverage, separator);
-    end = putHex4(bytes, end, engine.compute(bytes, coveredStart, coveredEnd));
+    end = putHex4(bytes, end, crcFieldValue(engine.compute(bytes, coveredStart, coveredEnd), dialect.crcByteOrder));
   }
   if (dialect.quotes) bytes[end++] = QUOTE;
   bytes[end++] = RIGHT_BRACE;

@@ -1,15 +1,16 @@
 /**
  * Why a frame's envelope is broken, in words: the messages of the `FRAME` errors that
- * `readEnvelope` returns, each naming the byte at fault.
+ * `readEnvelope` returns, each naming the byte at fault, and of its `CRC` error.
  *
  * @module
  * @internal
  */
 
-import { describeByte, excerpt } from '../bytes.js';
-import type { DeviationCode, FrameError } from '../errors.js';
+import { byteString, describeByte, excerpt, hex4 } from '../bytes.js';
+import type { ResolvedDialect } from '../dialect.js';
+import type { CrcError, DeviationCode, FrameError } from '../errors.js';
 import { IMEI_LENGTH } from '../fields/imei.js';
-import { COMMA, CR, DOT, LEFT_BRACE, LF, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
+import { COMMA, CR, crcFieldValue, DOT, LEFT_BRACE, LF, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
 
 /** A `FRAME` error at `offset`, for a deviation strict mode refuses when `deviation` is given. */
 export function frameError(offset: number, message: string, deviation?: DeviationCode): FrameError {
@@ -119,4 +120,36 @@ export function extraFieldError(bytes: Uint8Array, start: number, end: number, c
   }
   const fields = noCrc ? 'three fields (imei,command,data)' : 'four fields (imei,command,data,crc)';
   return frameError(stray, `unexpected ',' at byte ${stray}: a frame has exactly ${fields} and data holds no ',' (',' at bytes ${commas.join(', ')})`);
+}
+
+/**
+ * The `CRC` error of a frame whose CRC field, at `crcStart`, reads `received` in the
+ * dialect's byte order where the CRC of `bytes[coveredStart..coveredEnd)` is `expected`.
+ * When the field holds the expected CRC with its two bytes the other way round, the
+ * message says so, and names the byte order that reads it.
+ */
+export function crcError(
+  bytes: Uint8Array,
+  crcStart: number,
+  expected: number,
+  received: number,
+  dialect: ResolvedDialect,
+  coveredStart: number,
+  coveredEnd: number,
+): CrcError {
+  const order = dialect.crcByteOrder;
+  const lowFirst = order === 'lowFirst';
+  const written = hex4(crcFieldValue(expected, order));
+  const other = lowFirst ? 'highFirst' : 'lowFirst';
+  const swapped =
+    crcFieldValue(received, order) === crcFieldValue(expected, other)
+      ? `; it is that CRC written ${lowFirst ? 'high' : 'low'} byte first: the dialect option crcByteOrder: '${other}' reads it`
+      : '';
+  return {
+    code: 'CRC',
+    offset: crcStart,
+    expected,
+    received,
+    message: `CRC ${byteString(bytes, crcStart, crcStart + 4)} at byte ${crcStart} does not match ${written}, the ${dialect.engine!.name} of bytes ${coveredStart}..${coveredEnd - 1}${lowFirst ? ' written low byte first' : ''}${swapped}`,
+  };
 }

@@ -16,13 +16,17 @@
  * fields          the fields: from after '{' and its quote up to, not including, the separator
  * fieldsWithComma the fields and the separator
  * frame           from the '{' itself through the separator
+ *
+ * CRC byte order  the CRC 0x3FCE is written
+ * highFirst       3FCE
+ * lowFirst        CE3F
  * ```
  *
  * @module
  * @internal
  */
 
-import type { CrcCoverage } from '../dialect.js';
+import type { CrcByteOrder, CrcCoverage } from '../dialect.js';
 
 export const LEFT_BRACE = 0x7b;
 export const RIGHT_BRACE = 0x7d;
@@ -53,4 +57,15 @@ export function coverageStart(coverage: CrcCoverage, frameStart: number, fieldsS
 /** Where the bytes a CRC covers end (exclusive), given the separator before the CRC. */
 export function coverageEnd(coverage: CrcCoverage, separator: number): number {
   return coverage === 'fields' ? separator : separator + 1;
+}
+
+/** Every CRC byte order, the canonical one first. */
+export const CRC_BYTE_ORDERS: readonly CrcByteOrder[] = ['highFirst', 'lowFirst'];
+
+/**
+ * The value the four hex digits of the CRC field spell for the CRC `crc`, in `order`;
+ * and, as swapping twice changes nothing, the CRC a field's value stands for.
+ */
+export function crcFieldValue(crc: number, order: CrcByteOrder): number {
+  return order === 'lowFirst' ? ((crc & 0xff) << 8) | (crc >>> 8) : crc;
 }

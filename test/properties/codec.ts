@@ -110,6 +110,19 @@ export const codecProperties = {
       );
     }),
 
+  'round trip under either CRC byte order, whose CRC fields are each other swapped': () =>
+    fc.property(arbFrame({ dialect: arbCheckedDialect }), ({ message, dialect }) => {
+      const [high, low] = (['highFirst', 'lowFirst'] as const).map((crcByteOrder) => encodeToString(message, { dialect: { ...dialect, crcByteOrder } }));
+      const crcOf = (frame: string) => /,([0-9A-F]{4})"?}/.exec(frame)![1]!;
+      const swapped = `${crcOf(high!).slice(2)}${crcOf(high!).slice(0, 2)}`;
+      const decoded = (['highFirst', 'lowFirst'] as const).map((crcByteOrder, index) => decode([high, low][index]!, { dialect: { ...dialect, crcByteOrder }, mode: 'strict' }));
+      return (
+        crcOf(low!) === swapped &&
+        high!.replace(/,[0-9A-F]{4}("?})/, `,${swapped}$1`) === low &&
+        decoded.every((result) => result.ok && fc.stringify(result.message) === fc.stringify(message))
+      );
+    }),
+
   'encode is deterministic, and encodeToString gives the same bytes': () =>
     fc.property(arbFrame({ dialect: 'any' }), ({ bytes, message, dialect }) => {
       const again = encode(message, { dialect });

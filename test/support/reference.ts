@@ -30,6 +30,8 @@ export interface ReferenceDialect {
   lineEnding: string;
   crc: CrcParams | 'none';
   crcCoverage: 'fields' | 'fieldsWithComma' | 'frame';
+  /** `lowFirst`: the CRC's two bytes written the other way round (default high byte first). */
+  crcByteOrder?: 'highFirst' | 'lowFirst';
 }
 
 const ascii = (text: string) => new TextEncoder().encode(text);
@@ -41,7 +43,8 @@ export function referenceFrame(imei: string, command: string, data: string, dial
   if (dialect.crc === 'none') return `{${q}${fields}${q}}${dialect.lineEnding}`;
   const covered =
     dialect.crcCoverage === 'fields' ? fields : dialect.crcCoverage === 'fieldsWithComma' ? `${fields},` : `{${q}${fields},`;
-  const crc = bitwiseCrc16(ascii(covered), dialect.crc).toString(16).toUpperCase().padStart(4, '0');
+  const highFirst = bitwiseCrc16(ascii(covered), dialect.crc).toString(16).toUpperCase().padStart(4, '0');
+  const crc = dialect.crcByteOrder === 'lowFirst' ? `${highFirst.slice(2)}${highFirst.slice(0, 2)}` : highFirst;
   return `{${q}${fields},${crc}${q}}${dialect.lineEnding}`;
 }
 

@@ -8,11 +8,18 @@
  * @module
  */
 
-/** A capture timestamp: nanoseconds since 1970 (UTC), and how many decimals the capture has. */
+/**
+ * A capture timestamp: nanoseconds since 1970 (UTC), and how many decimals the capture
+ * has. A log's time is shown as the log wrote it (`text`); its `nanoseconds` then only
+ * order times and measure between them (a log without a date or a zone counts from its
+ * first day, as if in UTC).
+ */
 export interface CaptureTime {
   readonly nanoseconds: bigint;
   /** Decimals of a second the capture records: 6 for microseconds, 9 for nanoseconds. */
   readonly digits: number;
+  /** The time as a log wrote it (`17:03:01.003`), shown instead of the UTC form. */
+  readonly text?: string;
 }
 
 /** One packet record, numbered from 1 as Wireshark numbers frames. */
@@ -68,9 +75,10 @@ export function captureFormatOf(head: Uint8Array): CaptureFormat | undefined {
   return undefined;
 }
 
-/** `time` as ISO-8601 UTC with the capture's decimals: `2026-12-06T21:04:20.123456Z`. */
+/** `time` as ISO-8601 UTC with the capture's decimals: `2026-12-06T21:04:20.123456Z` (a log's time as the log wrote it). */
 export function formatTime(time: CaptureTime | undefined): string {
   if (time === undefined) return '-';
+  if (time.text !== undefined) return time.text;
   const { nanoseconds, digits } = time;
   const seconds = nanoseconds / 1_000_000_000n - (nanoseconds < 0n && nanoseconds % 1_000_000_000n !== 0n ? 1n : 0n);
   const fraction = nanoseconds - seconds * 1_000_000_000n;

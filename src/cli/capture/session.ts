@@ -14,24 +14,13 @@
  * @module
  */
 
-import { createDecoder, messageTypes, type DecoderItem, type Sender, type StreamDecoder, type StreamDecoderOptions } from '../../index.js';
-import { StrayTracker, type Row } from '../rows.js';
 import { tcpSegmentOf, type Endpoint, type TcpSegment } from './packets.js';
 import type { CapturedPacket, CaptureTime } from './pcap.js';
-import { DirectionStream, type StreamPiece } from './reassembly.js';
+import { DirectionStream } from './reassembly.js';
+import { DirectionDecoder, DirectionPair, MAX_HELD_BYTES, ProblemRows, type CaptureRow, type DirectionOptions, type RoleSource } from './directions.js';
+import type { Sender } from '../../index.js';
 
-/** A row of a capture: the time of the packet that completed it, its connection and sender. */
-export interface CaptureRow {
-  readonly row: Row;
-  readonly time: CaptureTime | undefined;
-  /** `sender → receiver`, e.g. `10.0.0.2:51234 → 10.0.0.1:9000`; undefined for a problem of the file. */
-  readonly connection: string | undefined;
-  /** The side that sent the bytes; undefined when the capture does not tell. */
-  readonly from: Sender | undefined;
-}
-
-/** How the roles of a connection were decided. */
-export type RoleSource = 'server port' | 'SYN' | 'earlier connection' | 'frames' | 'unknown';
+export type { CaptureRow, RoleSource } from './directions.js';
 
 /** What a connection carried, one direction. */
 export interface DirectionSummary {
@@ -51,154 +40,46 @@ export interface ConnectionSummary {
   readonly directions: readonly DirectionSummary[];
 }
 
-export interface SessionOptions {
-  /** The decoder options, but `from`: each direction gets its own. */
-  readonly decoder: StreamDecoderOptions;
+export interface SessionOptions extends DirectionOptions {
   readonly serverPort: number | undefined;
-  readonly strict: boolean;
 }
-
-/** Bytes held per direction, while no frame has told the roles, before giving up on knowing them. */
-const MAX_HELD_BYTES = 64 * 1024;
 
 const endpointText = (endpoint: Endpoint) => `${endpoint.address}:${endpoint.port}`;
 
-class Direction {
+/** One direction of a TCP connection: its reassembly, then its decoder. */
+class Direction extends DirectionDecoder {
   readonly stream = new DirectionStream();
-  readonly label: string;
-  from: Sender | undefined;
-  private decoder: StreamDecoder | undefined;
-  private probe: StreamDecoder | undefined;
-  private held: Array<{ time: CaptureTime | undefined; piece: StreamPiece }> = [];
-  heldBytes = 0;
-  /** Stream position of the decoder's byte 0, and of the next byte. */
-  private base = 0;
-  private position = 0;
-  private strays: StrayTracker;
-  frames = 0;
-  bytes = 0;
-  missingBytes = 0;
 
   constructor(
     readonly source: Endpoint,
     destination: Endpoint,
-    private readonly options: SessionOptions,
+    options: DirectionOptions,
+    connectionId: number,
   ) {
-    this.label = `${endpointText(source)} → ${endpointText(destination)}`;
-    this.strays = new StrayTracker(options.strict, (options.decoder.dialect?.lineEnding ?? '\r\n').length);
-  }
-
-  /** Pieces of the stream while the roles are unknown: held, and the sender of the first message that decodes (if any). */
-  hold(time: CaptureTime | undefined, pieces: readonly StreamPiece[]): Sender | undefined {
-    let sender: Sender | undefined;
-    for (const piece of pieces) {
-      this.held.push({ time, piece });
-      this.probe ??= createDecoder(this.options.decoder);
-      const items = piece.kind === 'data' ? this.probe.push(piece.bytes) : this.probe.end();
-      if (piece.kind === 'data') this.heldBytes += piece.bytes.length;
-      for (const item of items) if (item.kind === 'message' && sender === undefined) sender = messageTypes[item.message.type].sender;
-    }
-    return sender;
-  }
-
-  /** The roles are known (or will never be): decodes what was held. */
-  start(from: Sender | undefined): CaptureRow[] {
-    this.from = from;
-    this.probe = undefined;
-    const rows: CaptureRow[] = [];
-    for (const { time, piece } of this.held) rows.push(...this.feed(time, [piece]));
-    this.held = [];
-    return rows;
-  }
-
-  /** Decodes pieces of the stream. */
-  feed(time: CaptureTime | undefined, pieces: readonly StreamPiece[]): CaptureRow[] {
-    const rows: CaptureRow[] = [];
-    for (const piece of pieces) {
-      if (piece.kind === 'data') {
-        this.decoder ??= this.newDecoder();
-        this.bytes += piece.bytes.length;
-        this.position += piece.bytes.length;
-        rows.push(...this.rows(time, this.decoder.push(piece.bytes), undefined));
-      } else {
-        rows.push(...this.rows(time, this.decoder?.end() ?? [], this.position));
-        rows.push(this.place(time, { kind: 'gap', offset: this.position, length: piece.length }));
-        this.missingBytes += piece.length;
-        this.position += piece.length;
-        this.base = this.position;
-        this.strays.skipTo(this.position);
-        this.decoder = undefined;
-      }
-    }
-    return rows;
+    super(`${endpointText(source)} → ${endpointText(destination)}`, options, connectionId);
   }
 
   /** The end of the stream (a FIN with every byte before it, or the end of the capture): what the decoder held. */
-  end(time: CaptureTime | undefined): CaptureRow[] {
-    const rows = this.feed(time, this.stream.finish());
-    rows.push(...this.rows(time, this.decoder?.end() ?? [], this.position));
-    // Anything after the end (which TCP does not send) starts afresh, and is ended again.
-    this.decoder = undefined;
-    this.base = this.position;
-    this.strays.skipTo(this.position);
-    return rows;
-  }
-
-  private newDecoder(): StreamDecoder {
-    return createDecoder(this.from === undefined ? this.options.decoder : { ...this.options.decoder, from: this.from });
-  }
-
-  private rows(time: CaptureTime | undefined, items: readonly DecoderItem[], end: number | undefined): CaptureRow[] {
-    const placed = items.map((item) => ({ ...item, offset: item.offset + this.base }) as DecoderItem);
-    for (const item of placed) if (item.kind === 'message' || item.kind === 'error' || item.kind === 'truncated' || item.kind === 'tooLong') this.frames++;
-    return this.strays.rows(placed, end).map((row) => this.place(time, row));
-  }
-
-  private place(time: CaptureTime | undefined, row: Row): CaptureRow {
-    return { row, time, connection: this.label, from: this.from };
+  override end(time: CaptureTime | undefined): CaptureRow[] {
+    return super.end(time, this.stream.finish());
   }
 
   summary(): DirectionSummary {
     const { stream } = this;
-    return { from: this.from, connection: this.label, bytes: this.bytes, frames: this.frames, missingBytes: this.missingBytes, retransmittedBytes: stream.retransmittedBytes, outOfOrderSegments: stream.outOfOrderSegments, bytesBeforeStart: stream.bytesBeforeStart };
+    return { from: this.from, connection: this.label ?? '', bytes: this.bytes, frames: this.frames, missingBytes: this.missingBytes, retransmittedBytes: stream.retransmittedBytes, outOfOrderSegments: stream.outOfOrderSegments, bytesBeforeStart: stream.bytesBeforeStart };
   }
 }
 
-class Connection {
-  roles: RoleSource | undefined;
-  /** An end and the side it is, once the roles are known (undefined: they stay unknown). */
-  private known: { readonly source: string; readonly from: Sender } | undefined;
-  /** The directions, the first one seen first. */
-  readonly directions: Direction[] = [];
+class Connection extends DirectionPair<Direction> {
   lastTime: CaptureTime | undefined;
 
-  constructor(readonly id: number) {}
+  constructor(readonly id: number) {
+    super();
+  }
 
-  direction(segment: TcpSegment, options: SessionOptions): Direction {
+  direction(segment: TcpSegment, options: DirectionOptions): Direction {
     const key = endpointText(segment.source);
-    let found = this.directions.find((direction) => endpointText(direction.source) === key);
-    if (found === undefined) {
-      found = new Direction(segment.source, segment.destination, options);
-      this.directions.push(found);
-      if (this.roles !== undefined) found.start(this.senderOf(found));
-    }
-    return found;
-  }
-
-  /** Sets the roles: `direction` is sent by `from`. Returns the rows of what was held. */
-  decide(direction: Direction, from: Sender | undefined, how: RoleSource): CaptureRow[] {
-    this.roles = how;
-    if (from !== undefined) this.known = { source: endpointText(direction.source), from };
-    // What each direction held, in capture order (a stable sort keeps each direction's order).
-    const rows = this.directions.flatMap((each) => each.start(this.senderOf(each)));
-    const at = (row: CaptureRow) => row.time?.nanoseconds ?? 0n;
-    return rows.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
-  }
-
-  private senderOf(direction: Direction): Sender | undefined {
-    if (this.known === undefined) return undefined;
-    const { source, from } = this.known;
-    return endpointText(direction.source) === source ? from : from === 'device' ? 'server' : 'device';
+    return this.directions.find((direction) => endpointText(direction.source) === key) ?? this.add(new Direction(segment.source, segment.destination, options, this.id));
   }
 }
 
@@ -209,7 +90,7 @@ export class CaptureSession {
   private count = 0;
   /** Endpoints that accepted a connection (the server side of a SYN). */
   private readonly servers = new Set<string>();
-  private readonly problems = new Map<string, number>();
+  private readonly problems = new ProblemRows();
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -271,14 +152,12 @@ export class CaptureSession {
 
   /** A problem of the file or of a packet: a row the first time each `kind` of problem is met. */
   problem(message: string, kind = message): CaptureRow[] {
-    const seen = this.problems.get(kind) ?? 0;
-    this.problems.set(kind, seen + 1);
-    return seen > 0 ? [] : [{ row: { kind: 'captureProblem', message }, time: undefined, connection: undefined, from: undefined }];
+    return this.problems.add(message, kind);
   }
 
   /** Problems met more than once: their kind and count. */
   repeatedProblems(): Array<{ reason: string; count: number }> {
-    return [...this.problems].filter(([, count]) => count > 1).map(([reason, count]) => ({ reason, count }));
+    return this.problems.repeated();
   }
 
   private close(connection: Connection): CaptureRow[] {

@@ -6,21 +6,21 @@
  * - quotes and line ending are visible in the bytes, so they are read, not guessed
  *   (the CRC is checked over the bytes as received, so neither can change whether it
  *   verifies: trying both values of each would only repeat every answer);
- * - the CRC algorithm (the 13 of the catalogue, or none) and its coverage are what the
- *   bytes do not show: every combination is tried on every frame;
- * - the slot count is at least the highest slot number seen.
+ * - the CRC algorithm (the 13 of the catalogue, any the caller adds, or none), its
+ *   coverage and its byte order are what the bytes do not show: every combination is
+ *   tried on every frame;
+ * - the slot count is the highest slot the frames name, and at least 3.
  *
  * @module
  */
 
-import { byteString, toBytes } from './bytes.js';
-import { crcCatalogue, type CrcName } from './crc/catalogue.js';
-import { FrameDecoder } from './decode.js';
-import { canonicalDialect, MAX_SLOT_COUNT, resolveDialect, type Dialect } from './dialect.js';
-import { DeviationLog } from './frame/deviations.js';
-import { readEnvelope, type FieldBounds } from './frame/envelope.js';
-import { CR, CRC_COVERAGES, LF, QUOTE } from './frame/layout.js';
-import type { Message } from './messages/index.js';
+import { crcCatalogue, crcNameOf, type CrcName, type CrcParams } from '../crc/catalogue.js';
+import { FrameDecoder } from '../decode.js';
+import { canonicalDialect, MAX_SLOT_COUNT, resolveDialect, type Dialect } from '../dialect.js';
+import { DeviationLog } from '../frame/deviations.js';
+import { readEnvelope, type FieldBounds } from '../frame/envelope.js';
+import { CRC_BYTE_ORDERS, CRC_COVERAGES } from '../frame/layout.js';
+import { distinct, highestSlotOf, observeLineEndings, observeQuotes, type DistinctFrame } from './observe.js';
 
 /**
  * One dialect tried by {@link detectDialects}, with the evidence for it.
@@ -37,8 +37,8 @@ import type { Message } from './messages/index.js';
  */
 export interface DialectCandidate {
   /**
-   * The whole dialect: the CRC algorithm and coverage tried, the quotes and line ending
-   * read from the frames, and a slot count of at least the highest slot seen (never
+   * The whole dialect: the CRC algorithm, coverage and byte order tried, the quotes and
+   * line ending read from the frames, and a slot count of the highest slot seen (never
    * below the canonical 3). Pass it to `decode`, `createDecoder` or `encode` as it is.
    */
   readonly dialect: Dialect;
@@ -51,8 +51,10 @@ export interface DialectCandidate {
   readonly unexplained: readonly number[];
   /** How many of the frames it explains also decode into a message (lenient mode). */
   readonly decoded: number;
-  /** The highest slot number in the messages it decodes; 0 when none names a slot. */
+  /** The highest slot number in the messages it decodes (slots of lends and returns, slot records of status answers); 0 when none names a slot. */
   readonly highestSlot: number;
+  /** The indices, in the frames given, of the frames that name `highestSlot`: the evidence for the slot count. Empty when no frame names a slot. */
+  readonly slotEvidence: readonly number[];
 }
 
 /**
@@ -76,6 +78,8 @@ export interface DialectDetection {
   readonly frameCount: number;
   /** How many of them differ from each other: repeats add no evidence. */
   readonly distinctFrames: number;
+  /** How many combinations of CRC algorithm, coverage and byte order (and `none`) were tried. */
+  readonly searched: number;
   /** Inner quotes, as seen: the majority decides (`true` on a tie, as canonical). */
   readonly quotes: { readonly value: boolean; readonly withQuotes: number; readonly withoutQuotes: number };
   /**
@@ -92,8 +96,9 @@ export interface DialectDetection {
   /**
    * The candidates that explain every frame, best first. One is the answer; several
    * mean the frames cannot tell them apart (too few, or too alike): the first is the
-   * most likely (catalogue order, then `fields`, `fieldsWithComma`, `frame`). Empty
-   * when no candidate explains every frame, or when no frame was given.
+   * most likely (the algorithms the caller added, then catalogue order; then `fields`,
+   * `fieldsWithComma`, `frame`; the CRC written high byte first before low byte first).
+   * Empty when no candidate explains every frame, or when no frame was given.
    */
   readonly matches: readonly DialectCandidate[];
   /**
@@ -103,73 +108,49 @@ export interface DialectDetection {
   readonly candidates: readonly DialectCandidate[];
 }
 
-const CRC_NAMES = Object.keys(crcCatalogue) as CrcName[];
-
-/** Every CRC algorithm and coverage to try, most likely first; `none` last. */
-const SEARCHED: ReadonlyArray<Pick<Dialect, 'crc' | 'crcCoverage'>> = [
-  ...CRC_NAMES.flatMap((crc) => CRC_COVERAGES.map((crcCoverage) => ({ crc, crcCoverage }))),
-  { crc: 'none', crcCoverage: canonicalDialect.crcCoverage },
-];
-
-/** A frame as given, with how many times it was given. */
-interface DistinctFrame {
-  readonly bytes: Uint8Array;
-  readonly indices: number[];
+/**
+ * Options for {@link detectDialects}.
+ *
+ * @example
+ * ```ts
+ * import type { DetectDialectsOptions } from 'powerbank-codec';
+ *
+ * // A firmware whose CRC is in no catalogue: its parameters, from its source or its vendor.
+ * const options: DetectDialectsOptions = { crcs: [{ width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: false, xorout: 0 }] };
+ * ```
+ */
+export interface DetectDialectsOptions {
+  /**
+   * CRC algorithms to try before the catalogue's: custom width-16 parameters (those of a
+   * catalogue algorithm count as that algorithm), or catalogue names to try first.
+   * Throws a `ProtocolError` with code `OPTIONS` for invalid parameters.
+   */
+  readonly crcs?: ReadonlyArray<CrcName | CrcParams>;
 }
 
-function distinct(frames: Iterable<Uint8Array | string>): { frameCount: number; unique: DistinctFrame[] } {
-  const byContent = new Map<string, DistinctFrame>();
-  let frameCount = 0;
-  for (const frame of frames) {
-    const bytes = toBytes(frame);
-    const key = byteString(bytes, 0, bytes.length);
-    const seen = byContent.get(key);
-    if (seen === undefined) byContent.set(key, { bytes, indices: [frameCount] });
-    else seen.indices.push(frameCount);
-    frameCount++;
+/** What is searched: a CRC algorithm with a coverage and a byte order, or no CRC. */
+type Searched = Pick<Dialect, 'crc' | 'crcCoverage' | 'crcByteOrder'>;
+
+/** Every CRC algorithm, coverage and byte order to try, most likely first; `none` last. */
+function searchOrder(first: ReadonlyArray<CrcName | CrcParams>): Searched[] {
+  const crcs: Array<CrcName | CrcParams> = [];
+  const names = new Set<string>();
+  for (const crc of [...first, ...(Object.keys(crcCatalogue) as CrcName[])]) {
+    const name = typeof crc === 'string' ? crc : crcNameOf(resolveDialect({ crc }).crc as CrcParams);
+    if (name === undefined) crcs.push(crc);
+    else if (!names.has(name)) {
+      names.add(name);
+      crcs.push(name);
+    }
   }
-  return { frameCount, unique: [...byContent.values()] };
+  return [
+    ...CRC_BYTE_ORDERS.flatMap((crcByteOrder) => crcs.flatMap((crc) => CRC_COVERAGES.map((crcCoverage) => ({ crc, crcCoverage, crcByteOrder })))),
+    { crc: 'none', crcCoverage: canonicalDialect.crcCoverage, crcByteOrder: canonicalDialect.crcByteOrder },
+  ];
 }
 
-function observeQuotes(frames: readonly DistinctFrame[]): DialectDetection['quotes'] {
-  let withQuotes = 0;
-  let withoutQuotes = 0;
-  for (const { bytes, indices } of frames) {
-    if (bytes[1] === QUOTE) withQuotes += indices.length;
-    else withoutQuotes += indices.length;
-  }
-  return { value: withQuotes >= withoutQuotes, withQuotes, withoutQuotes };
-}
-
-function observeLineEndings(frames: readonly DistinctFrame[]): DialectDetection['lineEnding'] {
-  let crlf = 0;
-  let lf = 0;
-  let cr = 0;
-  let none = 0;
-  for (const { bytes, indices } of frames) {
-    const last = bytes[bytes.length - 1];
-    if (last === LF && bytes[bytes.length - 2] === CR) crlf += indices.length;
-    else if (last === LF) lf += indices.length;
-    else if (last === CR) cr += indices.length;
-    else none += indices.length;
-  }
-  const value = crlf >= lf && crlf >= none ? '\r\n' : lf >= none ? '\n' : '';
-  return { value, crlf, lf, cr, none };
-}
-
-/** The highest slot number a message names; 0 when it names none. */
-function highestSlotOf(message: Message): number {
-  if ('slot' in message) return message.slot;
-  if (message.type === 'StatusAnswer') return message.slots.reduce((highest, record) => Math.max(highest, record.slot), 0);
-  return 0;
-}
-
-/** Tries one CRC algorithm and coverage on every distinct frame. */
-function tryCandidate(
-  searched: Pick<Dialect, 'crc' | 'crcCoverage'>,
-  observed: Pick<Dialect, 'quotes' | 'lineEnding'>,
-  frames: readonly DistinctFrame[],
-): DialectCandidate {
+/** Tries one CRC algorithm, coverage and byte order on every distinct frame. */
+function tryCandidate(searched: Searched, observed: Pick<Dialect, 'quotes' | 'lineEnding'>, frames: readonly DistinctFrame[]): DialectCandidate {
   // Slots are searched wide open here; the slot count reported is the one the frames need.
   const wide = { ...observed, ...searched, slotCount: MAX_SLOT_COUNT };
   const envelopeDialect = resolveDialect(wide);
@@ -179,6 +160,7 @@ function tryCandidate(
   let explained = 0;
   let decoded = 0;
   let highestSlot = 0;
+  let slotEvidence: number[] = [];
   const unexplained: number[] = [];
   for (const { bytes, indices } of frames) {
     log.begin(false);
@@ -190,18 +172,24 @@ function tryCandidate(
       continue;
     }
     explained += indices.length;
-    if (result.ok) {
-      decoded += indices.length;
-      highestSlot = Math.max(highestSlot, highestSlotOf(result.message));
+    if (!result.ok) continue;
+    decoded += indices.length;
+    const slot = highestSlotOf(result.message);
+    if (slot > highestSlot) {
+      highestSlot = slot;
+      slotEvidence = [];
     }
+    if (slot === highestSlot && slot > 0) slotEvidence.push(...indices);
   }
   const slotCount = Math.max(canonicalDialect.slotCount, highestSlot);
+  const byIndex = (a: number, b: number) => a - b;
   return {
-    dialect: { ...observed, ...searched, slotCount },
+    dialect: { ...observed, crc: searched.crc, crcCoverage: searched.crcCoverage, crcByteOrder: searched.crcByteOrder, slotCount },
     explained,
-    unexplained: unexplained.sort((a, b) => a - b),
+    unexplained: unexplained.sort(byIndex),
     decoded,
     highestSlot,
+    slotEvidence: slotEvidence.sort(byIndex),
   };
 }
 
@@ -211,18 +199,20 @@ function tryCandidate(
  * one (so that the line ending can be read); strings are taken as UTF-8.
  *
  * Quotes and line ending are read from the bytes (the majority decides). The CRC
- * algorithm (each of the 13 in `crcCatalogue`, and `'none'`) and its coverage
- * (`fields`, `fieldsWithComma`, `frame`) are searched: a candidate explains a frame
- * when the frame's CRC verifies under it (a `'none'` candidate: when the frame decodes
- * without a CRC field). The result lists the candidates that explain every frame
- * (`matches`) and all those that explain any, ranked, with the frames each leaves
- * unexplained — a damaged frame in a capture leaves the right dialect one short. The
- * slot count is the highest slot seen (at least 3): a station may have more slots than
- * the frames name.
+ * algorithm (each of the 13 in `crcCatalogue`, those in `options.crcs`, and `'none'`),
+ * its coverage (`fields`, `fieldsWithComma`, `frame`) and its byte order (`highFirst`,
+ * `lowFirst`) are searched: a candidate explains a frame when the frame's CRC verifies
+ * under it (a `'none'` candidate: when the frame decodes without a CRC field). The
+ * result lists the candidates that explain every frame (`matches`) and all those that
+ * explain any, ranked, with the frames each leaves unexplained — a damaged frame in a
+ * capture leaves the right dialect one short. The slot count is the smallest that
+ * decodes every frame: the highest slot the frames name (at least 3), with the frames
+ * that name it; a station may have more slots than the frames name.
  *
- * With few or identical frames, several candidates can match by chance (each wrong one
- * verifies a given frame with odds of about 1 in 65536): compare `distinctFrames`, and
- * capture more frames when `matches` has more than one.
+ * Give it the frames of one side, station or server: when the two may differ, use
+ * {@link detectDialectsBySender}. With few or identical frames, several candidates can
+ * match by chance (each wrong one verifies a given frame with odds of about 1 in 65536):
+ * compare `distinctFrames`, and capture more frames when `matches` has more than one.
  *
  * @example
  * ```ts
@@ -238,23 +228,27 @@ function tryCandidate(
  * matches.length; // 1
  * const [found] = matches;
  * if (found !== undefined) {
- *   found.dialect; // { quotes: false, lineEnding: '\r\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', slotCount: 11 }
+ *   found.dialect; // { quotes: false, lineEnding: '\r\n', crc: 'CRC-16/XMODEM', crcCoverage: 'frame', crcByteOrder: 'highFirst', slotCount: 11 }
+ *   found.slotEvidence; // [1]: the LendSuccess names slot 11
  *   decode(capture[1]!, { dialect: found.dialect }).ok; // true
  * }
  * ```
  */
-export function detectDialects(frames: Iterable<Uint8Array | string>): DialectDetection {
+export function detectDialects(frames: Iterable<Uint8Array | string>, options: DetectDialectsOptions = {}): DialectDetection {
+  const searched = searchOrder(options.crcs ?? []);
   const { frameCount, unique } = distinct(frames);
   const quotes = observeQuotes(unique);
   const lineEnding = observeLineEndings(unique);
   const observed = { quotes: quotes.value, lineEnding: lineEnding.value };
-  const candidates = SEARCHED.map((searched) => tryCandidate(searched, observed, unique))
+  const candidates = searched
+    .map((each) => tryCandidate(each, observed, unique))
     .filter((candidate) => candidate.explained > 0)
-    // A stable sort: equal counts keep the order of SEARCHED, most likely first.
+    // A stable sort: equal counts keep the search order, most likely first.
     .sort((a, b) => b.explained - a.explained);
   return {
     frameCount,
     distinctFrames: unique.length,
+    searched: searched.length,
     quotes,
     lineEnding,
     matches: candidates.filter((candidate) => candidate.explained === frameCount),
