@@ -268,6 +268,22 @@ describe('the readers, line by line', () => {
     expect(choice.kind === 'log' && choice.reader.skipped?.()).toBe('2 lines without a time or without bytes skipped (the first: line 1)');
   });
 
+  it('the generic log: each tag in hex or in text as its first line shows, recognised without a flag', async ({ expect }) => {
+    const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+    const log = [
+      `2026-12-06 21:32:08.001 [RX] ${hex(HEARTBEAT)}`,
+      '2026-12-06 21:32:08.002 [TX] {"860123456789014,CQ,,AFC5"}\\r\\n',
+      `2026-12-06 21:32:08.003 [RX] ${hex(HEARTBEAT)}`,
+      '2026-12-06 21:32:08.004 [RX] {"860123456789014,CH,,3FCE"}',
+    ].join('\n');
+    const { choice, items } = await readLog(text(log));
+    expect(choice.kind === 'log' && choice.format.name).toBe('log');
+    const streams = byStream(items);
+    expect(streams.get('RX')).toEqual([...HEARTBEAT, ...HEARTBEAT]);
+    expect(streams.get('TX')).toEqual([...text('{"860123456789014,CQ,,AFC5"}\r\n')]);
+    expect(problems(items)).toEqual(['line 4: not hex like the lines before it tagged RX']);
+  });
+
   it('JSON Lines: a line that is not an object is a problem; the sender from the log', async ({ expect }) => {
     const log = `${JSON.stringify({ time: 1796592728894, from: 'station', frame: '{"860123456789014,CH,,3FCE"}' })}\n[1]\n`;
     const { items } = await readLog(text(log));

@@ -14,7 +14,7 @@
  * IN, OUT, READ, WRITE (upper case, or any case with a colon or in brackets), or an
  * arrow `<-`, `->`, `<--`, `-->`, `<<`, `>>`, `←`, `→`. After a tag the rest of the line
  * is the bytes: hex (`7B 22 38`, two digits a byte, or `7b2238` unbroken), or text,
- * as the first line with a tag shows (a text chunk `86` is no hex byte), in which `\r`, `\n`, `\t`, `\\`, `\"`, `\0` and `\xHH` stand for their bytes (a text in
+ * as the first line with the same tag shows (a text chunk `86` is no hex byte), in which `\r`, `\n`, `\t`, `\\`, `\"`, `\0` and `\xHH` stand for their bytes (a text in
  * double quotes is read as a JSON string). Without a tag, the bytes are the run of
  * two-digit hex groups that ends the line (two groups at least), or one unbroken run of
  * eight hex digits or more. Lines without a time or without bytes are the log's other
@@ -145,8 +145,8 @@ export function logLine(line: string): LogLine | undefined {
 export class GenericLogReader extends LineReader {
   private readonly clock = new LogClock();
   private readonly skippedLines = new SkippedLines('without a time or without bytes');
-  /** Whether the bytes after a tag are hex: told by the first line with a tag. */
-  private hex: boolean | undefined;
+  /** Whether the bytes after each tag are hex: told by the first line with that tag (`RX` may be hex and `TX` text). */
+  private readonly hexByTag = new Map<string, boolean>();
 
   skipped(): string | undefined {
     return this.skippedLines.note();
@@ -158,9 +158,13 @@ export class GenericLogReader extends LineReader {
       if (content.trim() !== '') this.skippedLines.add(this.lineNumber);
       return [];
     }
-    if (read.tag !== undefined) this.hex ??= read.hex !== undefined;
-    const hex = read.tag === undefined || this.hex === true ? read.hex : undefined;
-    if (hex === undefined && read.tag !== undefined && this.hex === true) return [this.problem('not hex like the lines before it', 'a line not in hex')];
+    let tagInHex = false;
+    if (read.tag !== undefined) {
+      tagInHex = this.hexByTag.get(read.tag) ?? read.hex !== undefined;
+      this.hexByTag.set(read.tag, tagInHex);
+    }
+    const hex = read.tag === undefined || tagInHex ? read.hex : undefined;
+    if (hex === undefined && tagInHex) return [this.problem(`not hex like the lines before it tagged ${read.tag}`, 'a line not in hex')];
     const bytes = hex === undefined ? read.text! : Uint8Array.from(hex);
     const stream = read.tag === undefined ? undefined : { label: read.tag, conversation: '' };
     return [{ kind: 'record', bytes, time: this.clock.time(read.stamp), stream }];
