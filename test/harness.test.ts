@@ -235,7 +235,8 @@ describe.concurrent('the conformance harness against a simulated station', () =>
     expect(failures(result)[4]?.[0]).toMatch(
       /^lend: answer too slow — expected: the station answers CC \(slot 1, power bank 1234567890\) with MC\.BO \(lent\) or MR\.BF \(lend failed\) within 0\.3 s \(--max-latency\); received: MC\.BO after \d+\.\d{3} s$/,
     );
-    expect(result.steps[3]?.latencies[0]?.ms).toBeGreaterThanOrEqual(700);
+    // The station waits 700 ms by a timer, which Node may fire a fraction of a millisecond early by the harness's clock.
+    expect(result.steps[3]?.latencies[0]?.ms).toBeGreaterThan(690);
   });
 
   it('names an answer that comes after --timeout as missing, then as late, in the step that asked', async () => {
