@@ -171,5 +171,10 @@ describe(`the examples of ${PAGE}`, () => {
     if (!matches(example.expected, actual)) expect(actual.join('\n'), `${PAGE}:${name}: the tool's output differs from the page's`).toBe(example.expected.join('\n'));
   });
 
-  for (const { line, command, reason } of notRun) it.skip(`line ${line}: ${command} (not run: ${reason})`, () => {});
+  it('runs every example but those marked not run, each with a reason', ({ expect }) => {
+    // Printed so that a reader of the test output sees what the page shows unchecked.
+    for (const { line, command, reason } of notRun) console.log(`${PAGE}:${line}: not run (${reason}): ${command}`);
+    expect(notRun.every(({ reason }) => reason.trim() !== '')).toBe(true);
+    expect(notRun.length).toBeLessThanOrEqual(3);
+  });
 });
