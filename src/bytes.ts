@@ -68,9 +68,9 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * `bytes[start..end)` as a string, one character per byte (Latin-1). Eight bytes per
- * `String.fromCharCode` call: a 15-digit IMEI takes 2 calls and 7 appends instead of 15
- * appends, each of which builds a new string.
+ * `bytes[start..end)` as a string, one character per byte (Latin-1): eight bytes per
+ * `String.fromCharCode` call, then four, two and one, so that a power-bank id of 12
+ * characters is two pieces, not five.
  */
 export function byteString(bytes: Uint8Array, start: number, end: number): string {
   let text = '';
@@ -78,7 +78,15 @@ export function byteString(bytes: Uint8Array, start: number, end: number): strin
   for (; i + 8 <= end; i += 8) {
     text += String.fromCharCode(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!, bytes[i + 4]!, bytes[i + 5]!, bytes[i + 6]!, bytes[i + 7]!);
   }
-  for (; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  if (i + 4 <= end) {
+    text += String.fromCharCode(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!);
+    i += 4;
+  }
+  if (i + 2 <= end) {
+    text += String.fromCharCode(bytes[i]!, bytes[i + 1]!);
+    i += 2;
+  }
+  if (i < end) text += String.fromCharCode(bytes[i]!);
   return text;
 }
 

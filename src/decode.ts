@@ -8,7 +8,7 @@
 import { byteString, bytesOf, describeValue, excerpt } from './bytes.js';
 import { resolveDialect, type Dialect, type ResolvedDialect } from './dialect.js';
 import { ProtocolError, type DecodeError, type Deviation, type DeviationCode } from './errors.js';
-import { hasValidLuhnDigit, isImeiDigits } from './fields/imei.js';
+import { hasValidLuhnDigit, imeiAt, isImeiDigits } from './fields/imei.js';
 import { FieldFailure } from './fields/failure.js';
 import { DeviationLog } from './frame/deviations.js';
 import { readEnvelope, type FieldBounds } from './frame/envelope.js';
@@ -111,13 +111,13 @@ export class FrameDecoder implements DataContext {
     const commandStart = imeiEnd + 1;
     const dataStart = commandEnd + 1;
 
-    const imei = byteString(bytes, start, imeiEnd);
     if (!isImeiDigits(bytes, start, imeiEnd)) {
       return {
         ok: false,
-        error: { code: 'IMEI', offset: start, imei, message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits` },
+        error: { code: 'IMEI', offset: start, imei: byteString(bytes, start, imeiEnd), message: `IMEI "${excerpt(bytes, start, imeiEnd)}" at byte ${start} is not 15 digits` },
       };
     }
+    const imei = imeiAt(bytes, start);
     if (this.luhn && !hasValidLuhnDigit(imei)) {
       return {
         ok: false,

@@ -22,6 +22,15 @@ export function isImeiDigits(bytes: Uint8Array, start: number, end: number): boo
   return true;
 }
 
+/**
+ * The IMEI `bytes[start..start + 15)`, already known to be 15 digits, as a string built
+ * in one call (one flat string of 15 bytes, not a chain of pieces).
+ */
+export function imeiAt(bytes: Uint8Array, start: number): string {
+  const b = (at: number) => bytes[start + at]!;
+  return String.fromCharCode(b(0), b(1), b(2), b(3), b(4), b(5), b(6), b(7), b(8), b(9), b(10), b(11), b(12), b(13), b(14));
+}
+
 /** Whether the 15 digits of `imei` end with a correct Luhn check digit. */
 export function hasValidLuhnDigit(imei: string): boolean {
   let sum = 0;

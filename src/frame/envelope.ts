@@ -29,9 +29,21 @@ import { afterLineEnding, allHex, crcError, crcFieldError, endError, extraFieldE
 import { COMMA, coverageEnd, coverageStart, crcFieldValue, DOT, LEFT_BRACE, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
 import { putAscii, putHex4, type FrameWriter } from './writer.js';
 
-const EXCLAMATION = 0x21;
-const BAR = 0x7c;
-const TILDE = 0x7e;
+/** What a byte is to the one pass over the body: a field's byte, a `,`, a `.` or `;`, or a byte that ends the body. */
+const FIELD_BYTE = 0;
+const COMMA_BYTE = 1;
+const DOT_OR_SEMICOLON = 2;
+const END_OF_BODY = 3;
+
+/**
+ * The kind of each byte value: a field holds printable ASCII but for `{` `}` `"` and the
+ * space; a control byte or a byte above 0x7E ends the body, as those three do.
+ */
+const BYTE_KINDS = new Uint8Array(256).fill(END_OF_BODY);
+for (let byte = 0x21; byte < 0x7f; byte++) BYTE_KINDS[byte] = FIELD_BYTE;
+BYTE_KINDS[QUOTE] = BYTE_KINDS[LEFT_BRACE] = BYTE_KINDS[RIGHT_BRACE] = END_OF_BODY;
+BYTE_KINDS[COMMA] = COMMA_BYTE;
+BYTE_KINDS[DOT] = BYTE_KINDS[SEMICOLON] = DOT_OR_SEMICOLON;
 
 /**
  * Where the fields of a frame lie: the IMEI is `bytes[start..imeiEnd)`, the command word
@@ -96,15 +108,20 @@ export function readEnvelope(
   let firstComma = -1;
   let secondComma = -1;
   let lastComma = -1;
+  // The first '.' or ';' before any ',': one in the IMEI field, which is refused below.
+  let markInImei = -1;
   let i = start;
   for (; i < length; i++) {
-    const byte = bytes[i]!;
-    if (byte === COMMA) {
+    const kind = BYTE_KINDS[bytes[i]!];
+    if (kind === FIELD_BYTE) continue;
+    if (kind === COMMA_BYTE) {
       if (commas === 0) firstComma = i;
       else if (commas === 1) secondComma = i;
       lastComma = i;
       commas++;
-    } else if ((byte <= QUOTE || byte >= LEFT_BRACE) && byte !== EXCLAMATION && byte !== BAR && byte !== TILDE) {
+    } else if (kind === DOT_OR_SEMICOLON) {
+      if (commas === 0 && markInImei < 0) markInImei = i;
+    } else {
       break;
     }
   }
@@ -132,10 +149,8 @@ export function readEnvelope(
   const fieldCommas = end === lastComma ? commas - 1 : commas;
   if (fieldCommas === 0) return frameError(start, `the fields at byte ${start} have no ',' where a frame has two (imei,command,data)`);
   // '.' and ';' stand for ',' after the command word and before the CRC only.
-  for (let at = start; at < firstComma; at++) {
-    if (bytes[at] === DOT || bytes[at] === SEMICOLON) {
-      return frameError(at, `unexpected ${describeByte(bytes[at])} at byte ${at} in the IMEI field; the IMEI is followed by ','`);
-    }
+  if (markInImei >= 0) {
+    return frameError(markInImei, `unexpected ${describeByte(bytes[markInImei])} at byte ${markInImei} in the IMEI field; the IMEI is followed by ','`);
   }
   const commandStart = firstComma + 1;
   const afterWord = commandStart + 2;
