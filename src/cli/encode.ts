@@ -20,8 +20,15 @@ import type { Command } from './command.js';
 import { escaped, hexBytes } from './format.js';
 import { JsonSplitter } from './json.js';
 import { isDigits } from './text.js';
+import { codeOfState, KNOWN_STATES } from '../messages/slotRecord.js';
 
 const TYPES = Object.keys(messageTypes) as MessageType[];
+
+/** The states `--status` takes, by their code on the wire (`NF`) or their name (`notFull`), in capitals. */
+const STATES: ReadonlyMap<string, Exclude<SlotState, 'unknown'>> = new Map(
+  KNOWN_STATES.flatMap((state) => [[codeOfState(state), state] as const, [state.toUpperCase(), state] as const]),
+);
+const CODES = KNOWN_STATES.map(codeOfState);
 
 const help = `Usage: powerbank-codec encode [options] TYPE --imei IMEI [fields]
        powerbank-codec encode [options] < messages.json
@@ -40,8 +47,8 @@ Fields:
   --imei IMEI             the station's 15-digit IMEI (every type)
   --slot N --id ID        slot and power-bank id (every type about one power bank)
   --belongs true|false    for OwnershipAnswer: whether the bank belongs to the system
-  --status S.CODE[.ID]    for StatusAnswer: a slot record, CODE one of FU NF EM ER (or
-                          full notFull depleted fault); repeat the flag or join records
+  --status S.CODE[.ID]    for StatusAnswer: a slot record, CODE one of ${CODES.join(' ')} (or
+                          ${KNOWN_STATES.join(' ')}); repeat the flag or join records
                           with ';' ("1.FU.1234567890;3.ER"); none for an empty station
 
 Output:
@@ -89,16 +96,6 @@ function typeFromArgument(text: string): MessageType {
   return type;
 }
 
-const STATES: Readonly<Record<string, Exclude<SlotState, 'unknown'>>> = {
-  FU: 'full',
-  NF: 'notFull',
-  EM: 'depleted',
-  ER: 'fault',
-  FULL: 'full',
-  NOTFULL: 'notFull',
-  DEPLETED: 'depleted',
-  FAULT: 'fault',
-};
 
 function slotNumber(flag: string, text: string): number {
   if (!isDigits(text)) throw new UsageError(`${flag} must be a slot number; got "${text}"`);
@@ -114,9 +111,9 @@ function slotRecordsFrom(values: readonly string[]): SlotStatusInit[] {
       .map((record) => {
         const [slot = '', code = '', powerBankId, ...rest] = record.trim().split('.');
         const key = code.toUpperCase();
-        const status = Object.hasOwn(STATES, key) ? STATES[key] : undefined;
+        const status = STATES.get(key);
         if (status === undefined || rest.length > 0) {
-          throw new UsageError(`--status record "${record}" is not SLOT.CODE or SLOT.CODE.ID with CODE one of FU, NF, EM, ER`);
+          throw new UsageError(`--status record "${record}" is not SLOT.CODE or SLOT.CODE.ID with CODE one of ${CODES.join(', ')}`);
         }
         const init = { slot: slotNumber('--status slot', slot), status };
         // A full slot given without an id is refused by encode, which names the record.

@@ -9,6 +9,7 @@
 import { resolveDialect, type Dialect, type ResolvedDialect } from '../dialect.js';
 import { ProtocolError, type DeviationCode } from '../errors.js';
 import { isImeiString } from '../fields/imei.js';
+import type { SlotState } from '../messages/AQ.js';
 
 /**
  * How charged a power bank is: `full` (FU), `notFull` (NF, charging) or `depleted`
@@ -21,7 +22,7 @@ import { isImeiString } from '../fields/imei.js';
  * const charge: ChargeState = 'notFull';
  * ```
  */
-export type ChargeState = 'full' | 'notFull' | 'depleted';
+export type ChargeState = Exclude<SlotState, 'fault' | 'unknown'>;
 
 /**
  * A power bank in a slot of a {@link StationSimulator}.

@@ -55,7 +55,7 @@ export type SlotStatus =
       /** The slot number, from 1 to the dialect's slot count. */
       readonly slot: number;
       /** A power bank is in the slot: full, charging, or with no charge left. */
-      readonly status: 'full' | 'notFull' | 'depleted';
+      readonly status: Exclude<SlotState, 'fault' | 'unknown'>;
       /** The two letters on the wire: FU, NF or EM. */
       readonly code: string;
       /** The power bank's id. */
@@ -126,7 +126,7 @@ export type SlotStatusInit =
       /** The slot number, from 1 to the dialect's slot count. */
       readonly slot: number;
       /** A power bank is in the slot: full, charging, or with no charge left. */
-      readonly status: 'full' | 'notFull' | 'depleted';
+      readonly status: Exclude<SlotState, 'fault' | 'unknown'>;
       /** The two letters on the wire; optional, and must match `status` when given. */
       readonly code?: string;
       /** The power bank's id: required. */
