@@ -19,7 +19,7 @@ import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutco
 import { newPending, publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
 import { exportStations, restoreStations, type HubSnapshot, type RestoreHost } from './snapshot.js';
 import type { StationHub } from './stationHub.js';
-import { NONE, remember, StationState } from './station.js';
+import { StationState } from './station.js';
 
 /**
  * Creates a station hub: the whole server side of PROTOCOL.md section 5 for any number
@@ -201,19 +201,8 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
     if (!this.requests.settle(pending, result)) return;
-    const station = this.stations.get(pending.imei)!;
-    const { requestId, kind, imei, slot, powerBankId } = pending;
-    const outcome = result.outcome;
-    const early = outcome === 'timeout' || outcome === 'offline' || outcome === 'aborted';
-    if (kind === 'lend') {
-      const state = station.slot(slot!);
-      state.lend = undefined;
-      if (early) state.expired = remember(state.expired, { requestId, outcome, at: now, powerBankId: powerBankId! });
-    } else {
-      station.queries = station.queries.length === 1 ? NONE : station.queries.filter((query) => query !== pending);
-      if (station.queries.length === 0) station.queriedOn = undefined;
-      if (early) station.expiredQuery = { requestId, outcome, at: now };
-    }
+    this.stations.get(pending.imei)!.settled(pending, result.outcome, now);
+    const { requestId, kind, imei } = pending;
     this.emit({ type: 'settled', at: now, imei, requestId, kind, result });
   }
 
