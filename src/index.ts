@@ -53,7 +53,8 @@ export {
   type ProtocolErrorCode,
 } from './errors.js';
 
-export { FrameSplitter, type FrameSplitterOptions } from './stream/splitter.js';
+export { FrameSplitter } from './stream/splitter.js';
+export type { FrameSplitterOptions } from './stream/splitterOptions.js';
 export type { DiscardedEvent, FrameEvent, LineEndingEvent, SplitterEvent } from './stream/events.js';
 export {
   createDecodeTransform,

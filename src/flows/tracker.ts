@@ -3,8 +3,9 @@
  * in both directions, follows each flow of PROTOCOL.md section 5 through the state
  * table of `steps.ts`, and says when a flow completed and where the conversation left
  * the documented flows. What it says is written in `prose.ts`; what it makes of the
- * frames themselves, in `frameChecks.ts`. Pure: it is handed messages (or decoder
- * items) and the time, and returns events.
+ * frames themselves, in `frameChecks.ts`; its record of each waiting flow, in
+ * `waitingFlow.ts`. Pure: it is handed messages (or decoder items) and the time, and
+ * returns events.
  *
  * ```
  * observe('server', CC slot 2)  → []                         lend opened: the station must answer
@@ -21,10 +22,11 @@ import type { Dialect } from '../dialect.js';
 import type { Sender } from '../messages/codec.js';
 import { messageTypes, type Message } from '../messages/index.js';
 import type { DecoderItem } from '../stream/decoder.js';
-import type { ConversationEvent, FlowStep, OpenFlow, Violation } from './events.js';
+import type { ConversationEvent, OpenFlow, Violation } from './events.js';
 import { FrameChecks } from './frameChecks.js';
 import * as say from './prose.js';
-import { moveOf, OPENERS, STEPS, type AnswerMessage, type Move, type Outcome, type StepName } from './steps.js';
+import { moveOf, OPENERS, STEPS, type AnswerMessage, type Move, type StepName } from './steps.js';
+import { closestFlow, completionOf, openFlowOf, stepOf, type WaitingFlow } from './waitingFlow.js';
 
 /**
  * Options for a {@link ConversationTracker}. Times are milliseconds, on whatever clock
@@ -51,23 +53,6 @@ export interface ConversationTrackerOptions {
    * {@link ConversationTracker.observeItem}).
    */
   readonly dialect?: Partial<Dialect>;
-}
-
-/** A flow waiting at a step. */
-interface Flow {
-  step: StepName;
-  /** The message the step answers; the next message must name the same slot and power bank. */
-  last: Message;
-  readonly startedAt: number;
-  waitingSince: number;
-  /** How many frames had failed to decode when the flow began to wait. */
-  undecodedBefore: number;
-  /** Its messages so far. */
-  readonly steps: FlowStep[];
-}
-
-function stepOf(from: Sender, message: Message, at: number): FlowStep {
-  return { move: moveOf(message), from, message, at };
 }
 
 function isOpener(move: Move): move is keyof typeof OPENERS {
@@ -107,7 +92,7 @@ export class ConversationTracker {
   private readonly answerTimeout: number;
   private readonly heartbeatGap: number;
   private readonly frames: FrameChecks;
-  private readonly flows: Flow[] = [];
+  private readonly flows: WaitingFlow[] = [];
   private lastHeartbeat: number | undefined;
   /** Since when the heartbeat gap is measured: the last heartbeat, or the first time seen. */
   private gapSince: number | undefined;
@@ -221,18 +206,11 @@ export class ConversationTracker {
    * ```
    */
   openFlows(): OpenFlow[] {
-    return this.flows.map(({ step, last, startedAt, waitingSince, steps }) => ({
-      flow: STEPS[step].flow,
-      expected: say.expectedAt(step, last),
-      ...('slot' in last ? { slot: last.slot, powerBankId: last.powerBankId } : {}),
-      startedAt,
-      waitingSince,
-      steps: [...steps],
-    }));
+    return this.flows.map(openFlowOf);
   }
 
   /** The violation of `report` at `at` in `flow`, with the flow's steps so far. */
-  private violation(report: say.Report, at: number, flow: Flow): Violation {
+  private violation(report: say.Report, at: number, flow: WaitingFlow): Violation {
     return { ...say.violationOf(report, this.imei, at), steps: [...flow.steps] };
   }
 
@@ -269,14 +247,14 @@ export class ConversationTracker {
 
   /** Matches an answer to the open flow it answers, checks its slot and power bank, and moves the flow on. */
   private answer(from: Sender, message: AnswerMessage, move: Move, now: number, events: ConversationEvent[]): void {
-    const flow = this.closest(
+    const flow = closestFlow(
       this.flows.filter((open) => STEPS[open.step].from === from && STEPS[open.step].next[move] !== undefined),
       message,
     );
     if (flow === undefined) {
       // Not what any flow waits for. If a flow waits for this side at the same slot,
       // this message was meant as its answer: report it there and drop the flow.
-      const meant = this.closest(
+      const meant = closestFlow(
         this.flows.filter((open) => STEPS[open.step].from === from),
         message,
         true,
@@ -306,37 +284,6 @@ export class ConversationTracker {
       return;
     }
     this.flows.splice(this.flows.indexOf(flow), 1);
-    events.push(this.completed(next.outcome, message, flow, now));
-  }
-
-  /**
-   * Of `flows`, the one `message` most likely answers: same slot and power bank, else
-   * same slot, else same power bank, else (unless `sameSlotOnly`) the oldest.
-   */
-  private closest(flows: readonly Flow[], message: AnswerMessage, sameSlotOnly = false): Flow | undefined {
-    let best: Flow | undefined;
-    let bestScore = -1;
-    for (const flow of flows) {
-      const { last } = flow;
-      let score = 0;
-      if ('slot' in message && 'slot' in last) score = (message.slot === last.slot ? 2 : 0) + (message.powerBankId === last.powerBankId ? 1 : 0);
-      if (sameSlotOnly && score < 2) continue;
-      if (score > bestScore) {
-        best = flow;
-        bestScore = score;
-      }
-    }
-    return best;
-  }
-
-  private completed(outcome: Outcome, message: AnswerMessage, { startedAt, steps }: Flow, now: number): ConversationEvent {
-    if (message.type === 'StatusAnswer') {
-      const { imei, slots } = message;
-      return { kind: 'statusAnswered', flow: 'status', imei, slots, startedAt, at: now, steps, description: say.describeStatusAnswered(slots) };
-    }
-    const { imei, slot, powerBankId } = message;
-    const kind = outcome as Exclude<Outcome, 'statusAnswered'>;
-    const flow = kind === 'lent' || kind === 'lendFailed' ? 'lend' : 'return';
-    return { kind, flow, imei, slot, powerBankId, startedAt, at: now, steps, description: say.describeOutcome(kind, slot, powerBankId) };
+    events.push(completionOf(next.outcome, message, flow, now));
   }
 }

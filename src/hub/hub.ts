@@ -10,6 +10,7 @@ import { isPowerBankId } from '../fields/powerBankId.js';
 import { isSlot } from '../fields/slot.js';
 import type { Message } from '../messages/index.js';
 import type { HubEvent, OfflineReason } from './events.js';
+import { EventQueue } from './eventQueue.js';
 import { onStationMessage, type FlowHost } from './flows.js';
 import { HubLink, type LinkEnd, type LinkOwner, type StationLink, type Transport } from './link.js';
 import { LinkDeadlines } from './linkDeadlines.js';
@@ -18,7 +19,7 @@ import type { LendOptions, LendOutcome, RequestOptions, StationInfo, StatusOutco
 import { newPending, publicView, Requests, type EarlyOutcome, type Pending } from './requests.js';
 import { exportStations, restoreStations, type HubSnapshot, type RestoreHost } from './snapshot.js';
 import type { StationHub } from './stationHub.js';
-import { NONE, remember, StationState } from './station.js';
+import { StationState } from './station.js';
 
 /**
  * Creates a station hub: the whole server side of PROTOCOL.md section 5 for any number
@@ -45,9 +46,6 @@ export function createStationHub(options: StationHubOptions): StationHub {
   return new Hub(checkHubOptions(options));
 }
 
-/** The most event slots the queue keeps between calls. */
-const QUEUE_KEPT = 1_024;
-
 /** The {@link StationHub}. */
 class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   readonly requests: Requests;
@@ -55,14 +53,12 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   /** Every open connection, by the time it is due to be closed for silence. */
   private readonly links = new LinkDeadlines();
   private readonly stations = new Map<string, StationState>();
-  /** The events of the current call, delivered when it ends: the first `queued` of `queue`. */
-  private queue: Array<HubEvent | undefined> = [];
-  private queued = 0;
-  /** Whether a call from outside is under way (its events not all delivered yet). */
-  private busy = false;
+  /** The events of the current call, delivered when it ends. */
+  private readonly events: EventQueue;
 
   constructor(readonly settings: HubSettings) {
     this.requests = new Requests(settings.hubId);
+    this.events = new EventQueue(settings.onEvent);
   }
 
   connect(transport: Transport, now: number): StationLink {
@@ -142,38 +138,19 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   // LinkOwner, FlowHost and RestoreHost: what connections, flows and restores call.
 
   emit(event: HubEvent): void {
-    if (this.settings.onEvent !== undefined) this.queue[this.queued++] = event;
+    this.events.emit(event);
   }
 
   enter(): boolean {
-    if (this.busy) return false;
-    return (this.busy = true);
+    return this.events.enter();
   }
 
   leave(): void {
-    const { queue } = this;
-    // A listener's call to the hub adds its events to the queue: they follow, in order.
-    for (let i = 0; i < this.queued; i++) {
-      const event = queue[i]!;
-      queue[i] = undefined;
-      try {
-        this.settings.onEvent!(event);
-      } catch {
-        // The hub's state is already consistent; a listener's bug must not corrupt it.
-      }
-    }
-    this.queued = 0;
-    if (queue.length > QUEUE_KEPT) this.queue = []; // after a burst (a tick that closed many connections)
-    this.busy = false;
+    this.events.leave();
   }
 
   call<T>(work: () => T): T {
-    const outermost = this.enter();
-    try {
-      return work();
-    } finally {
-      if (outermost) this.leave();
-    }
+    return this.events.call(work);
   }
 
   stationOf(imei: string): StationState {
@@ -224,19 +201,8 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
     if (!this.requests.settle(pending, result)) return;
-    const station = this.stations.get(pending.imei)!;
-    const { requestId, kind, imei, slot, powerBankId } = pending;
-    const outcome = result.outcome;
-    const early = outcome === 'timeout' || outcome === 'offline' || outcome === 'aborted';
-    if (kind === 'lend') {
-      const state = station.slot(slot!);
-      state.lend = undefined;
-      if (early) state.expired = remember(state.expired, { requestId, outcome, at: now, powerBankId: powerBankId! });
-    } else {
-      station.queries = station.queries.length === 1 ? NONE : station.queries.filter((query) => query !== pending);
-      if (station.queries.length === 0) station.queriedOn = undefined;
-      if (early) station.expiredQuery = { requestId, outcome, at: now };
-    }
+    this.stations.get(pending.imei)!.settled(pending, result.outcome, now);
+    const { requestId, kind, imei } = pending;
     this.emit({ type: 'settled', at: now, imei, requestId, kind, result });
   }
 

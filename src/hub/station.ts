@@ -11,6 +11,7 @@
 import type { Move } from '../flows/steps.js';
 import type { SlotStatus } from '../messages/AQ.js';
 import type { HubLink } from './link.js';
+import type { LendOutcome, StatusOutcome } from './outcomes.js';
 import type { EarlyOutcome, Pending } from './requests.js';
 
 /** A lend or status query that settled before its answer, at `at`: a later answer is a late answer to it. */
@@ -131,6 +132,24 @@ export class StationState {
   /** The bank the last status answer lists in `slot`, if any. */
   bankIn(slot: number): string | undefined {
     return this.lastStatus?.slots.find((record) => record.slot === slot)?.powerBankId;
+  }
+
+  /**
+   * Forgets `pending`, which settled with `outcome` at `now`; one that settled before its
+   * answer (timeout, offline, aborted) is remembered, so that a late answer is known.
+   */
+  settled(pending: Pending, outcome: LendOutcome['outcome'] | StatusOutcome['outcome'], now: number): void {
+    const { requestId, slot, powerBankId } = pending;
+    const early = outcome === 'timeout' || outcome === 'offline' || outcome === 'aborted';
+    if (pending.kind === 'lend') {
+      const state = this.slot(slot!);
+      state.lend = undefined;
+      if (early) state.expired = remember(state.expired, { requestId, outcome, at: now, powerBankId: powerBankId! });
+    } else {
+      this.queries = this.queries.length === 1 ? NONE : this.queries.filter((query) => query !== pending);
+      if (this.queries.length === 0) this.queriedOn = undefined;
+      if (early) this.expiredQuery = { requestId, outcome, at: now };
+    }
   }
 
   /** All its requests in flight: lends by slot number, then status queries. */

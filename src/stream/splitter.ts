@@ -12,52 +12,11 @@
  */
 
 import { chunkBytes, spells } from '../bytes.js';
-import { resolveDialect, type Dialect } from '../dialect.js';
-import { ProtocolError } from '../errors.js';
 import { CR, LEFT_BRACE, LF, MIN_FRAME_LENGTH, RIGHT_BRACE } from '../frame/layout.js';
-import { longestFrameLength } from '../messages/index.js';
 import { DiscardedRun, NOISE, TOO_LONG, TRUNCATED } from './discardedRun.js';
 import type { SplitterEvent } from './events.js';
-
-/**
- * Options for {@link FrameSplitter}.
- *
- * @example
- * ```ts
- * import { FrameSplitter, type FrameSplitterOptions } from 'powerbank-codec';
- *
- * const options: FrameSplitterOptions = { dialect: { lineEnding: '\n', slotCount: 48 } };
- * const splitter = new FrameSplitter(options);
- * ```
- */
-export interface FrameSplitterOptions {
-  /**
-   * The firmware variant: its line ending is the one expected after `}` (others give
-   * `lineEnding` events), and its slot count sets the default `maxFrameLength`.
-   */
-  readonly dialect?: Partial<Dialect> | undefined;
-  /**
-   * The longest frame, `{` to `}`, that is kept. The default is the longest valid frame
-   * of the dialect (a status answer with every slot full and 32-character ids), and at
-   * least 1024 bytes. A smaller limit is allowed: frames longer than it are then
-   * reported as `tooLong`, valid or not.
-   */
-  readonly maxFrameLength?: number | undefined;
-}
-
-/** The size of the buffer first made for an unfinished frame. */
-const KEPT_START = 64;
-
-/** The least default `maxFrameLength`, whatever the dialect. */
-const MIN_DEFAULT_MAX_FRAME_LENGTH = 1024;
-
-/**
- * The default `maxFrameLength` for a dialect: its longest valid frame, and at least
- * 1024 bytes. @internal
- */
-export function defaultMaxFrameLength(dialect: Dialect): number {
-  return Math.max(MIN_DEFAULT_MAX_FRAME_LENGTH, longestFrameLength(dialect));
-}
+import { appendBytes, joinBytes, viewOf } from './keptBytes.js';
+import { checkSplitterOptions, type FrameSplitterOptions } from './splitterOptions.js';
 
 /** Where the splitter is: outside frames, inside one, or skipping one that grew too long. */
 type State = 'between' | 'inFrame' | 'tooLong';
@@ -110,13 +69,9 @@ export class FrameSplitter {
   private run: DiscardedRun | undefined;
 
   constructor(options: FrameSplitterOptions = {}) {
-    const dialect = resolveDialect(options.dialect);
-    const { maxFrameLength = defaultMaxFrameLength(dialect) } = options;
-    if (!Number.isInteger(maxFrameLength) || maxFrameLength < 2) {
-      throw new ProtocolError('OPTIONS', 'maxFrameLength', `maxFrameLength must be an integer of at least 2; got ${String(maxFrameLength)}`);
-    }
+    const { maxFrameLength, lineEnding } = checkSplitterOptions(options);
     this.maxFrameLength = maxFrameLength;
-    this.lineEnding = dialect.lineEnding;
+    this.lineEnding = lineEnding;
   }
 
   /**
@@ -316,16 +271,8 @@ export class FrameSplitter {
   /** Keeps the unfinished frame's bytes from `chunk`, whose owner may reuse it. */
   private keep(chunk: Uint8Array): void {
     const from = Math.max(this.frameStartInChunk, 0);
-    const needed = this.buffered + chunk.length - from;
-    if (this.buffer === undefined || this.buffer.length < needed) {
-      // 64 bytes at first: V8 keeps typed arrays that small on its heap, where they are cheap.
-      const size = this.buffer === undefined ? Math.max(needed, KEPT_START) : Math.max(needed, 2 * this.buffer.length);
-      const grown = new Uint8Array(Math.min(this.maxFrameLength, size));
-      if (this.buffer !== undefined) copy(this.buffer, 0, this.buffered, grown, 0);
-      this.buffer = grown;
-    }
-    copy(chunk, from, chunk.length, this.buffer, this.buffered);
-    this.buffered = needed;
+    this.buffer = appendBytes(this.buffer, this.buffered, chunk, from, this.maxFrameLength);
+    this.buffered += chunk.length - from;
   }
 
   /** The current frame is done with: its kept bytes are let go. */
@@ -339,26 +286,10 @@ export class FrameSplitter {
    * then those of `chunk` before `end`.
    */
   private collect(chunk: Uint8Array, end: number, limit: number): Uint8Array {
-    const from = Math.max(this.frameStartInChunk, 0);
-    const length = Math.min(this.buffered + end - from, limit);
-    const bytes = new Uint8Array(length);
-    const kept = Math.min(this.buffered, length);
-    if (kept > 0) copy(this.buffer!, 0, kept, bytes, 0);
-    copy(chunk, from, from + length - kept, bytes, kept);
-    return bytes;
+    return joinBytes(this.buffer, this.buffered, chunk, Math.max(this.frameStartInChunk, 0), end, limit);
   }
 
   private reportLineEnding(seen: '\r\n' | '\n' | '\r', offset: number, events: SplitterEvent[]): void {
     if (seen !== this.lineEnding) events.push({ kind: 'lineEnding', offset, length: seen.length, seen, expected: this.lineEnding });
   }
-}
-
-/** Copies `source[start..end)` to `target` at `at`: a plain loop, cheaper than `set` on the short runs of a frame. */
-function copy(source: Uint8Array, start: number, end: number, target: Uint8Array, at: number): void {
-  for (let i = start; i < end; i++) target[at++] = source[i]!;
-}
-
-/** `chunk[start..end)` as a plain `Uint8Array` over the chunk's memory, even when the chunk is a Node `Buffer`. */
-function viewOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
-  return new Uint8Array(chunk.buffer, chunk.byteOffset + start, end - start);
 }
