@@ -36,13 +36,13 @@ export class EventQueue {
 
   /** The outermost call ends: the events it caused are delivered. */
   leave(): void {
-    const { queue } = this;
+    const { queue, listener } = this;
     // A listener's call to the hub adds its events to the queue: they follow, in order.
     for (let i = 0; i < this.queued; i++) {
       const event = queue[i]!;
       queue[i] = undefined;
       try {
-        this.listener!(event);
+        listener!(event);
       } catch {
         // The hub's state is already consistent; a listener's bug must not corrupt it.
       }
