@@ -38,9 +38,8 @@ export class DiscardedRun {
     if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
   }
 
-  /** Adds bytes to the preview: `bytesOf(room)` gives the next `room` bytes at most, called only while there is room. */
+  /** Adds bytes to the preview: `bytesOf(room)` gives the next `room` bytes at most (none when it is full). */
   previewBytes(bytesOf: (room: number) => Uint8Array): void {
-    if (this.previewLength === PREVIEW_LENGTH) return;
     const bytes = bytesOf(PREVIEW_LENGTH - this.previewLength);
     this.preview.set(bytes, this.previewLength);
     this.previewLength += bytes.length;
@@ -49,7 +48,7 @@ export class DiscardedRun {
   /** The run now reaches stream position `end`, and holds something of `kind` (`NOISE`, `TRUNCATED`, `TOO_LONG`). */
   extend(end: number, kind: number): void {
     this.end = end;
-    if (kind > this.kind) this.kind = kind;
+    this.kind = Math.max(this.kind, kind);
   }
 
   get length(): number {

@@ -11,18 +11,20 @@
 /** The size of the buffer first made for an unfinished frame. */
 const KEPT_START = 64;
 
+/** No bytes kept: the buffer of a splitter between frames. */
+export const NO_BYTES = new Uint8Array(0);
+
 /**
  * `buffer[0..kept)` then `chunk[from..)`, in `buffer` when it has room, else in a new
  * buffer: twice as large (64 bytes at first, or what is needed if more), and never
  * larger than `maxLength`.
  */
-export function appendBytes(buffer: Uint8Array | undefined, kept: number, chunk: Uint8Array, from: number, maxLength: number): Uint8Array {
+export function appendBytes(buffer: Uint8Array, kept: number, chunk: Uint8Array, from: number, maxLength: number): Uint8Array {
   const needed = kept + chunk.length - from;
-  if (buffer === undefined || buffer.length < needed) {
+  if (buffer.length < needed) {
     // 64 bytes at first: V8 keeps typed arrays that small on its heap, where they are cheap.
-    const size = buffer === undefined ? Math.max(needed, KEPT_START) : Math.max(needed, 2 * buffer.length);
-    const grown = new Uint8Array(Math.min(maxLength, size));
-    if (buffer !== undefined) copy(buffer, 0, kept, grown, 0);
+    const grown = new Uint8Array(Math.min(maxLength, Math.max(needed, KEPT_START, 2 * buffer.length)));
+    copy(buffer, 0, kept, grown, 0);
     buffer = grown;
   }
   copy(chunk, from, chunk.length, buffer, kept);
@@ -30,11 +32,11 @@ export function appendBytes(buffer: Uint8Array | undefined, kept: number, chunk:
 }
 
 /** A copy of at most `limit` bytes: `buffer[0..kept)`, then `chunk[from..end)`. */
-export function joinBytes(buffer: Uint8Array | undefined, kept: number, chunk: Uint8Array, from: number, end: number, limit: number): Uint8Array {
+export function joinBytes(buffer: Uint8Array, kept: number, chunk: Uint8Array, from: number, end: number, limit: number): Uint8Array {
   const length = Math.min(kept + end - from, limit);
   const bytes = new Uint8Array(length);
   const fromBuffer = Math.min(kept, length);
-  if (fromBuffer > 0) copy(buffer!, 0, fromBuffer, bytes, 0);
+  copy(buffer, 0, fromBuffer, bytes, 0);
   copy(chunk, from, from + length - fromBuffer, bytes, fromBuffer);
   return bytes;
 }

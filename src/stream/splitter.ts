@@ -11,11 +11,11 @@
  * @module
  */
 
-import { chunkBytes, spells } from '../bytes.js';
+import { chunkBytes } from '../bytes.js';
 import { CR, LEFT_BRACE, LF, MIN_FRAME_LENGTH, RIGHT_BRACE } from '../frame/layout.js';
 import { DiscardedRun, NOISE, TOO_LONG, TRUNCATED } from './discardedRun.js';
 import type { SplitterEvent } from './events.js';
-import { appendBytes, joinBytes, viewOf } from './keptBytes.js';
+import { appendBytes, joinBytes, NO_BYTES, viewOf } from './keptBytes.js';
 import { checkSplitterOptions, type FrameSplitterOptions } from './splitterOptions.js';
 
 /** Where the splitter is: outside frames, inside one, or skipping one that grew too long. */
@@ -63,7 +63,7 @@ export class FrameSplitter {
   /** Where that `{` is in the chunk being read; -1 when it came in an earlier chunk. */
   private frameStartInChunk = -1;
   /** The bytes of the unfinished frame kept from earlier chunks: `buffer[0..buffered)`. */
-  private buffer: Uint8Array | undefined;
+  private buffer: Uint8Array = NO_BYTES;
   private buffered = 0;
   /** The discarded run not yet reported, if any. */
   private run: DiscardedRun | undefined;
@@ -141,14 +141,14 @@ export class FrameSplitter {
    */
   end(): SplitterEvent[] {
     const events: SplitterEvent[] = [];
-    if (this.state === 'between' && this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
+    if (this.afterFrame === 'braceCr') this.reportLineEnding('\r', this.position - 1, events);
     if (this.state === 'inFrame') this.discardFrame(new Uint8Array(0), 0, this.position, TRUNCATED, events);
     this.reportRun(events);
     this.position = 0;
     this.state = 'between';
     this.afterFrame = 'none';
     this.buffered = 0;
-    this.buffer = undefined;
+    this.buffer = NO_BYTES;
     return events;
   }
 
@@ -159,17 +159,14 @@ export class FrameSplitter {
       const byte = chunk[i];
       const crBefore = this.afterFrame === 'braceCr';
       this.afterFrame = 'none';
-      if (this.lineEnding.length > 0 && spells(chunk, i, i + this.lineEnding.length, this.lineEnding) && !crBefore) {
-        i += this.lineEnding.length; // the expected line ending: the usual case
-      } else if (byte === LF) {
+      if (byte === LF) {
         this.reportLineEnding(crBefore ? '\r\n' : '\n', base + i - (crBefore ? 1 : 0), events);
         i++;
-      } else {
-        if (crBefore) this.reportLineEnding('\r', base + i - 1, events);
-        else if (byte === CR) {
-          this.afterFrame = 'braceCr';
-          return i + 1;
-        }
+      } else if (crBefore) {
+        this.reportLineEnding('\r', base + i - 1, events);
+      } else if (byte === CR) {
+        this.afterFrame = 'braceCr';
+        return i + 1;
       }
     }
     for (; i < chunk.length; i++) {
@@ -278,7 +275,7 @@ export class FrameSplitter {
   /** The current frame is done with: its kept bytes are let go. */
   private frameDone(): void {
     this.buffered = 0;
-    this.buffer = undefined;
+    this.buffer = NO_BYTES;
   }
 
   /**
