@@ -38,8 +38,12 @@ export class DiscardedRun {
     if (this.previewLength < PREVIEW_LENGTH) this.preview[this.previewLength++] = byte;
   }
 
-  /** Adds bytes to the preview: `bytesOf(room)` gives the next `room` bytes at most (none when it is full). */
+  /**
+   * Adds bytes to the preview: `bytesOf(room)` gives the next `room` bytes at most. It is
+   * not called once the preview is full, since a run of `{` calls this for every byte.
+   */
   previewBytes(bytesOf: (room: number) => Uint8Array): void {
+    if (this.previewLength === PREVIEW_LENGTH) return;
     const bytes = bytesOf(PREVIEW_LENGTH - this.previewLength);
     this.preview.set(bytes, this.previewLength);
     this.previewLength += bytes.length;
