@@ -223,7 +223,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   }
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
-    if (!this.requests.settle(pending, result)) return;
+    this.requests.settle(pending, result);
     const station = this.stations.get(pending.imei)!;
     const { requestId, kind, imei, slot, powerBankId } = pending;
     const outcome = result.outcome;
