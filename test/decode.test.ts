@@ -405,18 +405,6 @@ describe('the deviations of a result', () => {
     expect(first.ok && first.deviations.map((deviation) => deviation.code)).toStrictEqual(['QUOTES', 'LOWERCASE_CRC', 'LINE_ENDING']);
   });
 
-  it('are listed in byte order, those of the data field among those of the envelope', () => {
-    const frame = canonicalFrame(`${imei},AQ,1.XY;2.FU.ABC`, { separator: '.', lineEnding: '\n' }).replace(/[0-9A-F]{4}"/, (crc) => crc.toLowerCase());
-    const result = decode(frame);
-    expect(result.ok && result.deviations.map((deviation) => [deviation.code, deviation.offset])).toStrictEqual([
-      ['UNKNOWN_STATUS', 23],
-      ['SEPARATOR', 34],
-      ['MISSING_SEMICOLON', 34],
-      ['LOWERCASE_CRC', 35],
-      ['LINE_ENDING', 41],
-    ]);
-  });
-
   it('are an empty frozen array when there are none', () => {
     const result = decode(canonicalFrame(`${imei},CH,`));
     expect(result.ok && result.deviations).toStrictEqual([]);

@@ -289,16 +289,21 @@ describe('section 7 deviations: accepted and listed in lenient mode, FRAME in st
     }
   });
 
-  it('lists several deviations in byte order', () => {
-    const frame = canonicalFrame('860123456789014,CH.', { separator: ';', quotes: false, lineEnding: '\n' }).replace(/[0-9A-F]{4}}/, (crc) => crc.toLowerCase());
+  it.each([
+    [
+      'of the envelope',
+      canonicalFrame('860123456789014,CH.', { separator: ';', quotes: false, lineEnding: '\n' }),
+      [['QUOTES', 1], ['SEPARATOR', 19], ['SEPARATOR', 20], ['LOWERCASE_CRC', 21], ['LINE_ENDING', 26]],
+    ],
+    [
+      'of the data field among those of the envelope',
+      canonicalFrame('860123456789014,AQ,1.XY;2.FU.ABC', { separator: '.', lineEnding: '\n' }),
+      [['UNKNOWN_STATUS', 23], ['SEPARATOR', 34], ['MISSING_SEMICOLON', 34], ['LOWERCASE_CRC', 35], ['LINE_ENDING', 41]],
+    ],
+  ])('lists several deviations in byte order: those %s', (_, canonical, expected) => {
+    const frame = canonical.replace(/[0-9A-F]{4}(?="?})/, (crc) => crc.toLowerCase());
     const lenient = decode(frame);
-    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toStrictEqual([
-      ['QUOTES', 1],
-      ['SEPARATOR', 19],
-      ['SEPARATOR', 20],
-      ['LOWERCASE_CRC', 21],
-      ['LINE_ENDING', 26],
-    ]);
+    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toStrictEqual(expected);
   });
 
   it('accepts the vendor document\'s own layout with both separators as dots', () => {
