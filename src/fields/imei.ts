@@ -9,6 +9,8 @@
  * @internal
  */
 
+import { toBytes } from '../bytes.js';
+
 /** The number of digits in an IMEI. */
 export const IMEI_LENGTH = 15;
 
@@ -36,9 +38,7 @@ export function hasValidLuhnDigit(imei: string): boolean {
   return sum % 10 === 0;
 }
 
-const IMEI_TEXT = /^[0-9]{15}$/;
-
-/** Whether `value` is a string of exactly 15 ASCII digits. */
+/** Whether `value` is a string of exactly 15 ASCII digits (a character beyond ASCII is bytes above 0x7F: no digit). */
 export function isImeiString(value: unknown): value is string {
-  return typeof value === 'string' && IMEI_TEXT.test(value);
+  return typeof value === 'string' && isImeiDigits(toBytes(value), 0, value.length);
 }
