@@ -101,9 +101,9 @@ export interface ResolvedDialect extends Dialect {
   readonly engine: Crc16Engine | undefined;
 }
 
-/** `a, b or c`. */
+/** `a, b or c`, of two words or more. */
 function listOf(words: readonly string[]): string {
-  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
+  return `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
 }
 
 function invalid(field: string, message: string): never {

@@ -97,7 +97,7 @@ export function writeFrame(out: FrameWriter, message: MessageInit, codec: AnyCom
   out.reserve(IMEI_LENGTH + 4);
   const bytes = out.bytes;
   let end = typeof imei === 'string' && imei.length === IMEI_LENGTH ? putDigits(bytes, out.end, imei) : -1;
-  if (end < 0) {
+  if (end === -1) {
     throw new ProtocolError('IMEI', 'imei', `imei must be a string of 15 digits; got ${JSON.stringify(imei)}`);
   }
   bytes[end++] = COMMA;

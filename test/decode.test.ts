@@ -102,6 +102,7 @@ describe('COMMAND', () => {
 
   it.each([
     ['Bb', [0x42, 0x62]],
+    ['B3', [0x42, 0x33]],
     ['A|', [0x41, 0x7c]],
     ['[A', [0x5b, 0x41]],
     ['A[', [0x41, 0x5b]],
@@ -346,6 +347,7 @@ describe('options', () => {
 describe('options, read on every call', () => {
   it('cost the same written fresh or kept: the same decoder when none are given, and the same results', () => {
     expect(frameDecoderFor(undefined)).toBe(frameDecoderFor(undefined));
+    expect(frameDecoderFor({})).toBe(frameDecoderFor(undefined));
     const kept: DecodeOptions = { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } };
     const frame = encode({ type: 'Heartbeat', imei }, { dialect: kept.dialect! });
     expect(decode(frame, kept)).toEqual(decode(frame, { from: 'device', checkImei: 'luhn', dialect: { quotes: false, crc: 'CRC-16/XMODEM', slotCount: 9 } }));

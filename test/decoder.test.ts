@@ -57,16 +57,24 @@ describe('createDecoder', () => {
     ]);
   });
 
-  it.each([3, 48, 60, 999])('decodes the longest status answer of a %i-slot dialect with the default maxFrameLength', (slotCount) => {
-    const dialect = { slotCount };
+  it.each([
+    [3, 'CRC-16/MODBUS'],
+    [48, 'CRC-16/MODBUS'],
+    [60, 'CRC-16/MODBUS'],
+    [999, 'CRC-16/MODBUS'],
+    [48, 'none'],
+    [999, 'none'],
+  ] as const)('decodes the longest status answer of a %i-slot dialect (CRC %s) with the default maxFrameLength', (slotCount, crc) => {
+    const dialect = { slotCount, crc };
     const slots = Array.from({ length: slotCount }, (_, i) => ({ slot: i + 1, status: 'full' as const, powerBankId: 'A'.repeat(32) }));
     const frame = encode({ type: 'StatusAnswer', imei: '860123456789014', slots }, { dialect });
     const items = decodeAll([frame], { dialect });
     expect(items.map((item) => item.kind)).toEqual(['message']);
-    // One byte more than the longest frame, and the limit bites (at least 1024).
+    // The limit (at least 1024) keeps a frame of its length, and bites one byte after.
     const limit = Math.max(1024, frame.length - 2);
-    const longer = ascii(`{"${'A'.repeat(limit - 1)}"}`);
-    expect(decodeAll([longer], { dialect }).map((item) => item.kind)).toEqual(['tooLong', 'tooLong']);
+    const ofLength = (length: number) => ascii(`{"${'A'.repeat(length - 4)}"}`);
+    expect(decodeAll([ofLength(limit)], { dialect }).map((item) => item.kind)).toEqual(['error']);
+    expect(decodeAll([ofLength(limit + 1)], { dialect }).map((item) => item.kind)).toEqual(['tooLong', 'tooLong']);
   });
 
   it('accepts an explicit maxFrameLength below the longest frame, and reports longer frames as tooLong', () => {

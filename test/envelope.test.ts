@@ -57,6 +57,15 @@ describe('envelope errors (FRAME)', () => {
     ['a separator inside the IMEI', canonicalFrame('8601234567.89014,CH,'), 12, "unexpected '.' at byte 12 in the IMEI field; the IMEI is followed by ','"],
     ['a brace inside the fields', canonicalFrame('860123456789014,CC,BW.2.12{4'), 28, "unexpected '{' at byte 28 inside the frame's fields"],
     ['a quote inside the fields', canonicalFrame('860123456789014,CC,BW.2.12"4'), 28, `unexpected '"' at byte 28 inside the frame's fields`],
+    ['a brace right after the opening quote', '{"{860123456789014,CH,,3FCE"}', 2, "unexpected '{' at byte 2 inside the frame's fields"],
+    ['a space before the closing brace', '{"860123456789014,CH,,3FCE }', 26, "unexpected ' ' at byte 26 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a lone LF where the frame closes', '{"860123456789014,CH,,3FCE\n', 26, `the line ending at byte 26 comes without the frame's closing '"}'`],
+    ['a lone CR where the frame closes', '{"860123456789014,CH,,3FCE\r', 26, `the line ending at byte 26 comes without the frame's closing '"}'`],
+    ['a tab at the end of the input', '{"860123456789014,CH,,3FCE\t', 26, "unexpected 0x09 at byte 26 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['a space, a byte and no brace without quotes', '{860123456789014,CH,,3FCE X', 25, "unexpected ' ' at byte 25 inside the frame's fields: a frame holds only visible ASCII, '!' to '~'"],
+    ['bytes after the closing brace without quotes', '{860123456789014,CH,,3FCE}XY', 26, "unexpected 'X' at byte 26 after the frame's closing '}' at byte 25; only a line ending may follow '}'"],
+    ["a '.' before the CRC right after the command word, and one ','", '{"860123456789014,CH.3FCE"}', 17, "the fields have one ',' (at byte 17) where a frame has two (imei,command,data): a field separator is missing"],
+    ["a body of a '.' and a CRC", '{.3FCE}', 1, "the fields at byte 1 have no ',' where a frame has two (imei,command,data)"],
   ])('%s', (_, frame, offset, message) => {
     expect(errorOf(decode(frame))).toStrictEqual({ code: 'FRAME', offset, message });
   });
@@ -66,6 +75,7 @@ describe('envelope errors (FRAME)', () => {
     ["an '@'", '3FC@'],
     ["a 'Z'", '3FCZ'],
     ['a backtick', '3FC`'],
+    ["a '/'", '3FC/'],
     ["a 'g'", '3FCg'],
     ['a tilde', '3FC~'],
   ])('refuses a CRC field with %s, next to the hex digits in ASCII', (_, crc) => {
@@ -90,6 +100,28 @@ describe('envelope errors (FRAME)', () => {
       code: 'FRAME',
       offset: 2,
       message: "the fields at byte 2 have no ',' where a frame has two (imei,command,data)",
+    });
+  });
+
+  describe("names the ',' out of place among too many", () => {
+    const fourFields = 'a frame has exactly four fields (imei,command,data,crc) and data holds no \',\'';
+    it.each([
+      // A 15-byte IMEI and a two-letter word followed by their separators: any other ','.
+      ["a ',' in place of an IMEI digit", canonicalFrame('86012345678,014,CH,'), 13, '13, 17, 20'],
+      ["a ',' in the data after a '.' after the command word", canonicalFrame('860123456789014,MC.BO,2.1234567890'), 23, '17, 23'],
+      // Otherwise the first after the command word's separator.
+      ["an empty extra field after a 14-digit IMEI", canonicalFrame('86012345678901,CH,,'), 20, '16, 19, 20'],
+      ["commas up to the separator before the CRC", canonicalFrame('860123456789014,,,'), 19, '17, 18, 19'],
+    ])('%s', (_, frame, offset, commas) => {
+      expect(errorOf(decode(frame))).toStrictEqual({ code: 'FRAME', offset, message: `unexpected ',' at byte ${offset}: ${fourFields} (',' at bytes ${commas})` });
+    });
+
+    it('counts three fields in a dialect without a CRC', () => {
+      expect(errorOf(decode('{"860123456789014,CC,BW,2,1234567890"}', { dialect: { crc: 'none' } }))).toStrictEqual({
+        code: 'FRAME',
+        offset: 23,
+        message: "unexpected ',' at byte 23: a frame has exactly three fields (imei,command,data) and data holds no ',' (',' at bytes 17, 20, 23, 25)",
+      });
     });
   });
 
@@ -257,16 +289,21 @@ describe('section 7 deviations: accepted and listed in lenient mode, FRAME in st
     }
   });
 
-  it('lists several deviations in byte order', () => {
-    const frame = canonicalFrame('860123456789014,CH.', { separator: ';', quotes: false, lineEnding: '\n' }).replace(/[0-9A-F]{4}}/, (crc) => crc.toLowerCase());
+  it.each([
+    [
+      'of the envelope',
+      canonicalFrame('860123456789014,CH.', { separator: ';', quotes: false, lineEnding: '\n' }),
+      [['QUOTES', 1], ['SEPARATOR', 19], ['SEPARATOR', 20], ['LOWERCASE_CRC', 21], ['LINE_ENDING', 26]],
+    ],
+    [
+      'of the data field among those of the envelope',
+      canonicalFrame('860123456789014,AQ,1.XY;2.FU.ABC', { separator: '.', lineEnding: '\n' }),
+      [['UNKNOWN_STATUS', 23], ['SEPARATOR', 34], ['MISSING_SEMICOLON', 34], ['LOWERCASE_CRC', 35], ['LINE_ENDING', 41]],
+    ],
+  ])('lists several deviations in byte order: those %s', (_, canonical, expected) => {
+    const frame = canonical.replace(/[0-9A-F]{4}(?="?})/, (crc) => crc.toLowerCase());
     const lenient = decode(frame);
-    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toStrictEqual([
-      ['QUOTES', 1],
-      ['SEPARATOR', 19],
-      ['SEPARATOR', 20],
-      ['LOWERCASE_CRC', 21],
-      ['LINE_ENDING', 26],
-    ]);
+    expect(lenient.ok && lenient.deviations.map((d) => [d.code, d.offset])).toStrictEqual(expected);
   });
 
   it('accepts the vendor document\'s own layout with both separators as dots', () => {

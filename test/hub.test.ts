@@ -491,6 +491,53 @@ describe('liveness, garbage and floods', () => {
   });
 });
 
+describe('transports that call the hub back', () => {
+  const heartbeat = encode({ type: 'Heartbeat', imei: IMEI });
+
+  it('a status query whose CQ cannot be sent settles offline, not sent', async () => {
+    const { hub, events } = recordingHub();
+    const link = hub.connect({ send: () => { throw new Error('EPIPE'); }, close: () => {} }, 0);
+    link.receive(heartbeat, 0);
+    expect(await hub.queryStatus(IMEI, { now: 1 })).toEqual({ outcome: 'offline', requestId: 'h-1', imei: IMEI, sent: false });
+    expect(events.map((event) => event.type)).toEqual(['online', 'heartbeat', 'linkError', 'offline', 'settled']);
+    expect(events[3]).toMatchObject({ reason: 'sendFailed' });
+  });
+
+  it('a send that reports the connection closed, then throws: closed once, for the reason it gave first', () => {
+    const { hub, events } = recordingHub();
+    let closes = 0;
+    const link = hub.connect(
+      {
+        send: () => {
+          link.closed(1); // the socket's close handler, run at once
+          throw new Error('EPIPE');
+        },
+        close: () => void closes++,
+      },
+      0,
+    );
+    link.receive(heartbeat, 0);
+    void hub.lend(IMEI, 1, { now: 1, powerBankId: 'A1' });
+    expect(closes).toBe(0);
+    expect(events.map((event) => event.type)).toEqual(['online', 'heartbeat', 'offline', 'settled', 'linkError']);
+    expect(events[2]).toMatchObject({ reason: 'closed' });
+    expect(events[3]).toMatchObject({ result: { outcome: 'offline', sent: false } });
+  });
+
+  it('a request made while the connection closes (from its close callback) sends nothing there and settles offline with it', async () => {
+    const { hub, events } = recordingHub();
+    const made: Array<Promise<StatusOutcome>> = [];
+    const sent: Uint8Array[] = [];
+    const link = hub.connect({ send: (bytes) => void sent.push(bytes), close: () => void made.push(hub.queryStatus(IMEI, { now: 5 })) }, 0);
+    link.receive(heartbeat, 0);
+    expect(hub.disconnect(IMEI, 5)).toBe(true);
+    expect(sent).toEqual([]);
+    expect(await made[0]).toEqual({ outcome: 'offline', requestId: 'h-1', imei: IMEI, sent: false });
+    expect(events.map((event) => event.type)).toEqual(['online', 'heartbeat', 'offline', 'settled']);
+    expect(events[2]).toMatchObject({ reason: 'disconnected' });
+  });
+});
+
 describe('what a fleet written outside the project does (pinned from a trial against a server built from the guide)', () => {
   it('modem noise before the first frame: reported, then the first valid frame binds the connection', () => {
     const { hub, events } = recordingHub();
@@ -621,6 +668,33 @@ describe('a listener may call the hub: events come once the call that caused the
       expect(h.events.filter((event) => event.type === 'settled').length).toBe(new Set(h.events.flatMap((event) => (event.type === 'settled' ? [event.requestId] : []))).size);
     });
   }
+
+  it('a listener may feed a connection bytes or close it: their events follow those of the call it reacts to', () => {
+    const { hub, wire, events, reactWith } = online();
+    const other = hub.connect({ send: () => {}, close: () => {} }, 0);
+    reactWith((event) => {
+      if (event.type === 'heartbeat' && event.imei === IMEI) other.receive(encode({ type: 'Heartbeat', imei: OTHER_IMEI }), event.at);
+      if (event.type === 'heartbeat' && event.imei === OTHER_IMEI) other.closed(event.at);
+    });
+    const before = events.length;
+    wire.say([{ type: 'Heartbeat', imei: IMEI }], 10);
+    expect(events.slice(before)).toEqual([
+      { type: 'heartbeat', at: 10, imei: IMEI },
+      { type: 'online', at: 10, imei: OTHER_IMEI },
+      { type: 'heartbeat', at: 10, imei: OTHER_IMEI },
+      { type: 'offline', at: 10, imei: OTHER_IMEI, reason: 'closed' },
+    ]);
+  });
+
+  it('delivers every event of a burst (a tick that closes 1,500 connections), and those of the calls after it', () => {
+    const { hub, events } = recordingHub({ helloTimeoutMs: 100 });
+    for (let i = 0; i < 1_500; i++) hub.connect({ send: () => {}, close: () => {} }, 0);
+    hub.tick(100);
+    expect(events.length).toBe(1_500);
+    expect(events.every((event) => event.type === 'silent')).toBe(true);
+    hub.connect({ send: () => {}, close: () => {} }, 200).receive(encode({ type: 'Heartbeat', imei: IMEI }), 200);
+    expect(events.slice(1_500).map((event) => event.type)).toEqual(['online', 'heartbeat']);
+  });
 
   it('the events of a listener\'s call come after those of the call it reacts to; a promise resolves after both', async () => {
     const { hub, wire, events, reactWith } = online();
@@ -753,6 +827,50 @@ describe('export and restore', () => {
       expect(() => hub.restore(snapshot as never)).toThrow(expect.objectContaining({ name: 'ProtocolError', code: 'OPTIONS', message: expect.stringContaining(message) }));
     }
     expect(hub.station(IMEI)).toBeUndefined(); // the valid first station of each was not restored either
+  });
+
+  it('exports a restored station never heard from without a lastSeen', () => {
+    const { hub } = recordingHub();
+    const quiet = { imei: IMEI, pending: [], expiredLends: [], returns: [], reports: [] };
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 1, stations: [quiet] });
+    expect(hub.export().stations).toEqual([quiet]);
+  });
+
+  it('reserves the numbered ids of its own hubId it restores, and skips those that are no number', async () => {
+    const { hub } = recordingHub();
+    const pending = (requestId: string) => ({ requestId, kind: 'status', imei: IMEI, deadline: 100 }) as const;
+    hub.restore({ version: 2, hubId: 'other', nextRequestId: 1, stations: [{ imei: IMEI, pending: [pending('h-7'), pending('h-x')], expiredLends: [], returns: [], reports: [] }] });
+    expect(await hub.queryStatus(OTHER_IMEI, { now: 0 })).toMatchObject({ requestId: 'h-8' });
+  });
+
+  it('keeps in flight a lend in flight here that the snapshot has as expired', async () => {
+    const { hub, wire } = online({ hubId: 'a' });
+    wire.deaf = true;
+    const lend = hub.lend(IMEI, 2, { now: 0, powerBankId: '1234567890', timeoutMs: 100 });
+    const inFlight = hub.export();
+    hub.tick(100);
+    const expired = hub.export();
+    expect(expired.stations[0]!.expiredLends).toMatchObject([{ requestId: 'a-1', outcome: 'timeout' }]);
+    expect(await lend).toMatchObject({ outcome: 'timeout' });
+
+    const other = recordingHub({ hubId: 'b' });
+    other.hub.restore(inFlight);
+    other.hub.restore(expired);
+    expect(other.hub.export().stations[0]).toMatchObject({ pending: [{ requestId: 'a-1', slot: 2 }], expiredLends: [] });
+  });
+
+  it('ends offline a restored lend of a slot taken, at the snapshot\'s lastSeen or its deadline when the hub was given no time yet', () => {
+    const { hub, events } = recordingHub();
+    const lend = (requestId: string) => ({ requestId, kind: 'lend', imei: IMEI, slot: 2, powerBankId: 'B2', deadline: 500 }) as const;
+    const station = (requestId: string, lastSeen?: number) => ({ imei: IMEI, ...(lastSeen === undefined ? {} : { lastSeen }), pending: [lend(requestId)], expiredLends: [], returns: [], reports: [] });
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 9, stations: [station('a-1')] });
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 9, stations: [station('a-2', 300)] });
+    hub.restore({ version: 2, hubId: 'a', nextRequestId: 9, stations: [station('a-3')] });
+    expect(events.map((event) => event.type === 'settled' && [event.requestId, event.at, event.result.outcome])).toEqual([
+      ['a-2', 300, 'offline'],
+      ['a-3', 500, 'offline'],
+    ]);
+    expect(hub.export().stations[0]!.pending.map((request) => request.requestId)).toEqual(['a-1']);
   });
 
   it('export(imei) gives one station; an unknown one gives none', () => {

@@ -56,6 +56,12 @@ describe('StationSimulator: the station', () => {
   it('refuses invalid options, naming the field', () => {
     const cases: Array<[StationSimulatorOptions, string, string]> = [
       [{ imei: '12345' }, 'IMEI', 'imei'],
+      [{ imei: '8601234567890145' }, 'IMEI', 'imei'],
+      [{ imei: '86012345678901x' }, 'IMEI', 'imei'],
+      [{ imei: '86012345678901\u0664' }, 'IMEI', 'imei'], // an Arabic-Indic digit four
+      // Its digits as a number, or in an array, read as text would pass for them.
+      [{ imei: 860123456789014 as unknown as string }, 'IMEI', 'imei'],
+      [{ imei: [imei] as unknown as string }, 'IMEI', 'imei'],
       [{ imei, faultySlots: [4] }, 'SLOT', 'faultySlots'],
       [{ imei, banks: [{ slot: 0, powerBankId: 'A' }] }, 'SLOT', 'banks[].slot'],
       [{ imei, banks: [{ slot: 1, powerBankId: 'a-1' }] }, 'POWER_BANK_ID', 'banks[].powerBankId'],

@@ -116,6 +116,25 @@ describe('FrameSplitter events', () => {
     ]);
   });
 
+  it('starts the next frame at a { right where a frame grows too long, in the same chunk or the next', () => {
+    const long = `{${'x'.repeat(29)}`;
+    const expected = [
+      { kind: 'tooLong', offset: 0, length: 30, text: long },
+      { kind: 'frame', offset: 30, length: 28, text: HEARTBEAT },
+    ];
+    expect(readable(split([ascii(`${long}${HEARTBEAT}`)], { maxFrameLength: 30 }))).toEqual(expected);
+    expect(readable(split([ascii(long), ascii(HEARTBEAT)], { maxFrameLength: 30 }))).toEqual(expected);
+  });
+
+  it('reports a run when it grows past maxFrameLength, not when it reaches it', () => {
+    // 'AB' and a frame cut short: 30 bytes, the limit; the '{}' after them makes 32.
+    const truncated = `AB{${'x'.repeat(27)}`;
+    expect(readable(split([ascii(`${truncated}{}${HEARTBEAT}`)], { maxFrameLength: 30 }))).toEqual([
+      { kind: 'truncated', offset: 0, length: 32, text: `${truncated}{}` },
+      { kind: 'frame', offset: 32, length: 28, text: HEARTBEAT },
+    ]);
+  });
+
   it('keeps a frame of exactly maxFrameLength bytes', () => {
     expect(split([ascii(HEARTBEAT)], { maxFrameLength: 28 }).map((e) => e.kind)).toEqual(['frame']);
     expect(split([ascii(HEARTBEAT)], { maxFrameLength: 27 }).map((e) => e.kind)).toEqual(['tooLong', 'tooLong']);
@@ -253,6 +272,16 @@ describe('FrameSplitter memory', () => {
     chunk.fill(0x58);
     const [frame] = splitter.push(ascii(HEARTBEAT.slice(14)));
     expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(HEARTBEAT);
+  });
+
+  it('grows its copy of a partial frame to hold a chunk larger than twice what it held', () => {
+    const long = ascii(`{${'A'.repeat(400)}}`);
+    const splitter = new FrameSplitter();
+    expect(splitter.push(long.subarray(0, 10))).toEqual([]);
+    expect(splitter.push(long.subarray(10, 210))).toEqual([]);
+    expect(splitter.bufferedLength).toBe(210);
+    const [frame] = splitter.push(long.subarray(210));
+    expect(frame?.kind === 'frame' && text(frame.bytes)).toBe(text(long));
   });
 
   it('buffers at most maxFrameLength bytes after 10 MB without a }', () => {

@@ -74,6 +74,6 @@ export function highestSlotOf(message: Message): number {
  */
 export function senderOfWord(frame: Uint8Array): Sender | undefined {
   const comma = frame.indexOf(COMMA);
-  if (comma < 0 || !isSeparator(frame[comma + 3])) return undefined;
+  if (comma === -1 || !isSeparator(frame[comma + 3])) return undefined;
   return codecOfWord(frame[comma + 1]!, frame[comma + 2]!)?.sender;
 }

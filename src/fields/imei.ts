@@ -9,6 +9,8 @@
  * @internal
  */
 
+import { toBytes } from '../bytes.js';
+
 /** The number of digits in an IMEI. */
 export const IMEI_LENGTH = 15;
 
@@ -38,19 +40,14 @@ export function hasValidLuhnDigit(imei: string): boolean {
     let digit = imei.charCodeAt(i) - 0x30;
     if (i % 2 === 1) {
       digit *= 2;
-      if (digit > 9) digit -= 9;
+      if (digit >= 10) digit -= 9; // two digits: their sum
     }
     sum += digit;
   }
   return sum % 10 === 0;
 }
 
-/** Whether `value` is a string of exactly 15 ASCII digits. */
+/** Whether `value` is a string of exactly 15 ASCII digits (a character beyond ASCII is bytes above 0x7F: no digit). */
 export function isImeiString(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 15) return false;
-  for (let i = 0; i < 15; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x30 || code > 0x39) return false;
-  }
-  return true;
+  return typeof value === 'string' && isImeiDigits(toBytes(value), 0, value.length);
 }

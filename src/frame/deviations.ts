@@ -20,7 +20,7 @@ export class DeviationLog {
   /** Starts a new frame, in strict mode or not. */
   begin(strict: boolean): void {
     this.strict = strict;
-    if (this.entries.length !== 0) this.entries.length = 0;
+    this.entries.length = 0;
   }
 
   /** Records a deviation; returns `false` when strict mode refuses it. */

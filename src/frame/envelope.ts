@@ -25,7 +25,7 @@ import type { ResolvedDialect } from '../dialect.js';
 import type { CrcError, DeviationCode, FrameError } from '../errors.js';
 import { codecOfWord } from '../messages/index.js';
 import type { DeviationLog } from './deviations.js';
-import { afterLineEnding, allHex, crcError, crcFieldError, endError, extraFieldError, frameError, hexValue } from './envelopeErrors.js';
+import { afterLineEnding, allHex, crcError, crcFieldError, endError, extraFieldError, frameError, hexValue, isSeparator } from './envelopeErrors.js';
 import { COMMA, coverageEnd, coverageStart, crcFieldValue, DOT, LEFT_BRACE, QUOTE, RIGHT_BRACE, SEMICOLON } from './layout.js';
 import { putAscii, putHex4, type FrameWriter } from './writer.js';
 
@@ -125,7 +125,8 @@ export function readEnvelope(
       break;
     }
   }
-  const closingQuote = bytes[i] === QUOTE && bytes[i + 1] === RIGHT_BRACE;
+  // A quote here closes the body if '}' follows it, which the next line checks.
+  const closingQuote = bytes[i] === QUOTE;
   const brace = closingQuote ? i + 1 : i;
   if (bytes[brace] !== RIGHT_BRACE || afterLineEnding(bytes, brace + 1) !== length) return endError(bytes, i, quoted);
   if (quoted !== closingQuote) {
@@ -134,14 +135,14 @@ export function readEnvelope(
       : frameError(i, `the quote at byte ${i} has no opening quote after '{' at byte 0`);
   }
 
-  // The CRC field: four hex digits after the last ',', or after a '.' or ';' (a deviation).
+  // The CRC field: the last four bytes of the body, hex digits after ',' (or after '.' or
+  // ';', a deviation). The bytes before the body, '{' and '"', are no separators.
   const engine = dialect.engine;
   const bodyEnd = i;
   let end = bodyEnd;
   if (engine !== undefined) {
-    if (lastComma >= 0 && bodyEnd - lastComma === 5 && allHex(bytes, lastComma + 1, bodyEnd)) end = lastComma;
-    else if (bodyEnd - start >= 5 && (bytes[bodyEnd - 5] === DOT || bytes[bodyEnd - 5] === SEMICOLON) && allHex(bytes, bodyEnd - 4, bodyEnd)) end = bodyEnd - 5;
-    else return crcFieldError(bytes, start, bodyEnd);
+    end = bodyEnd - 5;
+    if (!isSeparator(bytes[end]) || !allHex(bytes, end + 1, bodyEnd)) return crcFieldError(bytes, start, bodyEnd);
   }
 
   // The separators: ',' after the IMEI; after the command word ',' or, right after one of
@@ -158,7 +159,6 @@ export function readEnvelope(
   if (
     afterWord < end &&
     (bytes[afterWord] === DOT || bytes[afterWord] === SEMICOLON) &&
-    (fieldCommas === 1 || secondComma > afterWord) &&
     codecOfWord(bytes[commandStart]!, bytes[commandStart + 1]!) !== undefined
   ) {
     commandEnd = afterWord;

@@ -28,23 +28,20 @@ export function isSeparator(byte: number | undefined): boolean {
   return byte === COMMA || byte === DOT || byte === SEMICOLON;
 }
 
+/** Whether `byte` is a hex digit: `0`-`9`, `A`-`F` or `a`-`f`. */
+function isHexDigit(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
+}
+
+/** The value of the hex digit `byte`, which the caller checked is one. */
 export function hexValue(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
-  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
-  return -1;
+  return byte <= 0x39 ? byte - 0x30 : byte <= 0x46 ? byte - 0x37 : byte - 0x57;
 }
 
 /** Whether `bytes[start..end)` are all hex digits. */
 export function allHex(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (hexValue(bytes[i]!) < 0) return false;
+  for (let i = start; i < end; i++) if (!isHexDigit(bytes[i]!)) return false;
   return true;
-}
-
-/** The position of the last `}` in `bytes[from..)`, or -1. */
-function lastBrace(bytes: Uint8Array, from: number): number {
-  for (let i = bytes.length - 1; i >= from; i--) if (bytes[i] === RIGHT_BRACE) return i;
-  return -1;
 }
 
 /**
@@ -56,7 +53,7 @@ export function endError(bytes: Uint8Array, at: number, quoted: boolean): FrameE
   const closing = quoted ? `'"}'` : `'}'`;
   // The input ends (or only a line ending follows) where the frame should close.
   if (byte === undefined) return frameError(at, `the input ends at byte ${at} without the frame's closing ${closing}`);
-  if ((byte === CR || byte === LF) && afterLineEnding(bytes, at) === bytes.length) {
+  if (afterLineEnding(bytes, at) === bytes.length) {
     return frameError(at, `the line ending at byte ${at} comes without the frame's closing ${closing}`);
   }
   if (byte === QUOTE && afterLineEnding(bytes, at + 1) === bytes.length) {
@@ -65,13 +62,13 @@ export function endError(bytes: Uint8Array, at: number, quoted: boolean): FrameE
   }
   // A '"}' (or, in a body without quotes, a last '}') that closes the frame, followed by
   // more than a line ending: a second frame, or bytes after the frame.
-  const brace = byte === QUOTE && bytes[at + 1] === RIGHT_BRACE ? at + 1 : byte === RIGHT_BRACE ? at : -1;
-  if (brace >= 0) {
+  const brace = byte === QUOTE ? at + 1 : at;
+  if (bytes[brace] === RIGHT_BRACE) {
     const next = afterLineEnding(bytes, brace + 1);
     if (bytes[next] === LEFT_BRACE) {
       return frameError(next, `a second frame starts at byte ${next}, after the '}' at byte ${brace}: decode takes one frame`);
     }
-    if (brace > at || (!quoted && lastBrace(bytes, next) <= next)) {
+    if (brace > at || (!quoted && bytes.lastIndexOf(RIGHT_BRACE) <= next)) {
       const after = next > brace + 1 ? ' and its line ending' : '';
       return frameError(next, `unexpected ${describeByte(bytes[next])} at byte ${next} after the frame's closing '}' at byte ${brace}${after}; only a line ending may follow '}'`);
     }
@@ -96,7 +93,8 @@ export function crcFieldError(bytes: Uint8Array, start: number, end: number): Fr
   if (allHex(bytes, field, end)) {
     return frameError(field, `the CRC field "${excerpt(bytes, field, end)}" at byte ${field} has ${length} hex digit${length === 1 ? '' : 's'}; a CRC has four`);
   }
-  if (end - start >= 5 && allHex(bytes, end - 4, end)) {
+  // The separator before `field` is no hex digit: if these four bytes are, byte `end - 5` is in the body.
+  if (allHex(bytes, end - 4, end)) {
     return frameError(end - 5, `expected ',' before the CRC at byte ${end - 5}, found ${describeByte(bytes[end - 5])}`);
   }
   return frameError(field, `the CRC field "${excerpt(bytes, field, end)}" at byte ${field} is not four hex digits`);
@@ -112,12 +110,9 @@ export function extraFieldError(bytes: Uint8Array, start: number, end: number, c
   const wordEnd = imeiEnd + 3;
   const shaped = bytes[imeiEnd] === COMMA && wordEnd < end && isSeparator(bytes[wordEnd]);
   const commas: number[] = [];
-  let stray = -1;
-  for (let i = start; i < end; i++) {
-    if (bytes[i] !== COMMA) continue;
-    commas.push(i);
-    if (stray < 0 && (shaped ? i !== imeiEnd && i !== wordEnd : i > commandEnd)) stray = i;
-  }
+  for (let i = start; i < end; i++) if (bytes[i] === COMMA) commas.push(i);
+  // There is one: the caller counted a ',' too many.
+  const stray = commas.find((i) => (shaped ? i !== imeiEnd && i !== wordEnd : i > commandEnd))!;
   const fields = noCrc ? 'three fields (imei,command,data)' : 'four fields (imei,command,data,crc)';
   return frameError(stray, `unexpected ',' at byte ${stray}: a frame has exactly ${fields} and data holds no ',' (',' at bytes ${commas.join(', ')})`);
 }

@@ -105,7 +105,7 @@ function lendAnswer(host: FlowHost, station: StationState, message: LendSuccess 
     return;
   }
   const late = lateLend(station, state?.expired, slot, move, powerBankId);
-  if (late < 0) return report(host, station, message, now);
+  if (late === -1) return report(host, station, message, now);
   const expired = state!.expired!.splice(late, 1)[0]!;
   if (expired.powerBankId !== powerBankId) host.emit({ type: 'violation', at: now, imei, reason: 'mismatch', message });
   station.count(slot, move, powerBankId);

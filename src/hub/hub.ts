@@ -200,7 +200,7 @@ class Hub implements StationHub, LinkOwner, FlowHost, RestoreHost {
   }
 
   settle(pending: Pending, result: LendOutcome | StatusOutcome, now: number): void {
-    if (!this.requests.settle(pending, result)) return;
+    this.requests.settle(pending, result);
     this.stations.get(pending.imei)!.settled(pending, result.outcome, now);
     const { requestId, kind, imei } = pending;
     this.emit({ type: 'settled', at: now, imei, requestId, kind, result });

@@ -83,31 +83,33 @@ export class Requests {
     while (this.deadlines.size > 0 && !this.deadlines.firstItem!.inFlight) this.deadlines.pop();
   }
 
-  /** Removes `pending` and resolves its promise; `false` when it had already settled. */
-  settle(pending: Pending, result: LendOutcome | StatusOutcome): boolean {
-    if (!this.take(pending)) return false;
+  /**
+   * Takes `pending`, in flight, out of the requests in flight and resolves its promise.
+   * Only a request in flight is ever at hand: its station's slot or list of queries
+   * holds it until it settles, the deadlines skip it once settled, and its abort
+   * listener goes when it settles.
+   */
+  settle(pending: Pending, result: LendOutcome | StatusOutcome): void {
+    this.take(pending);
     pending.resolve?.(result as never);
     this.wake();
-    return true;
   }
 
-  /** Removes `pending` without settling it (it goes on in another hub). */
+  /** Takes `pending`, in flight, out of the requests in flight without settling it (it goes on in another hub). */
   remove(pending: Pending): void {
-    if (this.take(pending)) this.wake();
+    this.take(pending);
+    this.wake();
   }
 
   /**
-   * Takes `pending` out of the requests in flight; `false` when it was not in them. Its
-   * entry stays in the deadlines until it comes up, unless the settled entries outnumber
-   * the others: then they all go at once.
+   * Takes `pending` out of the requests in flight. Its entry stays in the deadlines until
+   * it comes up, unless the settled entries outnumber the others: then they all go at once.
    */
-  private take(pending: Pending): boolean {
-    if (!pending.inFlight) return false;
+  private take(pending: Pending): void {
     pending.inFlight = false;
     this.count--;
     pending.detach?.();
     if (this.deadlines.size > 2 * this.count + SETTLED_SLACK) this.deadlines.retain((entry) => entry.inFlight);
-    return true;
   }
 
   /** The earliest deadline, or `undefined`. */

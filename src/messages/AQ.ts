@@ -182,7 +182,7 @@ function readRecords(bytes: Uint8Array, start: number, end: number, context: Dat
   let position = start;
   while (position < end) {
     let recordEnd = indexOfByte(bytes, SEMICOLON, position, end);
-    if (recordEnd < 0) {
+    if (recordEnd === -1) {
       const failure = context.deviate(
         'MISSING_SEMICOLON',
         end,

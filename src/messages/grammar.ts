@@ -46,17 +46,17 @@ export function decodeSlotData<M>(
   let word = 0;
   if (words.length > 0) {
     const dot = indexOfByte(bytes, DOT, position, end);
-    const wordEnd = dot < 0 ? end : dot;
+    const wordEnd = dot === -1 ? end : dot;
     word = 0;
     while (word < words.length && !spells(bytes, position, wordEnd, words[word]!)) word++;
     if (word === words.length) {
       return new FieldFailure(position, `expected ${words.join(' or ')} at byte ${position}, found "${excerpt(bytes, position, wordEnd)}"`);
     }
-    if (dot < 0) return new FieldFailure(end, `expected '.' and the slot number after ${words[word]} at byte ${end}`);
+    if (dot === -1) return new FieldFailure(end, `expected '.' and the slot number after ${words[word]} at byte ${end}`);
     position = dot + 1;
   }
   const dot = indexOfByte(bytes, DOT, position, end);
-  if (dot < 0) {
+  if (dot === -1) {
     return new FieldFailure(position, `expected slot "." power-bank id at byte ${position}, found "${excerpt(bytes, position, end)}"`);
   }
   const slot = readSlot(bytes, position, dot, context.slotCount);
@@ -106,6 +106,6 @@ export function encodeSlotData(
   bytes[end++] = DOT;
   // The characters of the id are checked as they are written.
   end = putDigitsAndCapitals(bytes, end, powerBankId);
-  if (end < 0) checkPowerBankIdField(powerBankId, 'powerBankId');
+  if (end === -1) checkPowerBankIdField(powerBankId, 'powerBankId');
   out.end = end;
 }

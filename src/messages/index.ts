@@ -117,9 +117,13 @@ const A = 0x41;
 const codecTable: (AnyCommandCodec | undefined)[] = new Array<AnyCommandCodec | undefined>(LETTERS * LETTERS).fill(undefined);
 for (const codec of CODECS) codecTable[(codec.command.charCodeAt(0) - A) * LETTERS + (codec.command.charCodeAt(1) - A)] = codec;
 
-/** @internal The codec of the command word spelt by two bytes, or `undefined`: a table lookup. */
+/**
+ * @internal The codec of the command word spelt by two bytes, or `undefined`: a table
+ * lookup. A first byte other than `A`-`Z` falls outside the table; a second one must be
+ * checked, or it would reach into the next row.
+ */
 export function codecOfWord(first: number, second: number): AnyCommandCodec | undefined {
-  if (first < A || first >= A + LETTERS || second < A || second >= A + LETTERS) return undefined;
+  if (second < A || second >= A + LETTERS) return undefined;
   return codecTable[(first - A) * LETTERS + (second - A)];
 }
 
@@ -141,8 +145,8 @@ export function codecOfType(type: unknown): AnyCommandCodec | undefined {
     case 'LendSuccessAck': case 'ReturnSuccessAck': return AM;
     case 'LendFailure': case 'ReturnFailure': return MR;
     case 'LendFailureAck': case 'ReturnFailureAck': return AR;
-    default: return undefined;
   }
+  return undefined;
 }
 
 /**

@@ -44,8 +44,8 @@ export function codeOfState(state: Exclude<SlotState, 'unknown'>): string {
 const BY_LETTERS = new Map<number, StatusCode>(Object.values(STATUS_CODES).map((known) => [(known.code.charCodeAt(0) << 8) | known.code.charCodeAt(1), known]));
 
 
-function isUpperLetter(byte: number | undefined): boolean {
-  return byte !== undefined && byte >= 0x41 && byte <= 0x5a;
+function isUpperLetter(byte: number): boolean {
+  return byte >= 0x41 && byte <= 0x5a;
 }
 
 /** The status code spelt by two letters; `undefined` for any other two. */
@@ -62,7 +62,7 @@ export function decodeRecord(
   context: DataContext,
 ): SlotStatus | FieldFailure {
   const dot = indexOfByte(bytes, DOT, start, end);
-  if (dot < 0) {
+  if (dot === -1) {
     return new FieldFailure(start, `slot record "${excerpt(bytes, start, end)}" at byte ${start} is not slot "." status`);
   }
   const slot = readSlot(bytes, start, dot, context.slotCount);
@@ -70,8 +70,8 @@ export function decodeRecord(
   if (listsSlot(slots, slot)) return new FieldFailure(start, `slot ${slot} at byte ${start} is listed twice`);
   const statusStart = dot + 1;
   let statusEnd = indexOfByte(bytes, DOT, statusStart, end);
-  if (statusEnd < 0) statusEnd = end;
-  if (statusEnd - statusStart !== 2 || !isUpperLetter(bytes[statusStart]) || !isUpperLetter(bytes[statusStart + 1])) {
+  if (statusEnd === -1) statusEnd = end;
+  if (statusEnd - statusStart !== 2 || !isUpperLetter(bytes[statusStart]!) || !isUpperLetter(bytes[statusStart + 1]!)) {
     return new FieldFailure(
       statusStart,
       `status "${excerpt(bytes, statusStart, statusEnd)}" of slot ${slot} at byte ${statusStart} is not two uppercase letters (FU, NF, EM or ER)`,
@@ -175,7 +175,7 @@ export function encodeRecord(slots: readonly SlotStatusInit[], index: number, sl
     bytes[end++] = DOT;
     // The characters of the id are checked as they are written.
     end = putDigitsAndCapitals(bytes, end, powerBankId);
-    if (end < 0) return refuseRecord(slots, index, slotCount);
+    if (end === -1) return refuseRecord(slots, index, slotCount);
   }
   bytes[end++] = SEMICOLON;
   out.end = end;
