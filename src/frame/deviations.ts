@@ -20,7 +20,8 @@ export class DeviationLog {
   /** Starts a new frame, in strict mode or not. */
   begin(strict: boolean): void {
     this.strict = strict;
-    this.entries.length = 0;
+    // Setting the length of an array is a call into the engine: only when there is something to drop.
+    if (this.entries.length !== 0) this.entries.length = 0;
   }
 
   /** Records a deviation; returns `false` when strict mode refuses it. */
