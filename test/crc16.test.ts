@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc16, crcCatalogue, decode, isProtocolError, type CrcName, type CrcParams } from 'powerbank-codec';
+import { crcNameOf } from '../src/crc/catalogue.js';
 import { crcEngine } from '../src/crc/crc16.js';
 import { bitwiseCrc16 } from './support/reference.js';
 
@@ -48,6 +49,22 @@ describe('crc16', () => {
     const refoutOnly: CrcParams = { width: 16, poly: 0x1021, init: 0x1234, refin: false, refout: true, xorout: 0x00ff };
     expect(crc16('123456789', refinOnly)).toBe(bitwiseCrc16(ascii('123456789'), refinOnly));
     expect(crc16('123456789', refoutOnly)).toBe(bitwiseCrc16(ascii('123456789'), refoutOnly));
+  });
+
+  it('gives custom parameters that differ in one field each their own result', () => {
+    const base: CrcParams = { width: 16, poly: 0x1021, init: 0x0001, refin: false, refout: false, xorout: 0x0002 };
+    const variants: CrcParams[] = [
+      base,
+      { ...base, poly: 0x8005 },
+      { ...base, init: 0x0002, xorout: 0x0001 },
+      { ...base, poly: 0x0002, xorout: 0x1021 },
+      { ...base, init: 0x0000 },
+      { ...base, xorout: 0x0003 },
+      { ...base, refin: true },
+      { ...base, refout: true },
+      { ...base, refin: true, refout: true, xorout: 0x0001 },
+    ];
+    for (const params of variants) expect(crc16('123456789', params), JSON.stringify(params)).toBe(bitwiseCrc16(ascii('123456789'), params));
   });
 
   it('agrees with the reference for every catalogue algorithm', () => {
@@ -127,6 +144,24 @@ describe('crc16', () => {
     for (let poly = 1; poly < 100; poly++) {
       const params: CrcParams = { width: 16, poly, init: 0, refin: poly % 2 === 0, refout: poly % 2 === 0, xorout: 0 };
       expect(crc16('123456789', params)).toBe(bitwiseCrc16(ascii('123456789'), params));
+    }
+  });
+});
+
+describe('crcNameOf', () => {
+  it('names parameters after the catalogue only when every field matches', () => {
+    for (const name of names) {
+      const { poly, init, refin, refout, xorout } = crcCatalogue[name];
+      const params: CrcParams = { width: 16, poly, init, refin, refout, xorout };
+      expect(crcNameOf(params)).toBe(name);
+      const others: CrcParams[] = [
+        { ...params, poly: poly ^ 0x0100 },
+        { ...params, init: init ^ 0x0100 },
+        { ...params, xorout: xorout ^ 0x0100 },
+        { ...params, refin: !refin },
+        { ...params, refout: !refout },
+      ];
+      for (const other of others) expect(crcNameOf(other), JSON.stringify(other)).not.toBe(name);
     }
   });
 });

@@ -237,6 +237,9 @@ describe('options', () => {
     [{ dialect: { lineEnding: '\r' as '\n' } }, `dialect.lineEnding must be '\\r\\n', '\\n' or ''; got "\\r"`],
     [{ dialect: { crcCoverage: 'all' as 'frame' } }, `dialect.crcCoverage must be 'fields', 'fieldsWithComma' or 'frame'; got "all"`],
     [{ dialect: { slotCount: 0 } }, 'dialect.slotCount must be an integer from 1 to 999; got 0'],
+    [{ dialect: { crcByteOrder: 'big' as 'highFirst' } }, `dialect.crcByteOrder must be 'highFirst' or 'lowFirst'; got "big"`],
+    [{ dialect: 'canonical' as unknown as NonNullable<DecodeOptions['dialect']> }, 'dialect must be an object; got "canonical"'],
+    [{ dialect: null as unknown as NonNullable<DecodeOptions['dialect']> }, 'dialect must be an object; got null'],
   ])('says what is wrong with the options %j', (options, message) => {
     expect(() => decode('{}', options as DecodeOptions)).toThrow(message);
   });

@@ -15,6 +15,7 @@ import {
   type Dialect,
   type Message,
 } from 'powerbank-codec';
+import { senderOfWord } from '../src/detect/observe.js';
 import { GOLDEN } from './support/vectors.js';
 
 const imei = '860123456789014';
@@ -348,3 +349,19 @@ function canonicalDialectFor(slotCount: number): Dialect {
   return { quotes: true, lineEnding: '\r\n', crc: 'CRC-16/MODBUS', crcCoverage: 'fields', crcByteOrder: 'highFirst', slotCount };
 }
 
+
+describe('senderOfWord', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('reads the sender from the two letters after the first comma, when a separator follows them', () => {
+    expect(senderOfWord(bytes('{"860123456789014,CH,,3FCE"}'))).toBe('device');
+    expect(senderOfWord(bytes('{"860123456789014,CC;BW.1.A,0000"}'))).toBe('server');
+    expect(senderOfWord(bytes('{"860123456789014,CHX,,3FCE"}'))).toBeUndefined();
+    expect(senderOfWord(bytes('{"860123456789014,XY,,3FCE"}'))).toBeUndefined();
+  });
+
+  it('finds no sender without a comma, even where the first bytes spell a word', () => {
+    expect(senderOfWord(bytes('CH.'))).toBeUndefined();
+    expect(senderOfWord(bytes(''))).toBeUndefined();
+  });
+});

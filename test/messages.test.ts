@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { decode, encode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType, type SlotStatus, type SlotStatusInit } from 'powerbank-codec';
+import { crc16, decode, encode, messageTypes, type DecodeOptions, type DecodeResult, type MessageType, type SlotStatus, type SlotStatusInit } from 'powerbank-codec';
 import { codecOfType, codecOfWord } from '../src/messages/index.js';
 import { canonicalFrame } from './support/reference.js';
 
@@ -157,6 +157,16 @@ describe('AQ: slot records', () => {
       message: `AQ data: ${message}`,
       deviation: 'MISSING_SEMICOLON',
     });
+  });
+
+  it("reports the last record's missing ';' when a ';' stands for the ',' before the CRC", () => {
+    const fields = `${imei},AQ,1.FU.ABC;2.ER`;
+    const frame = `{"${fields};${crc16(fields).toString(16).toUpperCase().padStart(4, '0')}"}\r\n`;
+    const result = decode(frame);
+    expect(result.ok && result.deviations.map(({ code, offset }) => [code, offset])).toStrictEqual([
+      ['SEPARATOR', 34],
+      ['MISSING_SEMICOLON', 34],
+    ]);
   });
 
   it('keeps an unknown status code in lenient mode and reports it; strict mode says DATA', () => {

@@ -150,7 +150,7 @@ function createEngine(name: string, params: CrcParams): Crc16Engine {
 
 const namedEngines = new Map<string, Crc16Engine>();
 /** Custom-parameter engines, bounded so that a brute-force search cannot grow it forever. */
-const customEngines = new Map<number, Crc16Engine>();
+const customEngines = new Map<string, Crc16Engine>();
 const CUSTOM_ENGINE_LIMIT = 32;
 
 /**
@@ -176,14 +176,13 @@ export function crcEngine(algorithm: CrcName | CrcParams): Crc16Engine {
   }
   checkParams(algorithm);
   const { poly, init, refin, refout, xorout } = algorithm;
-  // The parameters as one number (50 bits): a cheap key.
-  const key = ((poly * 0x10000 + init) * 0x10000 + xorout) * 4 + (refin ? 2 : 0) + (refout ? 1 : 0);
-  let engine = customEngines.get(key);
+  // The parameters, written out: the engine's name and its key.
+  const name = `poly=0x${poly.toString(16)} init=0x${init.toString(16)} refin=${refin} refout=${refout} xorout=0x${xorout.toString(16)}`;
+  let engine = customEngines.get(name);
   if (engine === undefined) {
     if (customEngines.size >= CUSTOM_ENGINE_LIMIT) customEngines.delete(customEngines.keys().next().value!);
-    const name = `poly=0x${poly.toString(16)} init=0x${init.toString(16)} refin=${refin} refout=${refout} xorout=0x${xorout.toString(16)}`;
     engine = createEngine(`CRC-16 (${name})`, algorithm);
-    customEngines.set(key, engine);
+    customEngines.set(name, engine);
   }
   return engine;
 }
