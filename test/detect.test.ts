@@ -331,6 +331,14 @@ describe('detectDialectsBySender', () => {
     expect(detectDialectsBySender([{ frame: GOLDEN[0]![0] }, { frame: '{"860123456789014,CQ,,0000"}' }]).sameDialect).toBeUndefined();
   });
 
+  it('takes the sides for two dialects when their CRC algorithms differ', () => {
+    const frames = GOLDEN.map(([frame, message]) =>
+      messageTypes[message.type].sender === 'device' ? encodeToString(message, { dialect: { crc: 'CRC-16/XMODEM' } }) : frame,
+    );
+    const detection = detectDialectsBySender(frames.map((frame) => ({ frame })));
+    expect(detection).toMatchObject({ sameDialect: false, device: { matches: [{ dialect: { crc: 'CRC-16/XMODEM' } }] }, server: { matches: [{ dialect: { crc: 'CRC-16/MODBUS' } }] } });
+  });
+
   it('merges the slot evidence of both sides when both name the highest slot', () => {
     const twelve = { slotCount: 12 };
     const both = [
